@@ -1,0 +1,85 @@
+import { pino, type Logger, type DestinationStream, type Level } from 'pino';
+
+/** Every log line names the part of the phone it comes from (DESIGN.md, issue 2 §5). */
+export const COMPONENTS = ['main', 'config', 'sip', 'media', 'hal', 'phone', 'web'] as const;
+export type Component = (typeof COMPONENTS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Paths pino blanks before a line is written. Secrets are never logged, even
+ * when a whole config section is passed as context.
+ */
+const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'accounts[*].password',
+  'admin.password',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers["proxy-authorization"]',
+];
+
+export interface LoggingOptions {
+  /** Default level for every component. */
+  level?: LogLevel;
+  /** Per-component overrides, e.g. { sip: 'debug' }. */
+  levels?: Partial<Record<Component, LogLevel>>;
+  /** Where lines go; stdout (for journald on the device) when absent. */
+  destination?: DestinationStream;
+}
+
+/**
+ * The logging root. `for(component)` hands each layer a child logger whose
+ * every line carries `component`, at that component's level. pino children
+ * keep their own level, so `sip: debug` does not make `media` chatty.
+ */
+export class Logging {
+  readonly root: Logger;
+  private readonly levels: Partial<Record<Component, LogLevel>>;
+  private readonly children = new Map<Component, Logger>();
+
+  constructor(options: LoggingOptions = {}) {
+    this.levels = { ...options.levels };
+    this.root = pino(
+      {
+        level: options.level ?? 'info',
+        base: undefined,
+        redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      options.destination ?? pino.destination({ dest: 1, sync: false }),
+    );
+  }
+
+  for(component: Component): Logger {
+    let child = this.children.get(component);
+    if (!child) {
+      child = this.root.child({ component });
+      const level = this.levels[component];
+      if (level) child.level = level;
+      this.children.set(component, child);
+    }
+    return child;
+  }
+
+  setLevel(component: Component | 'all', level: LogLevel): void {
+    if (component === 'all') {
+      this.root.level = level;
+      for (const [name, child] of this.children) if (!this.levels[name]) child.level = level;
+      return;
+    }
+    this.levels[component] = level;
+    this.for(component).level = level;
+  }
+
+  flush(): void {
+    this.root.flush();
+  }
+}
+
+export function isLevel(value: string): value is Level | 'silent' {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Three tiers (DESIGN.md): unit (pure code, FakeClock), integration and interop
+// (127.0.0.1, real peers). `npm test` runs them all; interop tests skip with a
+// reason when a peer is not installed, unless DESKPHONE_REQUIRE_INTEROP=1 (CI).
+export default defineConfig({
+  root,
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/interop/**', 'test/e2e/**', 'node_modules/**'],
+          testTimeout: 15_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'interop',
+          include: ['test/interop/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Real peers bind ports and spawn processes: keep files sequential so two
+          // suites never race for the same daemon or CPU on a 2-core machine.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

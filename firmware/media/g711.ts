@@ -80,33 +80,36 @@ for (let c = 0; c < 256; c++) {
   ALAW_DECODE[c] = alawLinearFor(c);
 }
 
+// `length` (default: the whole input) lets callers with preallocated, larger
+// buffers (jitter-buffer slots, frame pools) convert a prefix without a subarray.
+
 /** Encodes 16-bit linear PCM to µ-law; writes into `out` (at least pcm.length long) or a new array. */
-export function encodeMuLaw(pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length)): Uint8Array {
-  const n = pcm.length;
+export function encodeMuLaw(pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length), length = pcm.length): Uint8Array {
+  const n = length;
   const table = MULAW_ENCODE;
   for (let i = 0; i < n; i++) out[i] = table[pcm[i]! & 0xffff]!;
   return out;
 }
 
 /** Decodes µ-law to 16-bit linear PCM; writes into `out` (at least codes.length long) or a new array. */
-export function decodeMuLaw(codes: Uint8Array, out: Int16Array = new Int16Array(codes.length)): Int16Array {
-  const n = codes.length;
+export function decodeMuLaw(codes: Uint8Array, out: Int16Array = new Int16Array(codes.length), length = codes.length): Int16Array {
+  const n = length;
   const table = MULAW_DECODE;
   for (let i = 0; i < n; i++) out[i] = table[codes[i]!]!;
   return out;
 }
 
 /** Encodes 16-bit linear PCM to A-law; writes into `out` (at least pcm.length long) or a new array. */
-export function encodeALaw(pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length)): Uint8Array {
-  const n = pcm.length;
+export function encodeALaw(pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length), length = pcm.length): Uint8Array {
+  const n = length;
   const table = ALAW_ENCODE;
   for (let i = 0; i < n; i++) out[i] = table[pcm[i]! & 0xffff]!;
   return out;
 }
 
 /** Decodes A-law to 16-bit linear PCM; writes into `out` (at least codes.length long) or a new array. */
-export function decodeALaw(codes: Uint8Array, out: Int16Array = new Int16Array(codes.length)): Int16Array {
-  const n = codes.length;
+export function decodeALaw(codes: Uint8Array, out: Int16Array = new Int16Array(codes.length), length = codes.length): Int16Array {
+  const n = length;
   const table = ALAW_DECODE;
   for (let i = 0; i < n; i++) out[i] = table[codes[i]!]!;
   return out;

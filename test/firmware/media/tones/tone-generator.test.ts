@@ -160,13 +160,12 @@ describe('region tone tables (ITU-T E.180 Suppl. 2)', () => {
   });
 
   it('refuses an unknown region with a typed error naming the known ones', () => {
-    const err = (() => {
-      try {
-        regionTones('XX');
-      } catch (e) {
-        return e;
-      }
-    })();
+    let err: unknown;
+    try {
+      regionTones('XX');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(UnknownRegionError);
     expect((err as UnknownRegionError).code).toBe('TONE_REGION_UNKNOWN');
     expect(String(err)).toMatch(/DE/);

@@ -1,0 +1,241 @@
+import { SipParseError } from './parse-error.js';
+import { MAX_LIST_VALUES } from './limits.js';
+import { isToken, splitList } from './syntax.js';
+
+/**
+ * RFC 3261 §7.3.3 compact forms, plus those registered later (RFC 3265 o/u,
+ * RFC 3515 r, RFC 3892 b, RFC 4028 x, RFC 3841 a/j/d, RFC 4474 y/n).
+ */
+const COMPACT: Readonly<Record<string, string>> = {
+  i: 'call-id',
+  m: 'contact',
+  e: 'content-encoding',
+  l: 'content-length',
+  c: 'content-type',
+  f: 'from',
+  s: 'subject',
+  k: 'supported',
+  t: 'to',
+  v: 'via',
+  o: 'event',
+  u: 'allow-events',
+  r: 'refer-to',
+  b: 'referred-by',
+  x: 'session-expires',
+  y: 'identity',
+  a: 'accept-contact',
+  j: 'reject-contact',
+  d: 'request-disposition',
+  n: 'identity-info',
+};
+
+/** The lookup key of a header name: lower case, compact forms expanded (§7.3.1 names are case-insensitive). */
+export function headerKey(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
+}
+
+export interface HeaderField {
+  /** As written (compact or long, original case). */
+  readonly name: string;
+  /** Trimmed, folding replaced by a single space (§7.3.1). */
+  readonly value: string;
+}
+
+/** A value accepted by the setters: text, or a parsed value whose toString() is its wire form. */
+export type HeaderValue = string | number | { toString(): string };
+
+/**
+ * The header fields of a message, in wire order, multiple occurrences kept
+ * (§7.3.1: order of same-named fields matters, e.g. Via and Route). Lookups
+ * are case-insensitive and understand compact names. Parsed values are
+ * computed on first use and cached until the field is changed, so a message
+ * costs only the header split until someone asks for a value.
+ */
+export class SipHeaders implements Iterable<HeaderField> {
+  private names: string[] = [];
+  private keys: string[] = [];
+  private values: string[] = [];
+  /** Byte offset of each value in the parsed input (-1 for fields added later), for error positions. */
+  private offsets: number[] = [];
+  private lines: number[] = [];
+  private cache: Map<string, unknown> | undefined;
+
+  constructor(fields?: Iterable<HeaderField | readonly [string, HeaderValue]>) {
+    if (fields) for (const f of fields) Array.isArray(f) ? this.append(f[0], f[1]) : this.append((f as HeaderField).name, (f as HeaderField).value);
+  }
+
+  /** Used by the parser: appends without re-validating. */
+  static fromParsed(names: string[], keys: string[], values: string[], offsets: number[], lines: number[]): SipHeaders {
+    const h = new SipHeaders();
+    h.names = names;
+    h.keys = keys;
+    h.values = values;
+    h.offsets = offsets;
+    h.lines = lines;
+    return h;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  has(name: string): boolean {
+    return this.keys.indexOf(headerKey(name)) >= 0;
+  }
+
+  /** The first field's value, or undefined. */
+  get(name: string): string | undefined {
+    const i = this.keys.indexOf(headerKey(name));
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  /** Every field's value, in order (not split at commas). */
+  getAll(name: string): string[] {
+    const key = headerKey(name);
+    const out: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.values[i]!);
+    return out;
+  }
+
+  /**
+   * The values of a list header (§7.3.1: `Route: a, b` ≡ two Route fields):
+   * every field split at top-level commas, in order. Not for WWW-Authenticate
+   * and friends, whose values contain commas.
+   */
+  list(name: string): string[] {
+    const key = headerKey(name);
+    const out: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.keys[i] !== key) continue;
+      const parts = splitList(this.values[i]!, MAX_LIST_VALUES);
+      if (typeof parts === 'string') throw this.errorAt(i, parts, 0);
+      for (const p of parts) {
+        if (p.length === 0) throw this.errorAt(i, `empty value in ${this.names[i]}`, 0);
+        out.push(p);
+      }
+      if (out.length > MAX_LIST_VALUES) throw this.errorAt(i, 'too many list values', 0);
+    }
+    return out;
+  }
+
+  /** Replaces every field of this name with the given value(s), at the position of the first one (or at the end). */
+  set(name: string, value: HeaderValue | readonly HeaderValue[]): this {
+    const key = headerKey(name);
+    const vals = Array.isArray(value) ? (value as readonly HeaderValue[]) : [value as HeaderValue];
+    let at = this.keys.indexOf(key);
+    const writtenName = at >= 0 ? this.names[at]! : name;
+    this.remove(key);
+    if (at < 0 || at > this.keys.length) at = this.keys.length;
+    this.insertAt(at, writtenName, key, vals);
+    return this;
+  }
+
+  append(name: string, value: HeaderValue): this {
+    this.insertAt(this.keys.length, name, headerKey(name), [value]);
+    return this;
+  }
+
+  /** Inserts before the first field of this name (a new topmost Via or Route), or at the end. */
+  prepend(name: string, value: HeaderValue): this {
+    const key = headerKey(name);
+    const at = this.keys.indexOf(key);
+    this.insertAt(at < 0 ? this.keys.length : at, name, key, [value]);
+    return this;
+  }
+
+  delete(name: string): this {
+    this.remove(headerKey(name));
+    return this;
+  }
+
+  *[Symbol.iterator](): Iterator<HeaderField> {
+    for (let i = 0; i < this.names.length; i++) yield { name: this.names[i]!, value: this.values[i]! };
+  }
+
+  /** A deep copy (parsed-value cache not shared). */
+  clone(): SipHeaders {
+    return SipHeaders.fromParsed(this.names.slice(), this.keys.slice(), this.values.slice(), this.offsets.slice(), this.lines.slice());
+  }
+
+  /** The parsed value of the first field named `key` (a headerKey), cached; undefined when absent. */
+  parsedOne<T>(key: string, parse: (value: string) => T): T | undefined {
+    const cached = this.cache?.get(key);
+    if (cached !== undefined) return cached as T;
+    const i = this.keys.indexOf(key);
+    if (i < 0) return undefined;
+    let v: T;
+    try {
+      v = parse(this.values[i]!);
+    } catch (e) {
+      if (e instanceof SipParseError) throw this.errorAt(i, e.reason, e.offset);
+      throw e;
+    }
+    (this.cache ??= new Map()).set(key, v);
+    return v;
+  }
+
+  /** The parsed values of every list item of `key`, cached; empty when absent. */
+  parsedList<T>(key: string, parse: (value: string) => T): readonly T[] {
+    const cached = this.cache?.get(key);
+    if (cached !== undefined) return cached as T[];
+    const out: T[] = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.keys[i] !== key) continue;
+      const value = this.values[i]!;
+      // most fields hold one value: skip the list scan when there is no comma at all
+      const parts = value.indexOf(',') < 0 ? [value] : splitList(value, MAX_LIST_VALUES);
+      if (typeof parts === 'string') throw this.errorAt(i, parts, 0);
+      for (const p of parts) {
+        try {
+          out.push(parse(p));
+        } catch (e) {
+          if (e instanceof SipParseError) throw this.errorAt(i, e.reason, parts.length === 1 ? e.offset : 0);
+          throw e;
+        }
+      }
+      if (out.length > MAX_LIST_VALUES) throw this.errorAt(i, 'too many list values', 0);
+    }
+    (this.cache ??= new Map()).set(key, out);
+    return out;
+  }
+
+  /** A SipParseError positioned at the field at index `i` (offset within its value). */
+  private errorAt(i: number, reason: string, within: number): SipParseError {
+    const base = this.offsets[i]!;
+    const name = this.names[i]!;
+    const text = reason.toLowerCase().includes(headerKey(name)) ? reason : `${reason} in ${name}`;
+    return new SipParseError(text, base >= 0 ? base + within : 0, this.lines[i]!);
+  }
+
+  private remove(key: string): void {
+    this.cache?.delete(key);
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      if (this.keys[i] !== key) continue;
+      this.names.splice(i, 1);
+      this.keys.splice(i, 1);
+      this.values.splice(i, 1);
+      this.offsets.splice(i, 1);
+      this.lines.splice(i, 1);
+    }
+  }
+
+  private insertAt(at: number, name: string, key: string, vals: readonly HeaderValue[]): void {
+    this.cache?.delete(key);
+    if (!isToken(name)) throw new SipParseError(`bad header name ${JSON.stringify(name)}`);
+    const names: string[] = [];
+    const strs: string[] = [];
+    for (const v of vals) {
+      const s = String(v);
+      // a value with CR or LF would inject header fields on the wire
+      if (/[\r\n\0]/.test(s)) throw new SipParseError(`CR, LF or NUL in value of ${name}`);
+      names.push(name);
+      strs.push(s);
+    }
+    this.names.splice(at, 0, ...names);
+    this.keys.splice(at, 0, ...names.map(() => key));
+    this.values.splice(at, 0, ...strs);
+    this.offsets.splice(at, 0, ...names.map(() => -1));
+    this.lines.splice(at, 0, ...names.map(() => 0));
+  }
+}

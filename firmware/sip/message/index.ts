@@ -1,0 +1,47 @@
+/**
+ * SIP messages (RFC 3261 §7, §19, §20, §25): parse, inspect, build, serialize.
+ *
+ * - `parseMessage(data, { stream? })` → `SipRequest | SipResponse` (check
+ *   `.kind`); throws `SipParseError { reason, offset, line, partial? }`.
+ *   Start line, header syntax, Content-Length framing and the values of Via,
+ *   From, To, Call-ID, CSeq and Max-Forwards are checked at parse time; other
+ *   values parse on first access (and may throw SipParseError then).
+ *   Responses missing a mandatory field are rejected; requests are returned so
+ *   the UA can answer 400 — call `validateRequest(req)` for the list of
+ *   problems (missing fields, CSeq method mismatch, SIP version → 505).
+ * - `serializeMessage(msg)` → bytes; Content-Length always equals the body.
+ *   parse ∘ serialize ∘ parse is stable.
+ * - `frameStreamMessage(buf, offset)` → length of the next complete message on
+ *   TCP/TLS (0 = need more bytes).
+ * - Messages: `msg.headers` (SipHeaders: ordered fields, case-insensitive and
+ *   compact-name lookup, `get/getAll/list/set/append/prepend/delete`), typed
+ *   accessors `vias`, `topVia`, `from`, `to` (NameAddr with `.tag`), `callId`,
+ *   `cseq` ({seq, method}), `maxForwards`, `contacts`, `contactWildcard`,
+ *   `routes`, `recordRoutes`, `expires`, `contentLength`, `contentType`,
+ *   `tokens(name)`, `body` (Uint8Array), `bodyText`. Parsed values are
+ *   immutable: change a header with `headers.set('To', to.withTag(t))`.
+ * - Values: `SipUri`/`TelUri`/`AbsoluteUri` (`parseUri`, `uriEquals` per
+ *   §19.1.4), `NameAddr` (`parseNameAddr`), `Via` (`parseVia`, `.branch`,
+ *   `.received`, `.rport`), `CSeq`, `Params`.
+ * - Builders: `createRequest({...})` with the §8.1.1 fields,
+ *   `createResponse(req, status, {toTag, ...})` per §8.2.6;
+ *   `generateBranch/Tag/CallId`; `reasonPhrase(status)`.
+ * - Limits (`MAX_MESSAGE_BYTES`, `MAX_HEADER_COUNT`, `MAX_LINE_LENGTH`…) bound the work for any input.
+ */
+export { SipParseError } from './parse-error.js';
+export * from './limits.js';
+export { parseMessage, type ParseOptions } from './parser.js';
+export { serializeMessage, serializeHead } from './serializer.js';
+export { frameStreamMessage } from './stream-framing.js';
+export { SipRequest, SipResponse, parseUnsigned, type SipMessage } from './message.js';
+export { SipHeaders, headerKey, type HeaderField, type HeaderValue } from './headers.js';
+export { Params, parseHeaderParams, formatHeaderParams, type Param } from './params.js';
+export { SipUri, TelUri, AbsoluteUri, parseUri, parseSipUri, parseTelUri, uriEquals, type Uri } from './uri.js';
+export { NameAddr, parseNameAddr } from './name-addr.js';
+export { Via, parseVia, BRANCH_MAGIC_COOKIE } from './via.js';
+export { CSeq, parseCSeq } from './cseq.js';
+export { createRequest, createResponse, DEFAULT_MAX_FORWARDS, type RequestInit, type ResponseInit } from './builders.js';
+export { validateRequest, type RequestProblem } from './validate.js';
+export { reasonPhrase } from './reason-phrases.js';
+export { generateBranch, generateTag, generateCallId } from './ids.js';
+export { quote, unquote, isToken } from './syntax.js';

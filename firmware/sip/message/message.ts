@@ -1,0 +1,178 @@
+import { SipParseError } from './parse-error.js';
+import { SipHeaders, headerKey } from './headers.js';
+import { parseNameAddr, type NameAddr } from './name-addr.js';
+import { parseVia, type Via } from './via.js';
+import { parseCSeq, type CSeq } from './cseq.js';
+import type { Uri } from './uri.js';
+import { isDigit, isToken, isWordChar } from './syntax.js';
+
+const EMPTY = new Uint8Array(0);
+const decoder = new TextDecoder();
+
+function parseCallId(s: string): string {
+  // RFC 3261 §25.1: callid = word [ "@" word ]
+  const at = s.indexOf('@');
+  for (let i = 0; i < s.length; i++) {
+    if (i === at) continue;
+    if (!isWordChar(s.charCodeAt(i))) throw new SipParseError('bad character in Call-ID', i);
+  }
+  if (s.length === 0 || at === 0 || at === s.length - 1) throw new SipParseError('empty Call-ID word', 0);
+  if (at >= 0 && s.indexOf('@', at + 1) >= 0) throw new SipParseError('more than one @ in Call-ID', s.indexOf('@', at + 1));
+  return s;
+}
+
+/** Non-negative decimal integer header value (Max-Forwards, Expires, Min-Expires, Content-Length). */
+export function parseUnsigned(s: string, max: number): number {
+  if (s.length === 0 || s.length > 10) throw new SipParseError('bad number', 0);
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) throw new SipParseError('bad number', i);
+    v = v * 10 + c - 48;
+  }
+  if (v > max) throw new SipParseError('number out of range', 0);
+  return v;
+}
+
+function parseContact(s: string): NameAddr | '*' {
+  return s === '*' ? '*' : parseNameAddr(s);
+}
+
+function parseToken(s: string): string {
+  if (!isToken(s)) throw new SipParseError('expected a token', 0);
+  return s;
+}
+
+/**
+ * What requests and responses share: headers and body, and typed accessors
+ * for the headers the transaction, dialog and registration layers read. The
+ * accessors parse on first use and cache (see SipHeaders); ones for the
+ * fields RFC 3261 §8.1.1 makes mandatory throw a SipParseError when the field
+ * is missing, others return undefined.
+ */
+abstract class SipMessageBase {
+  headers: SipHeaders;
+  body: Uint8Array;
+  /** "SIP/2.0" as written; the UA core answers other versions with 505 (§21.5.6). */
+  version: string;
+
+  constructor(headers?: SipHeaders, body?: Uint8Array, version = 'SIP/2.0') {
+    this.headers = headers ?? new SipHeaders();
+    this.body = body ?? EMPTY;
+    this.version = version;
+  }
+
+  /** All Via values, topmost first (§20.42, §7.3.1 list). */
+  get vias(): readonly Via[] {
+    return this.headers.parsedList('via', parseVia);
+  }
+
+  get topVia(): Via {
+    const v = this.vias[0];
+    if (v === undefined) throw new SipParseError('missing Via header');
+    return v;
+  }
+
+  get from(): NameAddr {
+    return this.required('from', 'From', parseNameAddr);
+  }
+
+  get to(): NameAddr {
+    return this.required('to', 'To', parseNameAddr);
+  }
+
+  get callId(): string {
+    return this.required('call-id', 'Call-ID', parseCallId);
+  }
+
+  get cseq(): CSeq {
+    return this.required('cseq', 'CSeq', parseCSeq);
+  }
+
+  get maxForwards(): number | undefined {
+    return this.headers.parsedOne('max-forwards', (s) => parseUnsigned(s, 255));
+  }
+
+  /** Contact values; empty for `Contact: *` (see contactWildcard) or when absent. */
+  get contacts(): readonly NameAddr[] {
+    const all = this.headers.parsedList('contact', parseContact);
+    if (all.includes('*')) {
+      // §10.2.2: "*" is only valid alone
+      if (all.length > 1) throw new SipParseError('Contact * combined with other contacts');
+      return [];
+    }
+    return all as NameAddr[];
+  }
+
+  /** `Contact: *` (§10.2.2, REGISTER removing all bindings). */
+  get contactWildcard(): boolean {
+    const all = this.headers.parsedList('contact', parseContact);
+    if (all.length > 1 && all.includes('*')) throw new SipParseError('Contact * combined with other contacts');
+    return all[0] === '*';
+  }
+
+  get routes(): readonly NameAddr[] {
+    return this.headers.parsedList('route', parseNameAddr);
+  }
+
+  get recordRoutes(): readonly NameAddr[] {
+    return this.headers.parsedList('record-route', parseNameAddr);
+  }
+
+  /** Expires header in seconds (§20.19). */
+  get expires(): number | undefined {
+    return this.headers.parsedOne('expires', (s) => parseUnsigned(s, 0xffffffff));
+  }
+
+  get contentLength(): number | undefined {
+    return this.headers.parsedOne('content-length', (s) => parseUnsigned(s, Number.MAX_SAFE_INTEGER));
+  }
+
+  /** Content-Type as written (e.g. `application/sdp`); undefined when absent. */
+  get contentType(): string | undefined {
+    return this.headers.get('content-type');
+  }
+
+  /** Option tags / methods of a token-list header (Supported, Require, Allow…), as written. */
+  tokens(name: string): readonly string[] {
+    return this.headers.parsedList(headerKey(name), parseToken);
+  }
+
+  get bodyText(): string {
+    return decoder.decode(this.body);
+  }
+
+  private required<T>(key: string, name: string, parse: (s: string) => T): T {
+    const v = this.headers.parsedOne(key, parse);
+    if (v === undefined) throw new SipParseError(`missing ${name} header`);
+    return v;
+  }
+}
+
+/** A SIP request (§7.1): `INVITE sip:bob@biloxi.com SIP/2.0`. */
+export class SipRequest extends SipMessageBase {
+  readonly kind = 'request' as const;
+  method: string;
+  uri: Uri;
+
+  constructor(method: string, uri: Uri, headers?: SipHeaders, body?: Uint8Array, version?: string) {
+    super(headers, body, version);
+    this.method = method;
+    this.uri = uri;
+  }
+}
+
+/** A SIP response (§7.2): `SIP/2.0 180 Ringing`. */
+export class SipResponse extends SipMessageBase {
+  readonly kind = 'response' as const;
+  status: number;
+  reason: string;
+
+  constructor(status: number, reason: string, headers?: SipHeaders, body?: Uint8Array, version?: string) {
+    super(headers, body, version);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export type SipMessage = SipRequest | SipResponse;

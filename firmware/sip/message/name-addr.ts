@@ -1,0 +1,106 @@
+import { SipParseError } from './parse-error.js';
+import { Params, formatHeaderParams, parseHeaderParams, type Param } from './params.js';
+import { parseUri, type Uri } from './uri.js';
+import { isTokenChar, quote, scanQuoted, skipWs, unquote } from './syntax.js';
+
+/**
+ * A name-addr or addr-spec with header parameters (RFC 3261 §20.10, §20.20,
+ * §20.39, §25.1: From, To, Contact, Route, Record-Route, Refer-To…):
+ * `"Alice" <sip:alice@example.com>;tag=1928301774`.
+ * Always written back as name-addr (angle brackets), which §20.10 allows for
+ * every value and which keeps URI parameters apart from header parameters.
+ */
+export class NameAddr {
+  /** Unquoted display name; undefined when absent. */
+  readonly displayName: string | undefined;
+  readonly uri: Uri;
+  readonly params: Params;
+
+  constructor(uri: Uri, params?: Params | readonly Param[], displayName?: string) {
+    this.uri = uri;
+    this.params = params === undefined ? Params.EMPTY : params instanceof Params ? params : new Params(params);
+    this.displayName = displayName;
+  }
+
+  /** The `tag` parameter of From/To (RFC 3261 §19.3). */
+  get tag(): string | undefined {
+    const t = this.params.get('tag');
+    return typeof t === 'string' ? t : undefined;
+  }
+
+  /** The Contact `expires` parameter in seconds (RFC 3261 §20.10), undefined when absent or not a number. */
+  get expires(): number | undefined {
+    const v = this.params.get('expires');
+    if (typeof v !== 'string' || !/^\d{1,10}$/.test(v)) return undefined;
+    return Number(v);
+  }
+
+  withTag(tag: string): NameAddr {
+    return new NameAddr(this.uri, this.params.with('tag', tag), this.displayName);
+  }
+
+  withParam(name: string, value: string | null): NameAddr {
+    return new NameAddr(this.uri, this.params.with(name, value), this.displayName);
+  }
+
+  withoutParam(name: string): NameAddr {
+    return new NameAddr(this.uri, this.params.without(name), this.displayName);
+  }
+
+  toString(): string {
+    const name = this.displayName === undefined ? '' : quote(this.displayName) + ' ';
+    return `${name}<${this.uri.toString()}>${formatHeaderParams(this.params)}`;
+  }
+}
+
+/** Parses one name-addr / addr-spec with its header parameters (no list splitting). */
+export function parseNameAddr(s: string): NameAddr {
+  let i = skipWs(s, 0);
+  let displayName: string | undefined;
+  let uriText: string;
+  let uriStart: number;
+  if (s.charCodeAt(i) === 34) {
+    const end = scanQuoted(s, i);
+    if (end < 0) throw new SipParseError('unterminated display name', i);
+    displayName = unquote(s.slice(i, end));
+    i = skipWs(s, end);
+    if (s.charCodeAt(i) !== 60) throw new SipParseError('expected < after display name', i);
+  }
+  const lt = displayName === undefined ? s.indexOf('<', i) : i;
+  if (lt >= 0) {
+    if (displayName === undefined && lt > i) {
+      // display-name = *(token LWS); UTF-8 text is tolerated unquoted since phones send it
+      for (let k = i; k < lt; k++) {
+        const c = s.charCodeAt(k);
+        if (!isTokenChar(c) && c !== 32 && c !== 9 && c < 128) throw new SipParseError('bad character in display name', k);
+      }
+      displayName = s.slice(i, lt).trim();
+    }
+    const gt = s.indexOf('>', lt + 1);
+    if (gt < 0) throw new SipParseError('missing > after URI', s.length);
+    uriStart = lt + 1;
+    uriText = s.slice(uriStart, gt);
+    i = gt + 1;
+  } else {
+    // addr-spec: §20.10, a URI with ";" "," or "?" must be in <>, so ";" starts header parameters here
+    uriStart = i;
+    let e = i;
+    while (e < s.length) {
+      const c = s.charCodeAt(e);
+      if (c === 59 || c === 32 || c === 9) break;
+      e++;
+    }
+    uriText = s.slice(i, e);
+    if (uriText.indexOf('?') >= 0) throw new SipParseError('URI with headers must be enclosed in <>', i);
+    i = e;
+  }
+  if (uriText.length === 0) throw new SipParseError('empty URI', uriStart);
+  let uri: Uri;
+  try {
+    uri = parseUri(uriText);
+  } catch (e) {
+    if (e instanceof SipParseError) throw new SipParseError(e.reason, uriStart + e.offset);
+    throw e;
+  }
+  return new NameAddr(uri, parseHeaderParams(s, i), displayName);
+}

@@ -1,0 +1,112 @@
+import { SipParseError } from './parse-error.js';
+import { MAX_PARAMS } from './limits.js';
+import { isTokenChar, scanQuoted, skipWs } from './syntax.js';
+
+/** One `;name=value` parameter; `value` is null for a parameter without a value (`;lr`, `;rport`). */
+export type Param = readonly [name: string, value: string | null];
+
+/**
+ * An ordered parameter list (URI parameters or header parameters). Names are
+ * compared case-insensitively (RFC 3261 §7.3.1, §19.1.4); order and spelling
+ * are kept so a message serializes back as it came. Immutable: `with` and
+ * `without` return new lists, so a parsed header value can be cached safely.
+ */
+export class Params implements Iterable<Param> {
+  static readonly EMPTY = new Params([]);
+  readonly entries: readonly Param[];
+
+  constructor(entries: readonly Param[]) {
+    this.entries = entries;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  has(name: string): boolean {
+    return this.index(name) >= 0;
+  }
+
+  /** The value of `name`: a string, null when present without a value, undefined when absent. */
+  get(name: string): string | null | undefined {
+    const i = this.index(name);
+    return i < 0 ? undefined : this.entries[i]![1];
+  }
+
+  /** A copy with `name` set (replacing the first occurrence in place, or appended). */
+  with(name: string, value: string | null): Params {
+    const i = this.index(name);
+    const next = this.entries.slice();
+    if (i < 0) next.push([name, value]);
+    else next[i] = [this.entries[i]![0], value];
+    return new Params(next);
+  }
+
+  without(name: string): Params {
+    const lower = name.toLowerCase();
+    return new Params(this.entries.filter(([n]) => n.toLowerCase() !== lower));
+  }
+
+  [Symbol.iterator](): Iterator<Param> {
+    return this.entries[Symbol.iterator]();
+  }
+
+  private index(name: string): number {
+    const e = this.entries;
+    for (let i = 0; i < e.length; i++) {
+      const n = e[i]![0];
+      if (n === name || (n.length === name.length && n.toLowerCase() === name.toLowerCase())) return i;
+    }
+    return -1;
+  }
+}
+
+/** Serializes header parameters (`;name=value` each; values are written as stored, quotes included). */
+export function formatHeaderParams(params: Params): string {
+  let out = '';
+  for (const [n, v] of params.entries) out += v === null ? `;${n}` : `;${n}=${v}`;
+  return out;
+}
+
+/**
+ * Header parameters from `s[i]` on (RFC 3261 §25.1 generic-param:
+ * `*( SEMI token [ EQUAL ( token / host / quoted-string ) ] )`). Values keep
+ * their quotes, so `;foo="a b"` reads back as `"a b"`. Stops at the end of
+ * `s`; anything else left over is an error.
+ */
+export function parseHeaderParams(s: string, i: number): Params {
+  const entries: Param[] = [];
+  i = skipWs(s, i);
+  while (i < s.length) {
+    if (s.charCodeAt(i) !== 59) throw new SipParseError('expected ; before parameter', i);
+    i = skipWs(s, i + 1);
+    const nameStart = i;
+    while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+    if (i === nameStart) throw new SipParseError('empty parameter name', i);
+    const name = s.slice(nameStart, i);
+    i = skipWs(s, i);
+    let value: string | null = null;
+    if (s.charCodeAt(i) === 61) {
+      i = skipWs(s, i + 1);
+      const valueStart = i;
+      if (s.charCodeAt(i) === 34) {
+        const end = scanQuoted(s, i);
+        if (end < 0) throw new SipParseError('unterminated quoted parameter value', i);
+        i = end;
+      } else {
+        // token / host (host adds ":" "[" "]" for IPv6 references)
+        while (i < s.length) {
+          const c = s.charCodeAt(i);
+          if (!isTokenChar(c) && c !== 58 && c !== 91 && c !== 93) break;
+          i++;
+        }
+      }
+      if (i === valueStart) throw new SipParseError(`empty value for parameter ${name}`, i);
+      value = s.slice(valueStart, i);
+      i = skipWs(s, i);
+    }
+    entries.push([name, value]);
+    if (entries.length > MAX_PARAMS) throw new SipParseError('too many parameters', i);
+  }
+  return entries.length === 0 ? Params.EMPTY : new Params(entries);
+}

@@ -1,0 +1,48 @@
+import { SipParseError } from './parse-error.js';
+import type { SipRequest } from './message.js';
+
+export interface RequestProblem {
+  /** The response the UAS should send: 400, or 505 for another SIP version (§21.5.6). */
+  status: 400 | 505;
+  /** Short text, usable as the reason phrase ("Missing Call-ID"). */
+  reason: string;
+}
+
+const MANDATORY: readonly (readonly [string, string])[] = [
+  ['to', 'To'],
+  ['from', 'From'],
+  ['cseq', 'CSeq'],
+  ['call-id', 'Call-ID'],
+  ['max-forwards', 'Max-Forwards'],
+  ['via', 'Via'],
+];
+
+/**
+ * What stops a UAS from processing a structurally parsed request. The
+ * parser returns requests that lack mandatory fields so the UA core can
+ * still answer them: this lists the problems (empty when the request is fine):
+ * - RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Max-Forwards and Via are
+ *   mandatory. Many UAs omit Max-Forwards on in-dialog requests; the UA core
+ *   may choose to tolerate that problem alone.
+ * - §8.1.1.5 / RFC 4475 §3.1.2.16: the CSeq method must equal the request method.
+ * - §21.5.6: a version other than SIP/2.0 is answered with 505.
+ */
+export function validateRequest(request: SipRequest): RequestProblem[] {
+  const problems: RequestProblem[] = [];
+  if (request.version.toUpperCase() !== 'SIP/2.0') problems.push({ status: 505, reason: 'Version Not Supported' });
+  for (const [key, name] of MANDATORY) {
+    if (!request.headers.has(key)) problems.push({ status: 400, reason: `Missing ${name}` });
+  }
+  try {
+    if (request.headers.has('cseq') && request.cseq.method !== request.method) {
+      problems.push({ status: 400, reason: 'CSeq method does not match' });
+    }
+    request.vias;
+    if (request.headers.has('from')) request.from;
+    if (request.headers.has('to')) request.to;
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    problems.push({ status: 400, reason: e.reason });
+  }
+  return problems;
+}

@@ -1,0 +1,12 @@
+export type { Edge, GpioBackend, GpioLine, Level, LineRef, LineRequest } from './line.js';
+export { formatLine, sameLine } from './line.js';
+export type { GpioChipInfo } from './chip-map.js';
+export { DEFAULT_SYSFS_GPIO_ROOT, GpioChipMap, discoverGpioChips, resolveGpioNumber } from './chip-map.js';
+export type { OnoffBackendOptions } from './onoff-backend.js';
+export { OnoffGpioBackend } from './onoff-backend.js';
+export type { Keymap, KeyScanTiming } from './key-scan.js';
+export { DEFAULT_KEY_SCAN_TIMING, KeyScanState, ghostCandidates } from './key-scan.js';
+export type { MatrixKeypadOptions } from './matrix-keypad.js';
+export { DEFAULT_SCAN_INTERVAL_MS, MatrixKeypad } from './matrix-keypad.js';
+export type { GpioHookSwitchOptions, HookTiming } from './hook-switch.js';
+export { DEFAULT_HOOK_TIMING, GpioHookSwitch } from './hook-switch.js';

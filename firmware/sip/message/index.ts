@@ -44,4 +44,4 @@ export { createRequest, createResponse, DEFAULT_MAX_FORWARDS, type RequestInit, 
 export { validateRequest, type RequestProblem } from './validate.js';
 export { reasonPhrase } from './reason-phrases.js';
 export { generateBranch, generateTag, generateCallId } from './ids.js';
-export { quote, unquote, isToken } from './syntax.js';
+export { quote, unquote, isToken, isTokenChar, scanQuoted, skipWs } from './syntax.js';

@@ -1,0 +1,32 @@
+import { Option, type Command } from 'commander';
+import { parseLogLevelOption, type LogLevelSetting } from './log-level-option.js';
+
+export interface StartOptions {
+  board?: string;
+  config?: string;
+  logLevel?: LogLevelSetting;
+  dataDir?: string;
+  sipPort?: number;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`"${value}" is not a port number (0–65535; 0 picks a free one)`);
+  return n;
+}
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run the phone (on the simulated board unless the config or --board names another)')
+    .option('-b, --board <name>', 'board definition to run on (overrides the config)')
+    .option('-c, --config <file>', 'YAML configuration file (without one: direct-IP mode, no account)')
+    .addOption(new Option('-l, --log-level <level>', 'log level for all components, or COMPONENT=LEVEL (repeatable)').argParser(parseLogLevelOption))
+    .option('-d, --data-dir <dir>', 'where the call log, contacts and settings are kept')
+    .addOption(new Option('--sip-port <port>', 'local SIP port for UDP and TCP (0 picks a free one)').argParser(port))
+    .action(async (options: StartOptions) => {
+      const { startPhone } = await import('../main.js');
+      const phone = await startPhone(options);
+      await phone.stopped;
+    });
+}

@@ -1,0 +1,65 @@
+import { Gpio } from 'onoff';
+import { GPIO_MOCKUP } from '../../../scripts/vm/guest-devices.js';
+import { driveLine, findChip, lineLevel } from '../sysfs-gpio.js';
+import type { CheckResult } from '../report.js';
+
+/** Lines used by this check: one output, one input with interrupts. */
+const OUT_OFFSET = 5;
+const IN_OFFSET = 17;
+const EDGES = 10;
+const EDGE_TIMEOUT_MS = 5_000;
+
+/**
+ * onoff against the kernel's sysfs GPIO on gpio-mockup: the chip is found by
+ * label (base 512, as Pi OS 6.6+ numbers a Pi 4's header), an output's level
+ * reaches the "pin", and levels driven on an input's "pin" arrive as edge
+ * interrupts — one at a time, since sysfs coalesces edges the callback has
+ * not yet seen (HAL-TESTING.md).
+ */
+export async function gpioOnoff(): Promise<CheckResult> {
+  const chip = await findChip(GPIO_MOCKUP.label);
+  const out = new Gpio(chip.base + OUT_OFFSET, 'out');
+  const input = new Gpio(chip.base + IN_OFFSET, 'in', 'both');
+  try {
+    out.writeSync(1);
+    const outHigh = await lineLevel(chip, OUT_OFFSET);
+    out.writeSync(0);
+    const outLow = await lineLevel(chip, OUT_OFFSET);
+
+    const edges: { level: number; latencyMs: number }[] = [];
+    let pending: ((level: number) => void) | undefined;
+    input.watch((err, value) => {
+      if (!err) pending?.(value);
+    });
+    for (let i = 0; i < EDGES; i++) {
+      const level = i % 2 === 0 ? 1 : 0;
+      const t0 = performance.now();
+      const seen = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no interrupt ${EDGE_TIMEOUT_MS} ms after driving line ${IN_OFFSET} to ${level}`)), EDGE_TIMEOUT_MS);
+        pending = (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        };
+      });
+      await driveLine(chip, IN_OFFSET, level);
+      edges.push({ level: await seen, latencyMs: performance.now() - t0 });
+      pending = undefined;
+    }
+    const readBack = input.readSync();
+    const latencies = edges.map((e) => e.latencyMs).sort((a, b) => a - b);
+    return {
+      ok: true,
+      chip: { label: chip.label, base: chip.base, ngpio: chip.ngpio },
+      accessible: Gpio.accessible,
+      outHigh,
+      outLow,
+      edgeLevels: edges.map((e) => e.level),
+      readBack,
+      edgeLatencyMs: { median: latencies[Math.floor(latencies.length / 2)], max: latencies.at(-1) },
+    };
+  } finally {
+    input.unwatchAll();
+    input.unexport();
+    out.unexport();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * A test signal that cannot be mistaken for silence or for itself shifted:
+ * pseudo-random 16-bit samples (a 32-bit LCG, Numerical Recipes constants),
+ * never zero, so the first non-zero captured sample marks where playback
+ * started and the rest must match sample for sample.
+ */
+export function testSignal(samples: number, seed = 0x5eed): Int16Array {
+  const out = new Int16Array(samples);
+  let x = seed >>> 0;
+  for (let i = 0; i < samples; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    const v = (x >>> 16) - 32768;
+    out[i] = v === 0 ? 1 : v;
+  }
+  return out;
+}
+
+export interface Alignment {
+  /** Index in the capture where the signal starts, or -1. */
+  readonly offset: number;
+  /** How many signal samples matched in a row from the start. */
+  readonly matched: number;
+  /** First mismatching index within the signal, or -1 when all matched. */
+  readonly firstMismatch: number;
+}
+
+/** Finds `signal` in `captured` by its first samples and counts how much matches bit for bit. */
+export function alignSignal(captured: Int16Array, signal: Int16Array): Alignment {
+  const key = Math.min(8, signal.length);
+  let offset = -1;
+  for (let i = 0; i + key <= captured.length && offset < 0; i++) {
+    let hit = true;
+    for (let k = 0; k < key && hit; k++) hit = captured[i + k] === signal[k];
+    if (hit) offset = i;
+  }
+  if (offset < 0) return { offset, matched: 0, firstMismatch: 0 };
+  let matched = 0;
+  while (matched < signal.length && offset + matched < captured.length && captured[offset + matched] === signal[matched]) matched++;
+  return { offset, matched, firstMismatch: matched === signal.length ? -1 : matched };
+}

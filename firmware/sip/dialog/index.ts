@@ -1,0 +1,3 @@
+export { Dialog, DialogError, dialogKey } from './dialog.js';
+export type { DialogId, DialogState, InDialogRequestOptions, InDialogVerdict } from './dialog.js';
+export { DialogTable } from './dialog-table.js';

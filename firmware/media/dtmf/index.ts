@@ -1,0 +1,13 @@
+export { DTMF_DIGITS, DTMF_HIGH_HZ, DTMF_LOW_HZ, DtmfDigitError, EVENT_FLASH, digitAt, digitFrequencies, digitToEvent, eventToDigit, isDtmfDigit } from './events.js';
+export type { DtmfDigit } from './events.js';
+export { MAX_EVENT_DURATION, TELEPHONE_EVENT_SIZE, TelephoneEvent, TelephoneEventError, writeTelephoneEvent } from './telephone-event.js';
+export { DtmfBusyError, DtmfSender } from './dtmf-sender.js';
+export type { DtmfPacket, DtmfSenderOptions } from './dtmf-sender.js';
+export { DtmfReceiver } from './dtmf-receiver.js';
+export type { DtmfReceiverCounters, DtmfReceiverListener, DtmfReceiverOptions, DtmfReceiverReport } from './dtmf-receiver.js';
+export { DTMF_HIGH_DBM0, DTMF_LOW_DBM0, dtmfToneSpec } from './dtmf-tones.js';
+export type { DtmfToneOptions } from './dtmf-tones.js';
+export { goertzel, goertzelCoefficients, goertzelPower } from './goertzel.js';
+export type { GoertzelCoefficients } from './goertzel.js';
+export { DtmfDetector } from './dtmf-detector.js';
+export type { DtmfDetectorEvent, DtmfDetectorListener, DtmfDetectorOptions } from './dtmf-detector.js';

@@ -114,7 +114,8 @@ export class KeyScanState {
         if (cell.repeats) {
           events.push({ type: 'repeat', key: cell.key, atMs: nowMs });
           // After a stall (a busy event loop), resume the rhythm instead of bursting the missed repeats.
-          cell.dueAt = Math.max(cell.dueAt + this.timing.repeatIntervalMs, nowMs + 1);
+          const next = cell.dueAt + this.timing.repeatIntervalMs;
+          cell.dueAt = next > nowMs ? next : nowMs + this.timing.repeatIntervalMs;
         } else if (!cell.longSent) {
           cell.longSent = true;
           cell.dueAt = Infinity;

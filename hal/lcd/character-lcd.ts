@@ -71,6 +71,8 @@ export class CharacterLcd implements Display {
   private readonly busNumber: number;
   private readonly statusListeners = new Listeners<DisplayStatus>();
   private closed = false;
+  /** Datasheet waits in progress; close() cuts them short so it never waits on a timer. */
+  private readonly sleeping = new Set<() => void>();
   private readonly bytes: number[] = [];
   /** I2C bytes sent, instructions and characters written (the bench and the tests read these). */
   readonly counters = { bytesSent: 0, charactersWritten: 0, reinitialisations: 0, errors: 0 };
@@ -149,6 +151,8 @@ export class CharacterLcd implements Display {
     if (this.closed) return;
     this.closed = true;
     this.clock.clearTimeout(this.retryTimer);
+    for (const wake of [...this.sleeping]) wake();
+    this.sleeping.clear();
     await this.chain;
     this.statusListeners.clear();
     await this.bus?.close().catch(() => undefined);
@@ -170,6 +174,7 @@ export class CharacterLcd implements Display {
         await this.drawChanges();
         return;
       } catch (error) {
+        if (this.closed) return;
         this.counters.errors++;
         this.initialised = false;
         if (attempt >= this.reinitAttempts) {
@@ -193,6 +198,7 @@ export class CharacterLcd implements Display {
       this.reportedMissing = false;
       await this.drawChanges();
     } catch (error) {
+      if (this.closed) return;
       this.initialised = false;
       this.counters.errors++;
       this.setMissing(error as Error);
@@ -303,6 +309,7 @@ export class CharacterLcd implements Display {
   /** One SMBus "send byte" per expander state (never a block write: the kernel's i2c-stub accepts only SMBus calls). */
   private async send(bytes: readonly number[]): Promise<void> {
     const bus = this.bus;
+    if (this.closed) throw new HardwareError(HardwareErrorCode.CLOSED, 'display', `${this.device} was closed`);
     if (bus === undefined) throw new HardwareError(HardwareErrorCode.I2C_IO, 'display', `${this.device}: bus not open`);
     for (const b of bytes) {
       await bus.sendByte(this.address, b);
@@ -311,6 +318,16 @@ export class CharacterLcd implements Display {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.clock.setTimeout(resolve, ms));
+    return new Promise((resolve) => {
+      const handle = this.clock.setTimeout(() => {
+        this.sleeping.delete(wake);
+        resolve();
+      }, ms);
+      const wake = (): void => {
+        this.clock.clearTimeout(handle);
+        resolve();
+      };
+      this.sleeping.add(wake);
+    });
   }
 }

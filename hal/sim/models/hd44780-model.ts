@@ -65,6 +65,7 @@ export class Hd44780Model implements I2cBus {
       this.twoLine = true;
       this.displayOn = true;
       this.pendingHigh = { nibble: 0x4, rs: true };
+      this.functionSetsSincePowerOn = 2; // powered long ago: no internal reset is running
     }
   }
 

@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MatrixKeypad } from '../../../hal/gpio/index.js';
+import type { LineRef } from '../../../hal/gpio/index.js';
+import type { KeyEvent } from '../../../hal/index.js';
+import { GpioModel, KeypadMatrixModel } from '../../../hal/sim/index.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { advance } from '../support/async-clock.js';
+
+const CHIP = 'pinctrl-bcm2711';
+const line = (offset: number): LineRef => ({ chip: CHIP, offset, activeLow: true });
+const ROWS = [5, 6, 13, 19].map(line);
+const COLS = [12, 16, 20, 21].map(line);
+const KEYMAP = [
+  ['1', '2', '3', 'up'],
+  ['4', '5', '6', 'down'],
+  ['7', '8', '9', 'ok'],
+  ['*', '0', '#', 'cancel'],
+] as const;
+
+let clock: FakeClock;
+let gpio: GpioModel;
+let matrix: KeypadMatrixModel;
+let keypad: MatrixKeypad;
+let events: string[];
+
+async function open(drive: 'rows' | 'columns' = 'rows'): Promise<void> {
+  clock = new FakeClock();
+  gpio = new GpioModel({ now: () => clock.now() });
+  matrix = new KeypadMatrixModel({ gpio, rows: ROWS, columns: COLS, keymap: KEYMAP, drive, now: () => clock.now(), seed: 7 });
+  keypad = await MatrixKeypad.open({ gpio, clock, rows: ROWS, columns: COLS, keymap: KEYMAP, drive, scanIntervalMs: 5, timing: { debounceMs: 10, longPressMs: 800 } });
+  events = [];
+  keypad.onKey((e: KeyEvent) => events.push(`${e.type} ${e.key}`));
+}
+
+describe('matrix keypad on GPIO against a key matrix model', () => {
+  beforeEach(() => open());
+  afterEach(() => keypad.close());
+
+  it('reads a press and a release of each key where the keymap puts it', async () => {
+    for (const key of ['1', '5', '9', '#', 'up', 'cancel'] as const) {
+      matrix.press(key);
+      await advance(clock, 30);
+      matrix.release(key);
+      await advance(clock, 30);
+    }
+    expect(events).toEqual(['down 1', 'up 1', 'down 5', 'up 5', 'down 9', 'up 9', 'down #', 'up #', 'down up', 'up up', 'down cancel', 'up cancel']);
+  });
+
+  it('never misses a 40 ms tap whose contacts bounce for 8 ms, and reports it once', async () => {
+    for (let i = 0; i < 20; i++) {
+      matrix.press('7', 8);
+      await advance(clock, 40);
+      matrix.release('7', 8);
+      await advance(clock, 60);
+    }
+    expect(events.filter((e) => e === 'down 7')).toHaveLength(20);
+    expect(events.filter((e) => e === 'up 7')).toHaveLength(20);
+  });
+
+  it('reports a long press of a held digit', async () => {
+    matrix.press('0');
+    await advance(clock, 900, 5);
+    expect(events).toEqual(['down 0', 'long-press 0']);
+  });
+
+  it('auto-repeats a held navigation key', async () => {
+    matrix.press('down');
+    await advance(clock, 1000, 5);
+    expect(events.filter((e) => e === 'repeat down').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('rejects the ghost key when three keys of a rectangle are held', async () => {
+    matrix.press('1');
+    await advance(clock, 30);
+    matrix.press('2');
+    await advance(clock, 30);
+    matrix.press('4'); // '5' now reads closed through 1–2–4
+    await advance(clock, 100);
+    expect(keypad.held()).toEqual(new Set(['1', '2']));
+    expect(events).not.toContain('down 5');
+    matrix.release('2');
+    await advance(clock, 30);
+    expect(keypad.held()).toEqual(new Set(['1', '4']));
+  });
+
+  it('costs one read per column while idle and scans line by line only when a key is closed', async () => {
+    await advance(clock, 100);
+    expect(keypad.counters.fullScans).toBe(0);
+    expect(keypad.counters.idleScans).toBeGreaterThan(10);
+    matrix.press('3');
+    await advance(clock, 30);
+    expect(keypad.counters.fullScans).toBeGreaterThan(0);
+  });
+
+  it('releases every GPIO line on close, and reports held keys as released', async () => {
+    matrix.press('8');
+    await advance(clock, 30);
+    await keypad.close();
+    expect(events).toEqual(['down 8', 'up 8']);
+    expect(gpio.claimedLines()).toEqual([]);
+  });
+});
+
+describe('matrix keypad driven by columns', () => {
+  afterEach(() => keypad.close());
+  it('reads the same keys when the board drives columns and reads rows', async () => {
+    await open('columns');
+    matrix.press('6');
+    await advance(clock, 30);
+    matrix.release('6');
+    await advance(clock, 30);
+    expect(events).toEqual(['down 6', 'up 6']);
+  });
+});
+
+describe('matrix keypad set-up errors', () => {
+  it('gives back the lines it claimed when one of them cannot be claimed', async () => {
+    const clock = new FakeClock();
+    const gpio = new GpioModel();
+    const held = await gpio.request({ line: COLS[3]!, direction: 'in', consumer: 'someone else' });
+    await expect(MatrixKeypad.open({ gpio, clock, rows: ROWS, columns: COLS, keymap: KEYMAP })).rejects.toThrow(/busy/);
+    expect(gpio.claimedLines()).toEqual([`${CHIP}:21`]);
+    await held.release();
+  });
+
+  it('refuses a keymap that does not match the wiring', async () => {
+    await expect(MatrixKeypad.open({ gpio: new GpioModel(), clock: new FakeClock(), rows: ROWS.slice(0, 3), columns: COLS, keymap: KEYMAP })).rejects.toThrow(/keymap is 4×4 but the board wires 3 rows × 4 columns/);
+  });
+});

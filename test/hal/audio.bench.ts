@@ -1,0 +1,92 @@
+/**
+ * Audio frame delivery jitter from the file-backed device (issue 6
+ * "Performance"): how far each 20 ms frame lands from its ideal instant
+ * (start + n·20 ms), over BENCH_SECONDS (default 10 s) of real time, beside a
+ * naive reader paced by setInterval(20) in the same run. Run on an idle event
+ * loop and on one kept busy 5 ms in every 50 ms (DESIGN.md's load).
+ *
+ *   npm run bench -- audio
+ */
+import { performance } from 'node:perf_hooks';
+import { createFileAudioDevice } from '../../hal/audio/index.js';
+import { percentile, printBench } from '../support/bench-report.js';
+import { HostClock } from './audio/host-clock.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const PERIOD_MS = 20;
+
+interface Result {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Lateness of the last frame: what accumulates (drift), not what jitters. */
+  endDrift: number;
+  frames: number;
+}
+
+function summarise(arrivals: number[], start: number): Result {
+  const dev = arrivals.map((t, n) => Math.abs(t - (start + (n + 1) * PERIOD_MS)));
+  const sorted = Float64Array.from(dev).sort();
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]!, endDrift: dev[dev.length - 1]!, frames: arrivals.length };
+}
+
+/** Keeps the loop busy `busyMs` out of every `everyMs`, like a SIP parse burst or an LCD refresh. */
+function load(busyMs: number, everyMs: number): () => void {
+  if (busyMs === 0) return () => {};
+  const t = setInterval(() => {
+    const until = performance.now() + busyMs;
+    while (performance.now() < until) {
+      // spin
+    }
+  }, everyMs);
+  return () => clearInterval(t);
+}
+
+async function fileDevice(busyMs: number): Promise<Result> {
+  const d = createFileAudioDevice({ clock: new HostClock() });
+  const arrivals: number[] = [];
+  d.onFrame(() => arrivals.push(performance.now()));
+  const stopLoad = load(busyMs, 50);
+  await d.start({ sampleRate: 8000, periodMs: PERIOD_MS });
+  const start = performance.now(); // the scheduler took its start a few µs before start() returned
+  await new Promise((r) => setTimeout(r, seconds * 1000 + PERIOD_MS / 2));
+  await d.stop();
+  stopLoad();
+  return summarise(arrivals, start);
+}
+
+async function naiveInterval(busyMs: number): Promise<Result> {
+  const arrivals: number[] = [];
+  const frame = new Int16Array(160);
+  const stopLoad = load(busyMs, 50);
+  const start = performance.now();
+  const t = setInterval(() => {
+    frame.fill(0);
+    arrivals.push(performance.now());
+  }, PERIOD_MS);
+  await new Promise((r) => setTimeout(r, seconds * 1000 + PERIOD_MS / 2));
+  clearInterval(t);
+  stopLoad();
+  return summarise(arrivals, start);
+}
+
+// Warm-up (JIT, first timers) so the first measured frames are not the compiler's.
+{
+  const d = createFileAudioDevice({ clock: new HostClock() });
+  await d.start({ sampleRate: 8000, periodMs: PERIOD_MS });
+  await new Promise((r) => setTimeout(r, 1000));
+  await d.stop();
+}
+
+for (const [label, busy] of [['idle loop', 0], ['loop busy 5 ms in 50 ms', 5]] as const) {
+  const ours = await fileDevice(busy);
+  const naive = await naiveInterval(busy);
+  const rows = (pick: (r: Result) => number) => [
+    { name: 'file-audio-device (deadlines)', value: pick(ours), unit: 'ms', note: `${ours.frames} frames` },
+    { name: 'setInterval(20) reader', value: pick(naive), unit: 'ms', note: `${naive.frames} frames` },
+  ];
+  printBench(`frame delivery, ${label}, ${seconds} s — p50 |deviation| from ideal`, rows((r) => r.p50), 'setInterval(20) reader');
+  printBench(`frame delivery, ${label}, ${seconds} s — p99 |deviation|`, rows((r) => r.p99), 'setInterval(20) reader');
+  printBench(`frame delivery, ${label}, ${seconds} s — max |deviation|`, rows((r) => r.max), 'setInterval(20) reader');
+  printBench(`frame delivery, ${label}, ${seconds} s — lateness of the last frame (drift)`, rows((r) => r.endDrift), 'setInterval(20) reader');
+}

@@ -1,0 +1,2 @@
+export { PacketLossConcealer } from './packet-loss-concealer.js';
+export { findPitch } from './pitch.js';

@@ -52,6 +52,13 @@ export interface AlsaAudioDeviceOptions {
   maxPlaybackMs?: number;
   /** How long a restarted aplay must survive to count as restored (default 500 ms). */
   playbackHealthyMs?: number;
+  /**
+   * A capture that delivers nothing for this long is treated as lost (default
+   * 2000 ms): snd_pcm_readi can block for ever on a wedged USB card, and no
+   * event would ever say so. Each re-open then costs a thread-pool thread
+   * until the blocked read returns, which the back-off keeps rare.
+   */
+  captureStallMs?: number;
   retry?: RetryBackoffOptions;
   log?: HalLog;
   /** Test seams: the alsa-capture class, how aplay is spawned, how amixer is run. */
@@ -100,11 +107,14 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
   private assembler: FrameAssembler | undefined;
   private sampleIndex = 0;
   private captureOutage: Outage | undefined;
+  private lastCaptureMs = 0;
+  private watchdog: HalTimerHandle | undefined;
 
   private playback: AplayPlayback | undefined;
   private playbackRate = 0;
   private playbackResampler: Resampler | undefined;
   private playbackScratch = new Int16Array(0);
+  private playbackResampled = new Int16Array(0);
   private playbackStartMs = 0;
   private playbackFrames = 0;
   private playbackOutage: Outage | undefined;
@@ -180,8 +190,9 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
       for (let i = 0; i < samples.length; i++) pcm[i] = Math.round(samples[i]! * this.gain);
     }
     if (this.playbackResampler !== undefined) {
-      const out = new Int16Array(this.playbackResampler.maxOutputLength(pcm.length));
-      pcm = out.subarray(0, this.playbackResampler.process(pcm, out));
+      const need = this.playbackResampler.maxOutputLength(pcm.length);
+      if (this.playbackResampled.length < need) this.playbackResampled = new Int16Array(need);
+      pcm = this.playbackResampled.subarray(0, this.playbackResampler.process(pcm, this.playbackResampled));
     }
     // Bound the latency: aplay's stdin pipe holds seconds of audio, so estimate
     // what is still queued from the frames written and the time elapsed.
@@ -262,6 +273,7 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
           lost: (reason) => gen === this.generation && this.lose('capture', device, reason),
         },
       );
+      this.armWatchdog(gen, device);
     } catch (cause) {
       if (throwOnBadOption) {
         throw new HardwareError(HardwareErrorCode.BAD_SETTING, device, `${this.name}: alsa-capture refused the settings for ${device}: ${(cause as Error).message}`, { cause });
@@ -283,6 +295,7 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
   }
 
   private onCaptured(pcm: Int16Array, rate: number, device: string): void {
+    this.lastCaptureMs = this.clock.now();
     if (this.captureOutage !== undefined) this.restore('capture', device);
     if (rate !== this.config!.sampleRate) {
       if (this.captureResampler?.inputRate !== rate) this.setCaptureRate(rate, device);
@@ -404,7 +417,24 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
     else this.playbackOutage = undefined;
   }
 
+  /** Checks twice per stall period that the open capture still delivers (see captureStallMs). */
+  private armWatchdog(gen: number, device: string): void {
+    const stallMs = this.opts.captureStallMs ?? 2000;
+    this.clock.clearTimeout(this.watchdog);
+    this.lastCaptureMs = this.clock.now();
+    const check = () => {
+      this.watchdog = undefined;
+      if (gen !== this.generation || this.capture === undefined) return;
+      const silentFor = this.clock.now() - this.lastCaptureMs;
+      if (silentFor >= stallMs) return this.lose('capture', device, `no audio for ${Math.round(silentFor)} ms`);
+      this.watchdog = this.clock.setTimeout(check, stallMs / 2);
+    };
+    this.watchdog = this.clock.setTimeout(check, stallMs / 2);
+  }
+
   private async closeStreams(): Promise<void> {
+    this.clock.clearTimeout(this.watchdog);
+    this.watchdog = undefined;
     this.capture?.close();
     this.capture = undefined;
     this.captureResampler?.reset();

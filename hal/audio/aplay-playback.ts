@@ -55,6 +55,8 @@ export interface PlaybackListener {
 export class AplayPlayback {
   private readonly child: PlaybackChild;
   private stderrTail = '';
+  /** Set once we stop the child ourselves: its exit is then expected, not a loss. */
+  private silent = false;
   private done = false;
   private exitWaiters: Array<() => void> = [];
 
@@ -100,8 +102,6 @@ export class AplayPlayback {
     });
     return exited;
   }
-
-  private silent = false;
 
   private onStderr(text: string): void {
     this.stderrTail = (this.stderrTail + text).slice(-2000);

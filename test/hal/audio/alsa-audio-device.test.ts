@@ -140,6 +140,21 @@ describe('AlsaAudioDevice', () => {
     expect(events.at(-1)).toMatchObject({ type: 'device-restored', direction: 'capture', downtimeMs: 250 });
   });
 
+  it('declares a capture that went silent (a wedged card, no event at all) lost after 2 s, and reopens it', async () => {
+    await device.start({ sampleRate: 8000, periodMs: 20 });
+    const first = FakeAlsaCapture.last;
+    for (let i = 0; i < 50; i++) {
+      first.audio(new Int16Array(160));
+      clock.advance(20);
+    }
+    expect(events.some((e) => e.type === 'device-lost')).toBe(false);
+    clock.advance(2000);
+    expect(events.at(-1)).toMatchObject({ type: 'device-lost', direction: 'capture', reason: expect.stringMatching(/^no audio for 20\d\d ms$/) });
+    expect(first.closed).toBe(true);
+    clock.advance(250);
+    expect(FakeAlsaCapture.instances.length).toBe(2);
+  });
+
   it('restarts aplay when it dies, and calls playback restored once the new one has lived 500 ms', async () => {
     await device.start({ sampleRate: 8000, periodMs: 20 });
     const first = FakeChild.last;

@@ -22,12 +22,15 @@ interface Result {
   /** Lateness of the last frame: what accumulates (drift), not what jitters. */
   endDrift: number;
   frames: number;
+  /** Periods skipped after stalls longer than the device's catch-up limit. */
+  lost: number;
 }
 
-function summarise(arrivals: number[], start: number): Result {
-  const dev = arrivals.map((t, n) => Math.abs(t - (start + (n + 1) * PERIOD_MS)));
+/** `arrivals[k]` = [period index the frame claims, arrival time]; its ideal instant is start + (index + 1)·period. */
+function summarise(arrivals: Array<[number, number]>, start: number): Result {
+  const dev = arrivals.map(([n, t]) => Math.abs(t - (start + (n + 1) * PERIOD_MS)));
   const sorted = Float64Array.from(dev).sort();
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]!, endDrift: dev[dev.length - 1]!, frames: arrivals.length };
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]!, endDrift: dev[dev.length - 1]!, frames: arrivals.length, lost: arrivals.length === 0 ? 0 : arrivals[arrivals.length - 1]![0] + 1 - arrivals.length };
 }
 
 /** Keeps the loop busy `busyMs` out of every `everyMs`, like a SIP parse burst or an LCD refresh. */
@@ -44,8 +47,9 @@ function load(busyMs: number, everyMs: number): () => void {
 
 async function fileDevice(busyMs: number): Promise<Result> {
   const d = createFileAudioDevice({ clock: new HostClock() });
-  const arrivals: number[] = [];
-  d.onFrame(() => arrivals.push(performance.now()));
+  const arrivals: Array<[number, number]> = [];
+  // The device numbers frames by sample count, so a period skipped after a long stall is lost audio (counted), not drift.
+  d.onFrame((pcm, sampleIndex) => arrivals.push([sampleIndex / pcm.length, performance.now()]));
   const stopLoad = load(busyMs, 50);
   await d.start({ sampleRate: 8000, periodMs: PERIOD_MS });
   const start = performance.now(); // the scheduler took its start a few µs before start() returned
@@ -56,13 +60,13 @@ async function fileDevice(busyMs: number): Promise<Result> {
 }
 
 async function naiveInterval(busyMs: number): Promise<Result> {
-  const arrivals: number[] = [];
+  const arrivals: Array<[number, number]> = [];
   const frame = new Int16Array(160);
   const stopLoad = load(busyMs, 50);
   const start = performance.now();
   const t = setInterval(() => {
     frame.fill(0);
-    arrivals.push(performance.now());
+    arrivals.push([arrivals.length, performance.now()]); // a timer-paced reader can only count its ticks
   }, PERIOD_MS);
   await new Promise((r) => setTimeout(r, seconds * 1000 + PERIOD_MS / 2));
   clearInterval(t);
@@ -82,7 +86,7 @@ for (const [label, busy] of [['idle loop', 0], ['loop busy 5 ms in 50 ms', 5]] a
   const ours = await fileDevice(busy);
   const naive = await naiveInterval(busy);
   const rows = (pick: (r: Result) => number) => [
-    { name: 'file-audio-device (deadlines)', value: pick(ours), unit: 'ms', note: `${ours.frames} frames` },
+    { name: 'file-audio-device (deadlines)', value: pick(ours), unit: 'ms', note: `${ours.frames} frames, ${ours.lost} skipped after stalls` },
     { name: 'setInterval(20) reader', value: pick(naive), unit: 'ms', note: `${naive.frames} frames` },
   ];
   printBench(`frame delivery, ${label}, ${seconds} s — p50 |deviation| from ideal`, rows((r) => r.p50), 'setInterval(20) reader');

@@ -1,6 +1,6 @@
 import { SipHeaders, type HeaderValue } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
-import { NameAddr, parseNameAddr } from './name-addr.js';
+import { NameAddr, parseNameAddrStrict as parseNameAddr } from './name-addr.js';
 import { parseUri, type Uri } from './uri.js';
 import type { Via } from './via.js';
 import { reasonPhrase } from './reason-phrases.js';

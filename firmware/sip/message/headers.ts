@@ -59,7 +59,10 @@ export class SipHeaders implements Iterable<HeaderField> {
   /** Byte offset of each value in the parsed input (-1 for fields added later), for error positions. */
   private offsets: number[] = [];
   private lines: number[] = [];
-  private cache: Map<string, unknown> | undefined;
+  /** Parsed values aligned with the fields: a value, or for list headers the items of that field. */
+  private parsed: unknown[] = [];
+  /** Whole parsed lists by key (all fields of the name joined). */
+  private lists: Map<string, unknown[]> | undefined;
 
   constructor(fields?: Iterable<HeaderField | readonly [string, HeaderValue]>) {
     if (fields) for (const f of fields) Array.isArray(f) ? this.append(f[0], f[1]) : this.append((f as HeaderField).name, (f as HeaderField).value);
@@ -160,10 +163,10 @@ export class SipHeaders implements Iterable<HeaderField> {
 
   /** The parsed value of the first field named `key` (a headerKey), cached; undefined when absent. */
   parsedOne<T>(key: string, parse: (value: string) => T): T | undefined {
-    const cached = this.cache?.get(key);
-    if (cached !== undefined) return cached as T;
     const i = this.keys.indexOf(key);
     if (i < 0) return undefined;
+    const cached = this.parsed[i];
+    if (cached !== undefined) return cached as T;
     let v: T;
     try {
       v = parse(this.values[i]!);
@@ -171,33 +174,50 @@ export class SipHeaders implements Iterable<HeaderField> {
       if (e instanceof SipParseError) throw this.errorAt(i, e.reason, e.offset);
       throw e;
     }
-    (this.cache ??= new Map()).set(key, v);
+    this.parsed[i] = v;
     return v;
   }
 
-  /** The parsed values of every list item of `key`, cached; empty when absent. */
+  /** The parsed values of every list item of `key`, in order, cached; empty when absent. Not to be mixed with parsedOne for one key. */
   parsedList<T>(key: string, parse: (value: string) => T): readonly T[] {
-    const cached = this.cache?.get(key);
+    const cached = this.lists?.get(key);
     if (cached !== undefined) return cached as T[];
     const out: T[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
+    for (let i = this.keys.indexOf(key); i >= 0 && i < this.keys.length; i++) {
       if (this.keys[i] !== key) continue;
-      const value = this.values[i]!;
-      // most fields hold one value: skip the list scan when there is no comma at all
-      const parts = value.indexOf(',') < 0 ? [value] : splitList(value, MAX_LIST_VALUES);
-      if (typeof parts === 'string') throw this.errorAt(i, parts, 0);
-      for (const p of parts) {
-        try {
-          out.push(parse(p));
-        } catch (e) {
-          if (e instanceof SipParseError) throw this.errorAt(i, e.reason, parts.length === 1 ? e.offset : 0);
-          throw e;
-        }
-      }
+      const items = this.fieldItems(i, parse);
+      for (let k = 0; k < items.length; k++) out.push(items[k]!);
       if (out.length > MAX_LIST_VALUES) throw this.errorAt(i, 'too many list values', 0);
     }
-    (this.cache ??= new Map()).set(key, out);
+    (this.lists ??= new Map()).set(key, out);
     return out;
+  }
+
+  /** The first list item of `key` (the topmost Via), parsing only the first field; undefined when absent. */
+  parsedFirst<T>(key: string, parse: (value: string) => T): T | undefined {
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : this.fieldItems(i, parse)[0];
+  }
+
+  private fieldItems<T>(i: number, parse: (value: string) => T): T[] {
+    const cached = this.parsed[i];
+    if (cached !== undefined) return cached as T[];
+    const value = this.values[i]!;
+    // most fields hold one value: skip the list scan when there is no comma at all
+    const parts = value.indexOf(',') < 0 ? [value] : splitList(value, MAX_LIST_VALUES);
+    if (typeof parts === 'string') throw this.errorAt(i, parts, 0);
+    const items: T[] = [];
+    for (const p of parts) {
+      if (p.length === 0) throw this.errorAt(i, 'empty list value', 0);
+      try {
+        items.push(parse(p));
+      } catch (e) {
+        if (e instanceof SipParseError) throw this.errorAt(i, e.reason, parts.length === 1 ? e.offset : 0);
+        throw e;
+      }
+    }
+    this.parsed[i] = items;
+    return items;
   }
 
   /** A SipParseError positioned at the field at index `i` (offset within its value). */
@@ -209,7 +229,7 @@ export class SipHeaders implements Iterable<HeaderField> {
   }
 
   private remove(key: string): void {
-    this.cache?.delete(key);
+    this.lists?.delete(key);
     for (let i = this.keys.length - 1; i >= 0; i--) {
       if (this.keys[i] !== key) continue;
       this.names.splice(i, 1);
@@ -217,11 +237,12 @@ export class SipHeaders implements Iterable<HeaderField> {
       this.values.splice(i, 1);
       this.offsets.splice(i, 1);
       this.lines.splice(i, 1);
+      this.parsed.splice(i, 1);
     }
   }
 
   private insertAt(at: number, name: string, key: string, vals: readonly HeaderValue[]): void {
-    this.cache?.delete(key);
+    this.lists?.delete(key);
     if (!isToken(name)) throw new SipParseError(`bad header name ${JSON.stringify(name)}`);
     const names: string[] = [];
     const strs: string[] = [];
@@ -237,5 +258,6 @@ export class SipHeaders implements Iterable<HeaderField> {
     this.values.splice(at, 0, ...strs);
     this.offsets.splice(at, 0, ...names.map(() => -1));
     this.lines.splice(at, 0, ...names.map(() => 0));
+    this.parsed.splice(at, 0, ...names.map(() => undefined));
   }
 }

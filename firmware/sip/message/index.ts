@@ -37,7 +37,7 @@ export { SipRequest, SipResponse, parseUnsigned, type SipMessage } from './messa
 export { SipHeaders, headerKey, type HeaderField, type HeaderValue } from './headers.js';
 export { Params, parseHeaderParams, formatHeaderParams, type Param } from './params.js';
 export { SipUri, TelUri, AbsoluteUri, parseUri, parseSipUri, parseTelUri, uriEquals, type Uri } from './uri.js';
-export { NameAddr, parseNameAddr } from './name-addr.js';
+export { NameAddr, parseNameAddr, parseNameAddrStrict } from './name-addr.js';
 export { Via, parseVia, BRANCH_MAGIC_COOKIE } from './via.js';
 export { CSeq, parseCSeq } from './cseq.js';
 export { createRequest, createResponse, DEFAULT_MAX_FORWARDS, type RequestInit, type ResponseInit } from './builders.js';

@@ -3,7 +3,7 @@ import { SipHeaders, headerKey } from './headers.js';
 import { parseNameAddr, type NameAddr } from './name-addr.js';
 import { parseVia, type Via } from './via.js';
 import { parseCSeq, type CSeq } from './cseq.js';
-import type { Uri } from './uri.js';
+import { parseUri, type Uri } from './uri.js';
 import { isDigit, isToken, isWordChar } from './syntax.js';
 
 const EMPTY = new Uint8Array(0);
@@ -67,8 +67,9 @@ abstract class SipMessageBase {
     return this.headers.parsedList('via', parseVia);
   }
 
+  /** The topmost Via (parses only the first Via field). */
   get topVia(): Via {
-    const v = this.vias[0];
+    const v = this.headers.parsedFirst('via', parseVia);
     if (v === undefined) throw new SipParseError('missing Via header');
     return v;
   }
@@ -153,12 +154,43 @@ abstract class SipMessageBase {
 export class SipRequest extends SipMessageBase {
   readonly kind = 'request' as const;
   method: string;
-  uri: Uri;
+  private parsedUri: Uri | undefined;
+  private uriText: string | undefined;
 
-  constructor(method: string, uri: Uri, headers?: SipHeaders, body?: Uint8Array, version?: string) {
+  /** `uri` may be text, parsed on first access to `.uri` (the parser passes the Request-URI so). */
+  constructor(method: string, uri: Uri | string, headers?: SipHeaders, body?: Uint8Array, version?: string) {
     super(headers, body, version);
     this.method = method;
-    this.uri = uri;
+    if (typeof uri === 'string') this.uriText = uri;
+    else this.parsedUri = uri;
+  }
+
+  /**
+   * The Request-URI, parsed on first access (a UA matches most requests by
+   * Call-ID and tags and never needs it); throws SipParseError when it is
+   * malformed. validateRequest reads it, so a UA core that validates
+   * requests rejects a bad one with 400.
+   */
+  get uri(): Uri {
+    if (this.parsedUri === undefined) {
+      try {
+        this.parsedUri = parseUri(this.uriText!);
+      } catch (e) {
+        if (e instanceof SipParseError) throw new SipParseError(`${e.reason} in Request-URI`, e.offset, 1);
+        throw e;
+      }
+    }
+    return this.parsedUri;
+  }
+
+  set uri(uri: Uri) {
+    this.parsedUri = uri;
+    this.uriText = undefined;
+  }
+
+  /** The Request-URI as text (as received when not yet parsed). */
+  get uriString(): string {
+    return this.parsedUri === undefined ? this.uriText! : this.parsedUri.toString();
   }
 }
 

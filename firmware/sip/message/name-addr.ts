@@ -9,17 +9,26 @@ import { isTokenChar, quote, scanQuoted, skipWs, unquote } from './syntax.js';
  * `"Alice" <sip:alice@example.com>;tag=1928301774`.
  * Always written back as name-addr (angle brackets), which §20.10 allows for
  * every value and which keeps URI parameters apart from header parameters.
+ * The URI is parsed on first access to `uri` (a malformed one throws then).
  */
 export class NameAddr {
   /** Unquoted display name; undefined when absent. */
   readonly displayName: string | undefined;
-  readonly uri: Uri;
   readonly params: Params;
+  private parsedUri: Uri | undefined;
+  /** The URI as written, until it is first read (a dialog reads it, a transaction never does). */
+  private readonly uriText: string | undefined;
 
-  constructor(uri: Uri, params?: Params | readonly Param[], displayName?: string) {
-    this.uri = uri;
+  constructor(uri: Uri | string, params?: Params | readonly Param[], displayName?: string) {
+    if (typeof uri === 'string') this.uriText = uri;
+    else this.parsedUri = uri;
     this.params = params === undefined ? Params.EMPTY : params instanceof Params ? params : new Params(params);
     this.displayName = displayName;
+  }
+
+  /** Parsed on first access; throws SipParseError if the URI is malformed. */
+  get uri(): Uri {
+    return (this.parsedUri ??= parseUri(this.uriText!));
   }
 
   /** The `tag` parameter of From/To (RFC 3261 §19.3). */
@@ -36,20 +45,21 @@ export class NameAddr {
   }
 
   withTag(tag: string): NameAddr {
-    return new NameAddr(this.uri, this.params.with('tag', tag), this.displayName);
+    return this.withParam('tag', tag);
   }
 
   withParam(name: string, value: string | null): NameAddr {
-    return new NameAddr(this.uri, this.params.with(name, value), this.displayName);
+    return new NameAddr(this.parsedUri ?? this.uriText!, this.params.with(name, value), this.displayName);
   }
 
   withoutParam(name: string): NameAddr {
-    return new NameAddr(this.uri, this.params.without(name), this.displayName);
+    return new NameAddr(this.parsedUri ?? this.uriText!, this.params.without(name), this.displayName);
   }
 
   toString(): string {
     const name = this.displayName === undefined ? '' : quote(this.displayName) + ' ';
-    return `${name}<${this.uri.toString()}>${formatHeaderParams(this.params)}`;
+    const uri = this.parsedUri === undefined ? this.uriText! : this.parsedUri.toString();
+    return `${name}<${uri}>${formatHeaderParams(this.params)}`;
   }
 }
 
@@ -95,12 +105,24 @@ export function parseNameAddr(s: string): NameAddr {
     i = e;
   }
   if (uriText.length === 0) throw new SipParseError('empty URI', uriStart);
-  let uri: Uri;
+  // the URI itself is parsed when first read (NameAddr.uri); here only what frames it
+  const colon = uriText.indexOf(':');
+  if (colon <= 0) throw new SipParseError('URI without scheme', uriStart);
+  for (let k = 0; k < uriText.length; k++) {
+    const c = uriText.charCodeAt(k);
+    if (c <= 32 || c === 34 || c === 60 || c === 62 || c === 127) throw new SipParseError('bad character in URI', uriStart + k);
+  }
+  return new NameAddr(uriText, parseHeaderParams(s, i), displayName);
+}
+
+/** parseNameAddr with the URI parsed at once (for values built from configuration or user input). */
+export function parseNameAddrStrict(s: string): NameAddr {
+  const na = parseNameAddr(s);
   try {
-    uri = parseUri(uriText);
+    na.uri;
   } catch (e) {
-    if (e instanceof SipParseError) throw new SipParseError(e.reason, uriStart + e.offset);
+    if (e instanceof SipParseError) throw new SipParseError(e.reason, s.indexOf('<') + 1 + e.offset);
     throw e;
   }
-  return new NameAddr(uri, parseHeaderParams(s, i), displayName);
+  return na;
 }

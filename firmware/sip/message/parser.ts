@@ -2,8 +2,7 @@ import { SipParseError } from './parse-error.js';
 import { MAX_CONTENT_LENGTH, MAX_HEADER_COUNT, MAX_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
 import { SipHeaders, headerKey } from './headers.js';
 import { SipRequest, SipResponse, parseUnsigned, type SipMessage } from './message.js';
-import { parseUri, type Uri } from './uri.js';
-import { isDigit, isTokenChar } from './syntax.js';
+import { isAlpha, isDigit, isTokenChar } from './syntax.js';
 
 export interface ParseOptions {
   /**
@@ -14,8 +13,7 @@ export interface ParseOptions {
   stream?: boolean;
 }
 
-/** Characters that may not appear in the header section: controls other than HT, CR and LF, DEL, a CR not followed by LF or an LF not preceded by CR. A single alternation of fixed-width branches: linear time. */
-const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]|\r(?!\n)|(?<!\r)\n/;
+const END_OF_HEADERS = Buffer.from('\r\n\r\n', 'latin1');
 
 function toBuffer(data: Uint8Array | string): Buffer {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
@@ -64,91 +62,93 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   let start = 0;
   while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
   if (start >= buf.length) throw new SipParseError('empty message', start);
-  const headEnd = buf.indexOf('\r\n\r\n', start, 'latin1');
+  const headEnd = buf.indexOf(END_OF_HEADERS, start);
   if (headEnd < 0) throw new SipParseError('header section not terminated by an empty line', buf.length);
   // the header section including the CRLF of its last line
   const head = buf.toString('utf8', start, headEnd + 2);
   const ascii = head.length === headEnd + 2 - start;
   const loc = new Locator(head, start, ascii);
-  const bad = FORBIDDEN.exec(head);
-  if (bad) {
-    const c = bad[0].charCodeAt(0);
-    const what = c === 0 ? 'NUL byte' : c === 0xfffd ? 'invalid UTF-8' : c === 13 ? 'CR without LF' : c === 10 ? 'LF without CR' : 'control character';
-    throw new SipParseError(`${what} in header section`, loc.byte(bad.index), lineOf(head, bad.index));
-  }
 
-  // start line
-  let eol = head.indexOf('\r\n');
+  // start line; its characters are checked by the request/status line parsers
+  const eol = head.indexOf('\r\n');
   if (eol > MAX_LINE_LENGTH) throw new SipParseError('start line too long', start, 1);
   const first = head.slice(0, eol);
-  let message: SipMessage;
-  if (first.startsWith('SIP/') || first.startsWith('sip/')) message = parseStatusLine(first, loc);
-  else message = parseRequestLine(first, loc);
+  const startLine = first.startsWith('SIP/') || first.startsWith('sip/') ? parseStatusLine(first, loc) : parseRequestLine(first, loc);
 
-  // header fields (§7.3), unfolding continuation lines (§7.3.1)
+  // header fields (§7.3) in one pass: name, colon, value up to CRLF; a CRLF followed by
+  // SP/HT is a fold (§7.3.1). Controls other than HT, bare CR/LF, DEL and U+FFFD (invalid
+  // UTF-8) are rejected on the way, so every value kept is clean text.
   const names: string[] = [];
   const keys: string[] = [];
   const values: string[] = [];
   const offsets: number[] = [];
   const lines: number[] = [];
-  let pos = eol + 2;
+  const n = head.length;
+  let i = eol + 2;
   let lineNo = 2;
   let clIndex = -1;
-  while (pos < head.length) {
-    eol = head.indexOf('\r\n', pos);
-    const lineStart = pos;
+  while (i < n) {
+    const lineStart = i;
     const startLineNo = lineNo;
-    let line = head.slice(pos, eol);
-    pos = eol + 2;
-    lineNo++;
-    const c0 = line.charCodeAt(0);
-    if (c0 === 32 || c0 === 9) throw new SipParseError('continuation line without a header', loc.byte(lineStart), startLineNo);
-    if (pos < head.length && (head.charCodeAt(pos) === 32 || head.charCodeAt(pos) === 9)) {
-      // §7.3.1: a line starting with whitespace continues the previous one; the fold counts as one SP
-      const parts = [line.trimEnd()];
-      let total = parts[0]!.length;
-      while (pos < head.length && (head.charCodeAt(pos) === 32 || head.charCodeAt(pos) === 9) && total <= MAX_LINE_LENGTH) {
-        eol = head.indexOf('\r\n', pos);
-        const piece = head.slice(pos, eol).trim();
-        if (piece.length > 0) {
-          parts.push(piece);
-          total += piece.length + 1;
-        }
-        pos = eol + 2;
-        lineNo++;
-      }
-      line = parts.join(' ');
-    }
-    if (line.length > MAX_LINE_LENGTH) throw new SipParseError('header line too long', loc.byte(lineStart), startLineNo);
-    const colon = line.indexOf(':');
-    if (colon < 0) throw new SipParseError('header line without colon', loc.byte(lineStart), startLineNo);
+    let c = head.charCodeAt(i);
+    if (c === 32 || c === 9) throw new SipParseError('continuation line without a header', loc.byte(i), lineNo);
+    while (isTokenChar(c)) c = head.charCodeAt(++i);
+    const nameEnd = i;
     // HCOLON = *( SP / HTAB ) ":" SWS
-    let nameEnd = colon;
-    while (nameEnd > 0 && (line.charCodeAt(nameEnd - 1) === 32 || line.charCodeAt(nameEnd - 1) === 9)) nameEnd--;
-    if (nameEnd === 0) throw new SipParseError('empty header name', loc.byte(lineStart), startLineNo);
-    for (let k = 0; k < nameEnd; k++) {
-      if (!isTokenChar(line.charCodeAt(k))) throw new SipParseError('bad character in header name', loc.byte(lineStart + k), startLineNo);
+    while (c === 32 || c === 9) c = head.charCodeAt(++i);
+    if (c !== 58 || nameEnd === lineStart) {
+      const reason = nameEnd === lineStart && c === 58 ? 'empty header name' : c === 13 ? 'header line without colon' : 'bad character in header name';
+      throw new SipParseError(reason, loc.byte(i), lineNo);
     }
-    const name = nameEnd === line.length ? line : line.slice(0, nameEnd);
-    let v0 = colon + 1;
-    while (v0 < line.length && (line.charCodeAt(v0) === 32 || line.charCodeAt(v0) === 9)) v0++;
-    let v1 = line.length;
-    while (v1 > v0 && (line.charCodeAt(v1 - 1) === 32 || line.charCodeAt(v1 - 1) === 9)) v1--;
+    c = head.charCodeAt(++i);
+    while (c === 32 || c === 9) c = head.charCodeAt(++i);
+    const v0 = i;
+    let folded = false;
+    let vEnd = -1;
+    while (i < n) {
+      if (c < 32 ? c !== 9 : c === 127 || c === 0xfffd) {
+        if (c !== 13) {
+          const reason = c === 10 ? 'LF without CR' : c === 0 ? 'NUL byte' : c === 0xfffd ? 'invalid UTF-8' : 'control character';
+          throw new SipParseError(`${reason} in header`, loc.byte(i), lineNo);
+        }
+        if (head.charCodeAt(i + 1) !== 10) throw new SipParseError('CR without LF in header', loc.byte(i), lineNo);
+        lineNo++;
+        const next = head.charCodeAt(i + 2);
+        if (next !== 32 && next !== 9) {
+          vEnd = i;
+          i += 2;
+          break;
+        }
+        folded = true;
+        i += 2;
+      }
+      c = head.charCodeAt(++i);
+    }
+    if (vEnd < 0) throw new SipParseError('unterminated header line', loc.byte(lineStart), startLineNo);
+    if (vEnd - lineStart > MAX_LINE_LENGTH) throw new SipParseError('header line too long', loc.byte(lineStart), startLineNo);
+    let e = vEnd;
+    while (e > v0 && (head.charCodeAt(e - 1) === 32 || head.charCodeAt(e - 1) === 9)) e--;
+    const value = folded ? unfold(head.slice(v0, e)) : head.slice(v0, e);
+    const name = head.slice(lineStart, nameEnd);
     const key = headerKey(name);
     if (key === 'content-length') {
-      if (clIndex >= 0 && values[clIndex] !== line.slice(v0, v1)) {
+      if (clIndex >= 0 && values[clIndex] !== value) {
         throw new SipParseError('conflicting Content-Length headers', loc.byte(lineStart), startLineNo);
       }
       clIndex = names.length;
     }
     names.push(name);
     keys.push(key);
-    values.push(line.slice(v0, v1));
-    offsets.push(loc.byte(lineStart + v0));
+    values.push(value);
+    offsets.push(loc.byte(v0));
     lines.push(startLineNo);
     if (names.length > MAX_HEADER_COUNT) throw new SipParseError('too many header fields', loc.byte(lineStart), startLineNo);
   }
-  message.headers = SipHeaders.fromParsed(names, keys, values, offsets, lines);
+  const headers = SipHeaders.fromParsed(names, keys, values, offsets, lines);
+  const message: SipMessage =
+    startLine.kind === 'request'
+      ? new SipRequest(startLine.method, startLine.uri, headers, undefined, startLine.version)
+      : new SipResponse(startLine.status, startLine.reason, headers, undefined, startLine.version);
 
   // body framing, §18.3
   const bodyStart = headEnd + 4;
@@ -166,9 +166,12 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   } else if (options?.stream) {
     throw new SipParseError('missing Content-Length on a stream transport', headEnd, lineNo);
   }
-  if (length > 0) message.body = Uint8Array.prototype.slice.call(buf, bodyStart, bodyStart + length);
+  // a view, not a copy: allocating a fresh ArrayBuffer costs more than the rest of the parse.
+  // Transports hand over a buffer per message; whoever keeps a body past the input's life copies it.
+  if (length > 0) message.body = buf.subarray(bodyStart, bodyStart + length);
 
-  // the fields every layer reads: parse now so a malformed one is rejected here
+  // the fields every transaction reads: parse now so a malformed one is rejected here
+  // (From/To URIs and every other value are parsed when first read)
   try {
     const m = message;
     if (m.kind === 'response') {
@@ -178,13 +181,13 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
       m.callId;
       m.cseq;
     } else {
-      m.vias;
+      if (m.headers.has('via')) m.topVia;
       if (m.headers.has('from')) m.from;
       if (m.headers.has('to')) m.to;
       if (m.headers.has('call-id')) m.callId;
       if (m.headers.has('cseq')) m.cseq;
+      m.maxForwards;
     }
-    m.maxForwards;
   } catch (e) {
     if (e instanceof SipParseError) {
       e.partial = message;
@@ -195,13 +198,32 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   return message;
 }
 
-function lineOf(head: string, index: number): number {
-  let n = 1;
-  for (let i = head.indexOf('\n'); i >= 0 && i < index; i = head.indexOf('\n', i + 1)) n++;
-  return n;
+/** §7.3.1: each fold (CRLF and the whitespace around it) becomes a single SP. */
+function unfold(value: string): string {
+  const parts = value.split('\r\n');
+  let out = parts[0]!.trimEnd();
+  for (let k = 1; k < parts.length; k++) {
+    const p = parts[k]!.trim();
+    if (p.length > 0) out = out.length > 0 ? out + ' ' + p : p;
+  }
+  return out;
 }
 
-function parseStatusLine(line: string, loc: Locator): SipResponse {
+interface StatusLine {
+  kind: 'response';
+  version: string;
+  status: number;
+  reason: string;
+}
+
+interface RequestLine {
+  kind: 'request';
+  method: string;
+  uri: string;
+  version: string;
+}
+
+function parseStatusLine(line: string, loc: Locator): StatusLine {
   // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (§7.2)
   const sp = line.indexOf(' ');
   const version = sp < 0 ? line : line.slice(0, sp);
@@ -216,11 +238,16 @@ function parseStatusLine(line: string, loc: Locator): SipResponse {
   if (line.length > sp + 4) {
     if (line.charCodeAt(sp + 4) !== 32) throw new SipParseError('expected space after status code', loc.byte(sp + 4), 1);
     reason = line.slice(sp + 5);
+    // Reason-Phrase = *(reserved / unreserved / escaped / UTF8-NONASCII / UTF8-CONT / SP / HTAB)
+    for (let k = 0; k < reason.length; k++) {
+      const c = reason.charCodeAt(k);
+      if (c < 32 ? c !== 9 : c === 127 || c === 0xfffd) throw new SipParseError('control character in reason phrase', loc.byte(sp + 5 + k), 1);
+    }
   }
-  return new SipResponse(status, reason, undefined, undefined, version);
+  return { kind: 'response', version, status, reason };
 }
 
-function parseRequestLine(line: string, loc: Locator): SipRequest {
+function parseRequestLine(line: string, loc: Locator): RequestLine {
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF, "separated by a single SP" (§7.1)
   const sp1 = line.indexOf(' ');
   if (sp1 <= 0) throw new SipParseError(sp1 === 0 ? 'request line starts with a space' : 'bad request line', loc.byte(0), 1);
@@ -233,12 +260,14 @@ function parseRequestLine(line: string, loc: Locator): SipRequest {
   if (line.indexOf(' ', sp2 + 1) >= 0 || line.indexOf('\t') >= 0) throw new SipParseError('whitespace inside Request-URI or after version', loc.byte(sp2), 1);
   const version = line.slice(sp2 + 1);
   if (!isVersion(version)) throw new SipParseError('bad SIP version in request line', loc.byte(sp2 + 1), 1);
-  let uri: Uri;
-  try {
-    uri = parseUri(line.slice(sp1 + 1, sp2));
-  } catch (e) {
-    if (e instanceof SipParseError) throw new SipParseError(`${e.reason} in Request-URI`, loc.byte(sp1 + 1 + e.offset), 1);
-    throw e;
+  // The Request-URI is parsed when first read (SipRequest.uri, validateRequest); here its frame:
+  // a scheme (RFC 3986 §3.1) and no character a URI cannot hold unescaped.
+  const uri = line.slice(sp1 + 1, sp2);
+  const colon = uri.indexOf(':');
+  if (colon <= 0 || !isAlpha(uri.charCodeAt(0))) throw new SipParseError('Request-URI without scheme', loc.byte(sp1 + 1), 1);
+  for (let k = 0; k < uri.length; k++) {
+    const c = uri.charCodeAt(k);
+    if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62) throw new SipParseError('bad character in Request-URI', loc.byte(sp1 + 1 + k), 1);
   }
-  return new SipRequest(line.slice(0, sp1), uri, undefined, undefined, version);
+  return { kind: 'request', method: line.slice(0, sp1), uri, version };
 }

@@ -5,7 +5,7 @@ import type { SipMessage } from './message.js';
 export function serializeHead(message: SipMessage): string {
   let s =
     message.kind === 'request'
-      ? `${message.method} ${message.uri.toString()} ${message.version}\r\n`
+      ? `${message.method} ${message.uriString} ${message.version}\r\n`
       : `${message.version} ${message.status} ${message.reason}\r\n`;
   let wroteLength = false;
   for (const { name, value } of message.headers) {

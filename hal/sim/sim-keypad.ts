@@ -27,9 +27,9 @@ export class SimKeypad implements Keypad {
 
   /** A tap of each key in turn: press('5') or press('*', '9', '#'), or a string of dial keys press('201#'). */
   press(...keys: string[]): void {
-    const list = keys.length === 1 && !isKeyName(keys[0]!) ? [...keys[0]!] : keys;
-    for (const k of list) {
-      const key = this.key(k);
+    const list = keys.length === 1 && /^[0-9*#]{2,}$/.test(keys[0]!) ? [...keys[0]!] : keys;
+    // Check every name first so a typo presses nothing rather than half a number.
+    for (const key of list.map((k) => this.key(k))) {
       this.hold(key);
       this.release(key);
     }

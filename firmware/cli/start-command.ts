@@ -26,7 +26,7 @@ export function registerStartCommand(program: Command): void {
     .addOption(new Option('--sip-port <port>', 'local SIP port for UDP and TCP (0 picks a free one)').argParser(port))
     .action(async (options: StartOptions) => {
       const { startPhone } = await import('../main.js');
-      const phone = await startPhone(options);
+      const phone = await startPhone({ ...options, handleSignals: true, terminalPanel: true });
       await phone.stopped;
     });
 }

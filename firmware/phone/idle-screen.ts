@@ -5,8 +5,8 @@ export interface IdleState {
   /** Account display name or user; undefined in direct-IP mode. */
   accountName: string | undefined;
   registration: 'registered' | 'registering' | 'failed' | 'none';
-  /** How to reach the phone in direct-IP mode, e.g. `sip:phone@192.0.2.5:5060`. */
-  directUri?: string;
+  /** Where to call the phone in direct-IP mode, as `address:port` (fits a 16-column row). */
+  directAddress?: string;
   now: Date;
   timeZone: string;
   missedCalls: number;
@@ -32,7 +32,7 @@ export function renderIdleScreen(state: IdleState, rows: number, columns: number
   const lines = [first];
   if (rows >= 4) {
     lines.push(fit(date, time, columns));
-    lines.push(state.registration === 'failed' ? fit('Registration failed', '', columns) : fit(state.accountName ? '' : (state.directUri ?? ''), '', columns));
+    lines.push(state.registration === 'failed' ? fit('Registration failed', '', columns) : fit(state.accountName ? '' : (state.directAddress ?? ''), '', columns));
     lines.push(fit(missed, state.voicemail > 0 ? `${state.voicemail} voicemail` : '', columns));
   } else if (rows >= 2) {
     lines.push(fit(missed !== '' && columns < 20 ? missed : date, time, columns));

@@ -23,8 +23,8 @@ describe('idle screen', () => {
   });
 
   it('uses all four rows of a 20×4 and says how to call the phone in direct-IP mode', () => {
-    const lines = glass({ ...base, accountName: undefined, registration: 'none', directUri: 'sip:127.0.0.1:5060' }, 4, 20);
-    expect(lines).toEqual([' Direct IP          ', 'Wed 25 Nov     14:05', 'sip:127.0.0.1:5060  ', '                    ']);
+    const lines = glass({ ...base, accountName: undefined, registration: 'none', directAddress: '127.0.0.1:5060' }, 4, 20);
+    expect(lines).toEqual([' Direct IP          ', 'Wed 25 Nov     14:05', '127.0.0.1:5060      ', '                    ']);
   });
 
   it('cuts a long account name rather than the icons', () => {

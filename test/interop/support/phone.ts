@@ -1,0 +1,53 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess, tempDir, waitFor, type PeerProcess } from './processes.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The phone itself, started as a user starts it (`deskphone start`), headless, with its own config and data dir. */
+export interface PhoneProcess {
+  readonly peer: PeerProcess;
+  readonly sipPorts: { udp?: number; tcp?: number; tls?: number };
+  /** Every JSON log line the phone has written so far. */
+  logLines(): Array<Record<string, unknown>>;
+  waitForLog(what: string, match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function startPhoneProcess(options: { config: string; args?: string[] }): Promise<PhoneProcess> {
+  const dir = await tempDir('phone');
+  const configFile = join(dir.path, 'phone.yaml');
+  await writeFile(configFile, options.config);
+  const peer = startProcess(
+    'deskphone',
+    process.execPath,
+    ['scripts/deskphone.js', 'start', '--config', configFile, '--data-dir', join(dir.path, 'data'), '--sip-port', '0', '--log-level', 'debug', ...(options.args ?? [])],
+    { cwd: root },
+  );
+  const logLines = () =>
+    peer
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+  const waitForLog: PhoneProcess['waitForLog'] = (what, match, timeoutMs = 15_000) =>
+    waitFor(what, () => logLines().find(match), { peer, timeoutMs });
+  const listening = await waitForLog('the phone to listen', (l) => l.event === 'listening', 30_000);
+  return {
+    peer,
+    sipPorts: listening.sip as PhoneProcess['sipPorts'],
+    logLines,
+    waitForLog,
+    async stop() {
+      await peer.stop();
+      await dir.remove();
+    },
+  };
+}

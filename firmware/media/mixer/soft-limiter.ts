@@ -44,7 +44,7 @@ export class SoftLimiter {
       // Unity gain and an in-range sample: pass through bit-exact.
       out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : Math.round(v);
       if (g < 1) g += (1 - g) * this.release;
-      // Within 0.01 % of unity the difference is under one LSB at full scale: snap back so quiet audio is bit-exact again.
+      // Within 0.01 % of unity (at most 3 LSB at full scale, inaudible): snap back so quiet audio is bit-exact again.
       if (g > 0.9999) g = 1;
     }
     this.gain = g;

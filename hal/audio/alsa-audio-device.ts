@@ -67,6 +67,14 @@ export interface AlsaAudioDeviceOptions {
   runCommand?: CommandRunner;
 }
 
+/**
+ * The live path's resampler: stopband at 1.15 × Nyquist, so residual aliases
+ * fall only between 3.4 and 4 kHz (at 8 kHz), outside the G.712 telephone band,
+ * for half the taps of a filter that allows none — it runs twice per period
+ * (capture and playback) on the phone's CPU.
+ */
+const LIVE_RESAMPLING = { passband: 0.85, stopband: 1.15, attenuationDb: 80 } as const;
+
 async function loadAlsaCapture(): Promise<AlsaCaptureConstructor> {
   // Lazy: alsa-capture is a native optional dependency; boards without ALSA never load it.
   const mod = (await import('alsa-capture')) as unknown as { default: AlsaCaptureConstructor };
@@ -289,7 +297,7 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
       return;
     }
     if (this.captureResampler?.inputRate === rate) return;
-    this.captureResampler = new Resampler(rate, streamRate);
+    this.captureResampler = new Resampler(rate, streamRate, LIVE_RESAMPLING);
     this.log.info({ device, hardwareRate: rate, streamRate }, 'capture resampled in the driver');
     this.emit({ type: 'resampling', direction: 'capture', device, hardwareRate: rate, streamRate });
   }
@@ -327,7 +335,7 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
     const device = this.routeConfig.playbackDevice;
     const rate = this.routeConfig.hardwareRate ?? this.learnedRates.get(`playback:${device}`) ?? c.sampleRate;
     this.playbackRate = rate;
-    this.playbackResampler = rate === c.sampleRate ? undefined : new Resampler(c.sampleRate, rate);
+    this.playbackResampler = rate === c.sampleRate ? undefined : new Resampler(c.sampleRate, rate, LIVE_RESAMPLING);
     if (this.playbackResampler !== undefined) {
       this.emit({ type: 'resampling', direction: 'playback', device, hardwareRate: rate, streamRate: c.sampleRate });
     }

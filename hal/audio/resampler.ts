@@ -19,6 +19,14 @@ export interface ResamplerOptions {
   attenuationDb?: number;
   /** Passband edge as a fraction of the lower Nyquist frequency; 0.85 by default. */
   passband?: number;
+  /**
+   * Stopband edge as a fraction of the lower Nyquist frequency; 1 by default
+   * (nothing aliases). Up to 2 − passband, aliases land only above the
+   * passband (for 8 kHz: 4.0–4.6 kHz folds onto 3.4–4.0 kHz, outside the
+   * telephone band) and the filter needs about half the taps: the trade the
+   * live audio path makes on a small CPU.
+   */
+  stopband?: number;
 }
 
 export class Resampler {
@@ -45,10 +53,14 @@ export class Resampler {
 
     const attenuation = options.attenuationDb ?? 80;
     const passband = options.passband ?? 0.85;
+    const stopband = options.stopband ?? 1;
+    if (!(passband > 0 && passband < stopband && stopband <= 2 - passband)) {
+      throw new RangeError(`Resampler: need 0 < passband (${passband}) < stopband (${stopband}) ≤ 2 − passband`);
+    }
     const upRate = inputRate * this.up;
     const nyquist = Math.min(inputRate, outputRate) / 2;
-    const transitionHz = nyquist * (1 - passband);
-    const cutoffHz = nyquist * (1 + passband) / 2;
+    const transitionHz = nyquist * (stopband - passband);
+    const cutoffHz = (nyquist * (stopband + passband)) / 2;
     // Kaiser's estimates: order from attenuation and transition width, β from attenuation.
     const deltaOmega = (2 * Math.PI * transitionHz) / upRate;
     const order = Math.ceil((attenuation - 8) / (2.285 * deltaOmega));

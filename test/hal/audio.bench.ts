@@ -94,3 +94,54 @@ for (const [label, busy] of [['idle loop', 0], ['loop busy 5 ms in 50 ms', 5]] a
   printBench(`frame delivery, ${label}, ${seconds} s — max |deviation|`, rows((r) => r.max), 'setInterval(20) reader');
   printBench(`frame delivery, ${label}, ${seconds} s — lateness of the last frame (drift)`, rows((r) => r.endDrift), 'setInterval(20) reader');
 }
+
+// ---- the driver's resampler (a 48 kHz-only USB card at 8 kHz) beside wavefile's resamplers ----
+{
+  const { WaveFile } = await import('wavefile');
+  const { Resampler } = await import('../../hal/audio/index.js');
+  const { amplitudeAt } = await import('./audio/signal.js');
+  const secondsOfAudio = 5;
+  const input = new Int16Array(48000 * secondsOfAudio);
+  // 1 kHz (in band) plus 5 kHz (must not fold to 3 kHz), each at half scale.
+  for (let i = 0; i < input.length; i++) input[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 48000) + 8000 * Math.sin((2 * Math.PI * 5000 * i) / 48000));
+
+  const ours = (options?: { passband: number; stopband: number }) => (): Int16Array => {
+    const r = new Resampler(48000, 8000, options);
+    const out = new Int16Array(r.maxOutputLength(960) * (input.length / 960));
+    const scratch = new Int16Array(r.maxOutputLength(960));
+    let n = 0;
+    for (let i = 0; i < input.length; i += 960) {
+      const k = r.process(input.subarray(i, i + 960), scratch);
+      out.set(scratch.subarray(0, k), n);
+      n += k;
+    }
+    return out.subarray(0, n);
+  };
+  const theirs = (method: string) => (): Int16Array => {
+    const w = new WaveFile();
+    w.fromScratch(1, 48000, '16', input);
+    w.toSampleRate(8000, { method });
+    return w.getSamples(false, Int16Array) as unknown as Int16Array;
+  };
+
+  const contenders: Array<[string, () => Int16Array]> = [
+    ['Resampler (polyphase Kaiser sinc)', ours()],
+    ['Resampler, live setting (stopband 1.15)', ours({ passband: 0.85, stopband: 1.15 })],
+    ['wavefile toSampleRate sinc', theirs('sinc')],
+    ['wavefile toSampleRate cubic', theirs('cubic')],
+  ];
+  const speed: Array<{ name: string; value: number; unit: string }> = [];
+  const alias: Array<{ name: string; value: number; unit: string }> = [];
+  for (const [name, run] of contenders) {
+    run(); // warm-up
+    const t0 = performance.now();
+    const out = run();
+    const ms = performance.now() - t0;
+    speed.push({ name, value: (ms / secondsOfAudio) , unit: 'ms per s of audio' });
+    const steady = out.subarray(800);
+    const level = 20 * Math.log10(amplitudeAt(steady, 8000, 3000) / amplitudeAt(steady, 8000, 1000));
+    alias.push({ name, value: level, unit: 'dB (5 kHz folded to 3 kHz, relative to 1 kHz)' });
+  }
+  printBench('resampling 48 kHz → 8 kHz: time', speed, 'wavefile toSampleRate sinc');
+  printBench('resampling 48 kHz → 8 kHz: aliasing (lower is better)', alias, 'wavefile toSampleRate sinc');
+}

@@ -58,6 +58,21 @@ describe('Resampler (polyphase windowed sinc)', () => {
     expect(b).toEqual(a);
   });
 
+  it('with the live setting (stopband 1.15 × Nyquist) keeps every alias out of the telephone band', () => {
+    const live = { passband: 0.85, stopband: 1.15 };
+    expect(new Resampler(48000, 8000, live).tapsPerOutput).toBeLessThan(new Resampler(48000, 8000).tapsPerOutput * 0.6);
+    for (const hz of [4700, 5000, 6000, 7600]) {
+      const out = steady(run(new Resampler(48000, 8000, live), tone(48000, hz, 0.5), 960), 8000);
+      const alias = 8000 - hz; // where the tone would fold to
+      expect(db(amplitudeAt(out, 8000, alias) / 16000), `${hz} Hz → ${alias} Hz`).toBeLessThan(-60);
+    }
+    expect(Math.abs(db(amplitudeAt(steady(run(new Resampler(48000, 8000, live), tone(48000, 3400, 0.5), 960), 8000), 8000, 3400) / 16000))).toBeLessThan(0.5);
+  });
+
+  it('refuses a stopband that would let aliases into the passband', () => {
+    expect(() => new Resampler(48000, 8000, { passband: 0.85, stopband: 1.2 })).toThrow(/stopband/);
+  });
+
   it('keeps silence silent and a constant level constant', () => {
     const dc = new Int16Array(4800).fill(1000);
     const out = run(new Resampler(48000, 8000), dc, 480).subarray(100);

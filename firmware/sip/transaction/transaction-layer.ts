@@ -4,6 +4,7 @@ import { sipTimers, type SipTimerBase, type SipTimerValues } from '../timers.js'
 import { isReliable, type TransportProtocol } from '../transport/index.js';
 import { ClientInviteTransaction } from './client-invite.js';
 import { ClientNonInviteTransaction } from './client-non-invite.js';
+import { buildCancel } from './derived-requests.js';
 import { cancelTargetKey, clientKey, clientKeyOfResponse, mergeKey, serverKey } from './keys.js';
 import { ServerInviteTransaction } from './server-invite.js';
 import { ServerNonInviteTransaction } from './server-non-invite.js';
@@ -47,6 +48,7 @@ export class TransactionLayer {
   private readonly clients = new Map<string, ClientTransaction>();
   private readonly servers = new Map<string, ServerTransaction>();
   private readonly merged = new Map<string, string>();
+  private readonly targets = new WeakMap<ClientTransaction, TransactionTarget>();
   private readonly timersReliable: SipTimerValues;
   private readonly timersUnreliable: SipTimerValues;
 
@@ -72,9 +74,23 @@ export class TransactionLayer {
     const env = this.env(target);
     const tx = request.method === 'INVITE' ? new ClientInviteTransaction(key, env, request, user) : new ClientNonInviteTransaction(key, env, request, user);
     this.clients.set(key, tx);
+    this.targets.set(tx, target);
     tx.onTerminated(() => this.clients.delete(key));
     tx.start();
     return tx;
+  }
+
+  /**
+   * §9.1 CANCEL for a pending INVITE: "the destination address, port, and transport of the CANCEL MUST be
+   * identical to those used to send the original request", so it goes to the INVITE's target (and connection),
+   * in a transaction of its own whose branch equals the INVITE's. "A CANCEL request SHOULD NOT be sent to
+   * cancel a request other than INVITE", and not before a provisional response arrived: returns undefined then.
+   */
+  sendCancel(invite: ClientInviteTransaction, user: ClientTransactionUser): ClientNonInviteTransaction | undefined {
+    if (invite.state !== 'proceeding') return undefined;
+    const target = this.targets.get(invite);
+    if (!target) return undefined;
+    return this.sendRequest(buildCancel(invite.request), target, user) as ClientNonInviteTransaction;
   }
 
   /** Sends without a transaction: the ACK for a 2xx, stateless answers to requests that cannot be matched. */

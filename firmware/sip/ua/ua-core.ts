@@ -193,7 +193,24 @@ export class UserAgentCore {
       incoming.respond(rejection.status, { reason: rejection.reason, headers: rejection.headers });
       return;
     }
-    this.dispatch(incoming);
+    this.dispatchGuarded(incoming);
+  }
+
+  /**
+   * Usages read headers lazily (Contact, Record-Route, the body), so a malformed value may only show up while a
+   * usage handles the request: that is still a bad request (400 naming the fault, §21.4.1). Any other failure
+   * in a usage is ours: 500 (§21.5.1), and the UA goes on.
+   */
+  private dispatchGuarded(incoming: IncomingRequest): void {
+    try {
+      this.dispatch(incoming);
+    } catch (err) {
+      const parse = err instanceof SipParseError;
+      if (!parse) this.log.warn({ err, method: incoming.request.method }, 'sip: usage failed on a request');
+      if (!incoming.answered && incoming.request.method !== 'ACK') {
+        incoming.respond(parse ? 400 : 500, { reason: parse ? phrase(err.reason) : undefined });
+      }
+    }
   }
 
   /**

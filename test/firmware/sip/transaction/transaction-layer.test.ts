@@ -103,3 +103,24 @@ describe('TransactionLayer matching (RFC 3261 §17.1.3, §17.2.3)', () => {
     expect(() => l.sendRequest(request('OPTIONS', { branch: 'z9hG4bKdup' }), UDP, { onResponse() {} })).toThrow(/exists/);
   });
 });
+
+describe('TransactionLayer CANCEL (RFC 3261 §9.1)', () => {
+  it('sends CANCEL only once the INVITE is proceeding, to the same target, with the INVITE branch', () => {
+    const { layer: l, sent } = layer();
+    const invite = request('INVITE', { branch: 'z9hG4bKcancelme', cseq: 7 });
+    const target = { ...TCP };
+    const tx = l.sendRequest(invite, target, { onResponse() {} });
+    if (tx.kind !== 'client-invite') throw new Error('expected an INVITE transaction');
+    expect(l.sendCancel(tx, { onResponse() {} })).toBeUndefined();
+    l.receiveResponse(responseTo(invite, 180));
+    const cancelTx = l.sendCancel(tx, { onResponse() {} });
+    expect(cancelTx?.kind).toBe('client-non-invite');
+    const cancel = sent.at(-1)!;
+    expect(cancel.target).toBe(target);
+    const msg = cancel.message as typeof invite;
+    expect(msg.method).toBe('CANCEL');
+    expect(msg.topVia.branch).toBe('z9hG4bKcancelme');
+    expect(msg.cseq.toString()).toBe('7 CANCEL');
+    expect(msg.headers.getAll('via')).toHaveLength(1);
+  });
+});

@@ -38,3 +38,44 @@ export function alignSignal(captured: Int16Array, signal: Int16Array): Alignment
   while (matched < signal.length && offset + matched < captured.length && captured[offset + matched] === signal[matched]) matched++;
   return { offset, matched, firstMismatch: matched === signal.length ? -1 : matched };
 }
+
+export interface FrameMatch {
+  /** Signal frames found bit-exact, in order. */
+  readonly intact: number;
+  /** Places where a frame did not start right after the previous one (silence an underrun put in). */
+  readonly gaps: number;
+  /** The first signal frame that never came, or -1. */
+  readonly firstMissing: number;
+  /** Capture index of the first frame, or -1. */
+  readonly offset: number;
+}
+
+/**
+ * Follows `signal` through `captured` frame by frame. A live stream paced by
+ * its own capture can underrun when the guest stalls; snd-aloop then plays
+ * silence and the rest arrives later. Every frame must still arrive whole and
+ * unchanged (no gain, no resampling, no reordering): that is what this counts.
+ */
+export function matchFrames(captured: Int16Array, signal: Int16Array, frame: number): FrameMatch {
+  let pos = 0;
+  let intact = 0;
+  let gaps = 0;
+  let offset = -1;
+  const frames = Math.floor(signal.length / frame);
+  for (let k = 0; k < frames; k++) {
+    const want = signal.subarray(k * frame, (k + 1) * frame);
+    let found = -1;
+    for (let i = pos; i + frame <= captured.length && found < 0; i++) {
+      if (captured[i] !== want[0]) continue;
+      let same = true;
+      for (let j = 1; j < frame && same; j++) same = captured[i + j] === want[j];
+      if (same) found = i;
+    }
+    if (found < 0) return { intact, gaps, firstMissing: k, offset };
+    if (k === 0) offset = found;
+    else if (found !== pos) gaps++;
+    intact++;
+    pos = found + frame;
+  }
+  return { intact, gaps, firstMissing: -1, offset };
+}

@@ -8,6 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 const TRACING = '/sys/kernel/tracing';
 
 export interface SmbusWrite {
+  /** The trace clock's timestamp in milliseconds: when the kernel saw the write. */
+  readonly atMs: number;
   readonly adapter: number;
   readonly address: number;
   /** SMBus protocol: BYTE (send byte: the command is the data), BYTE_DATA, WORD_DATA, … */
@@ -32,16 +34,23 @@ export async function stopSmbusTrace(): Promise<SmbusWrite[]> {
 }
 
 // e.g. "node-123 [001] ..... 12.345: smbus_write: i2c-0 a=027 f=0000 c=55 BYTE l=0 []"
-const EVENT = /smbus_write: i2c-(\d+) a=([0-9a-f]+) f=[0-9a-f]+ c=([0-9a-f]+) (\S+) l=(\d+) \[([0-9a-f-]*)\]/;
+const EVENT = /\s(\d+\.\d+): smbus_write: i2c-(\d+) a=([0-9a-f]+) f=[0-9a-f]+ c=([0-9a-f]+) (\S+) l=(\d+) \[([0-9a-f-]*)\]/;
 
 export function parseSmbusTrace(text: string): SmbusWrite[] {
   const writes: SmbusWrite[] = [];
   for (const line of text.split('\n')) {
     const m = EVENT.exec(line);
     if (!m) continue;
-    const len = Number(m[5]);
-    const data = len === 0 || !m[6] ? [] : m[6].split('-').map((h) => parseInt(h, 16));
-    writes.push({ adapter: Number(m[1]), address: parseInt(m[2]!, 16), command: parseInt(m[3]!, 16), protocol: m[4]!, data });
+    const len = Number(m[6]);
+    const data = len === 0 || !m[7] ? [] : m[7].split('-').map((h) => parseInt(h, 16));
+    writes.push({
+      atMs: Number(m[1]) * 1000,
+      adapter: Number(m[2]),
+      address: parseInt(m[3]!, 16),
+      command: parseInt(m[4]!, 16),
+      protocol: m[5]!,
+      data,
+    });
   }
   return writes;
 }

@@ -27,6 +27,11 @@ export async function alsaLoopback(): Promise<CheckResult> {
   const capture = new AlsaCapture({ device: CAPTURE, channels: 1, rate: RATE, format: 'S16_LE', periodSize: PERIOD });
   const failed = new Promise<never>((_, reject) => capture.on('error', (e: Error) => reject(e)));
   for (const name of Object.keys(events)) capture.on(name, () => (events[name] = (events[name] ?? 0) + 1));
+  // What the driver negotiated, when it differs from what was asked (delivered as strings).
+  const deviations: Record<string, string> = {};
+  for (const name of ['rateDeviating', 'periodSizeDeviating', 'periodTime']) {
+    capture.on(name, (v: unknown) => (deviations[name] = String(v)));
+  }
   const firstPeriod = new Promise<void>((resolve) => capture.on('audio', () => resolve()));
   let periods = 0;
   capture.on('audio', (data: Uint8Array) => {
@@ -55,7 +60,8 @@ export async function alsaLoopback(): Promise<CheckResult> {
     return {
       ok: true,
       periods,
-      periodBytes: chunks[0]?.length ?? 0,
+      periodBytes: [...new Set(chunks.map((c) => c.length))],
+      deviations,
       periodsPerSecond,
       signalSamples: signal.length,
       ...alignment,

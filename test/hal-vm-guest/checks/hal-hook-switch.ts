@@ -1,0 +1,66 @@
+import { GpioHookSwitch, OnoffGpioBackend } from '../../../hal/gpio/index.js';
+import type { HookEvent } from '../../../hal/index.js';
+import { SystemClock } from '../../../firmware/clock/index.js';
+import { GPIO_MOCKUP } from '../../../scripts/vm/guest-devices.js';
+import { driveLine, findChip } from '../sysfs-gpio.js';
+import { sleep, waitFor } from '../sleep.js';
+import type { CheckResult } from '../report.js';
+
+const HOOK_OFFSET = 17;
+/**
+ * Wider windows than a board's defaults: TCG runs node ~8× slower, and the
+ * check is about the kernel path (sysfs edges → onoff → debounce → re-read),
+ * not the exact figures, which the unit tests pin with a fake clock.
+ */
+const TIMING = { debounceMs: 40, flashMinMs: 150, flashMaxMs: 1200 };
+const EVENT_TIMEOUT_MS = 5_000;
+
+/**
+ * hal/gpio's hook switch on the real kernel: the chip found by its label
+ * through sysfs, edge interrupts from gpio-mockup. The "cradle" is the
+ * mockup's debugfs line: a bouncing lift, a hook flash, then a hang-up.
+ */
+export async function halHookSwitch(): Promise<CheckResult> {
+  const chip = await findChip(GPIO_MOCKUP.label);
+  await driveLine(chip, HOOK_OFFSET, 0); // handset in the cradle before the driver starts
+  const events: (HookEvent & { sinceDriveMs: number })[] = [];
+  let lastDrive = performance.now();
+  const hook = await GpioHookSwitch.open({
+    gpio: new OnoffGpioBackend(),
+    clock: new SystemClock(),
+    line: { chip: GPIO_MOCKUP.label, offset: HOOK_OFFSET },
+    timing: TIMING,
+  });
+  hook.onHook((e) => events.push({ ...e, sinceDriveMs: performance.now() - lastDrive }));
+  const initial = hook.state;
+  try {
+    // Lift: the contact bounces a few times within ~10 ms before it settles closed.
+    for (const level of [1, 0, 1, 0, 1] as const) await driveLine(chip, HOOK_OFFSET, level);
+    lastDrive = performance.now();
+    await waitFor(() => events.length >= 1, EVENT_TIMEOUT_MS, 'off-hook');
+    await sleep(TIMING.debounceMs * 3); // no second event may follow from the bounces
+    const afterLift = events.length;
+
+    // Flash: down for ~400 ms (inside 150–1200 ms), then up again.
+    await driveLine(chip, HOOK_OFFSET, 0);
+    await sleep(400);
+    await driveLine(chip, HOOK_OFFSET, 1);
+    lastDrive = performance.now();
+    await waitFor(() => events.length >= 2, EVENT_TIMEOUT_MS, 'flash');
+
+    // Hang up: down and staying down past flashMaxMs.
+    await driveLine(chip, HOOK_OFFSET, 0);
+    lastDrive = performance.now();
+    await waitFor(() => events.length >= 3, TIMING.flashMaxMs + EVENT_TIMEOUT_MS, 'on-hook');
+    return {
+      ok: true,
+      initial,
+      eventsAfterBouncyLift: afterLift,
+      events: events.map((e) => e.type),
+      final: hook.state,
+      liftToEventMs: events[0]?.sinceDriveMs,
+    };
+  } finally {
+    await hook.close();
+  }
+}

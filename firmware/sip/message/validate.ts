@@ -1,9 +1,10 @@
 import { SipParseError } from './parse-error.js';
 import type { SipRequest } from './message.js';
+import { SipUri, TelUri } from './uri.js';
 
 export interface RequestProblem {
   /** The response the UAS should send: 400, or 505 for another SIP version (§21.5.6). */
-  status: 400 | 505;
+  status: 400 | 416 | 505;
   /** Short text, usable as the reason phrase ("Missing Call-ID"). */
   reason: string;
 }
@@ -26,12 +27,23 @@ const MANDATORY: readonly (readonly [string, string])[] = [
  *   may choose to tolerate that problem alone.
  * - §8.1.1.5 / RFC 4475 §3.1.2.16: the CSeq method must equal the request method.
  * - §21.5.6: a version other than SIP/2.0 is answered with 505.
+ * - The Request-URI must parse (it is parsed lazily, so this is where a bad
+ *   one is caught); §19.1.1 Table 1: no URI headers in a Request-URI;
+ *   §8.2.2.1: a scheme other than sip, sips or tel is answered with 416.
  */
 export function validateRequest(request: SipRequest): RequestProblem[] {
   const problems: RequestProblem[] = [];
   if (request.version.toUpperCase() !== 'SIP/2.0') problems.push({ status: 505, reason: 'Version Not Supported' });
   for (const [key, name] of MANDATORY) {
     if (!request.headers.has(key)) problems.push({ status: 400, reason: `Missing ${name}` });
+  }
+  try {
+    const uri = request.uri;
+    if (uri instanceof SipUri && uri.headers.size > 0) problems.push({ status: 400, reason: 'Headers not allowed in Request-URI' });
+    if (!(uri instanceof SipUri) && !(uri instanceof TelUri)) problems.push({ status: 416, reason: 'Unsupported URI Scheme' });
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    problems.push({ status: 400, reason: 'Bad Request-URI' });
   }
   try {
     if (request.headers.has('cseq') && request.cseq.method !== request.method) {

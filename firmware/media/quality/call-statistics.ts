@@ -91,7 +91,8 @@ export class CallStatistics {
     let acc = 0;
     for (let i = 0; i < this.delays.length; i++) {
       acc += this.delays[i]!;
-      if (acc >= goal) return i;
+      // Bins are rounded to whole ms: never report a percentile above the true maximum.
+      if (acc >= goal) return Math.min(i, round(this.delayMax, 1));
     }
     return DELAY_BIN_LIMIT_MS;
   }

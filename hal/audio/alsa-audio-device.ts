@@ -304,7 +304,14 @@ export class AlsaAudioDevice extends AudioDeviceBase implements AudioDevice {
 
   private onCaptured(pcm: Int16Array, rate: number, device: string): void {
     this.lastCaptureMs = this.clock.now();
-    if (this.captureOutage !== undefined) this.restore('capture', device);
+    if (this.captureOutage !== undefined) {
+      // The media clock counts samples of real time: skip the periods the outage swallowed,
+      // so RTP timestamps after the gap say how long it was.
+      const c = this.config!;
+      const period = samplesPerPeriod(c);
+      this.sampleIndex += Math.floor((this.clock.now() - this.captureOutage.since) * c.sampleRate / 1000 / period) * period;
+      this.restore('capture', device);
+    }
     if (rate !== this.config!.sampleRate) {
       if (this.captureResampler?.inputRate !== rate) this.setCaptureRate(rate, device);
       const r = this.captureResampler!;

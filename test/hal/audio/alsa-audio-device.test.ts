@@ -132,11 +132,12 @@ describe('AlsaAudioDevice', () => {
     expect(events.at(-1)).toMatchObject({ type: 'device-lost', direction: 'capture', reason: 'read error: No such device' });
     clock.advance(250);
     expect(FakeAlsaCapture.instances.length).toBe(2);
-    const frames: number[] = [];
-    device.onFrame((pcm) => frames.push(pcm[0]!));
+    const frames: Array<[number, number]> = [];
+    device.onFrame((pcm, index) => frames.push([index, pcm[0]!]));
     first.audio(new Int16Array(160).fill(9)); // a late chunk of the dead stream is ignored
     FakeAlsaCapture.last.audio(new Int16Array(160).fill(3));
-    expect(frames).toEqual([3]);
+    // 250 ms without audio = 12 whole periods the media clock skips, so RTP timestamps show the gap.
+    expect(frames).toEqual([[12 * 160, 3]]);
     expect(events.at(-1)).toMatchObject({ type: 'device-restored', direction: 'capture', downtimeMs: 250 });
   });
 

@@ -14,8 +14,8 @@ function fakeOnoff() {
     constructor(
       readonly number: number,
       readonly direction: string,
-      readonly edge: string | undefined,
-      readonly options: { activeLow?: boolean },
+      readonly edge?: string,
+      readonly options: { activeLow?: boolean } = {},
     ) {
       if (number === 999) throw new Error('EINVAL: invalid argument, write');
       made.push(this);

@@ -50,6 +50,9 @@ export class OnoffGpioBackend implements GpioBackend {
   async request(req: LineRequest): Promise<GpioLine> {
     const device = `gpio:${req.line.chip}:${req.line.offset}`;
     const { Gpio } = await this.load(device);
+    if (Gpio.accessible === false) {
+      throw new HardwareError(HardwareErrorCode.DRIVER_UNAVAILABLE, device, 'sysfs GPIO is not accessible here (no writable /sys/class/gpio/export: not a board, kernel without GPIO_SYSFS, or no permission)');
+    }
     const number = await this.map.gpioNumber(req.line);
     // sysfs 'high'/'low' set the raw electrical level (gpiolib-sysfs direction_store), so apply activeLow here.
     const physicalHigh = (req.initial === 1) !== (req.line.activeLow === true);

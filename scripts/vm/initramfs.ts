@@ -47,8 +47,10 @@ work=$(arg work)
 
 ${bootModules.map((f) => insmod(f, [])).join('\n')}
 # msize: larger 9p messages make node's many small reads of node_modules cheaper.
-opts=trans=virtio,version=9p2000.L,msize=262144
-mount -t 9p -o "$opts,ro,cache=loose" hostroot /newroot || fail 'mount host root'
+# cache=loose: the VM lives for one command and the host does not change the
+# files it reads meanwhile, so the guest may cache pages and lookups.
+opts=trans=virtio,version=9p2000.L,msize=262144,cache=loose
+mount -t 9p -o "$opts,ro" hostroot /newroot || fail 'mount host root'
 mount -t 9p -o "$opts,rw" work "/newroot$work" || fail 'mount work folder'
 mount -t proc proc /newroot/proc
 mount -t sysfs sysfs /newroot/sys

@@ -1,4 +1,3 @@
-import { Gpio } from 'onoff';
 import { GPIO_MOCKUP } from '../../../scripts/vm/guest-devices.js';
 import { driveLine, findChip, lineLevel } from '../sysfs-gpio.js';
 import type { CheckResult } from '../report.js';
@@ -17,6 +16,8 @@ const EDGE_TIMEOUT_MS = 5_000;
  * not yet seen (HAL-TESTING.md).
  */
 export async function gpioOnoff(): Promise<CheckResult> {
+  // Loaded per check: importing every native package at start-up costs seconds over 9p under TCG.
+  const { Gpio } = await import('onoff');
   const chip = await findChip(GPIO_MOCKUP.label);
   const out = new Gpio(chip.base + OUT_OFFSET, 'out');
   const input = new Gpio(chip.base + IN_OFFSET, 'in', 'both');

@@ -1,4 +1,3 @@
-import { SerialPort } from 'serialport';
 import { GUEST_UART } from '../../../scripts/vm/guest-devices.js';
 import type { CheckResult } from '../report.js';
 
@@ -13,6 +12,7 @@ const REPLY_TIMEOUT_MS = 10_000;
  * come back whole and in order (raw mode: no CR/LF or XON/XOFF mangling).
  */
 export async function serialUart(): Promise<CheckResult> {
+  const { SerialPort } = await import('serialport');
   const port = new SerialPort({ path: GUEST_UART, baudRate: 115_200, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   try {

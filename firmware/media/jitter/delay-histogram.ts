@@ -25,6 +25,11 @@ export class DelayHistogram {
     if (this.weight > 1e100) this.rescale();
   }
 
+  /** How many samples the histogram holds, counting forgotten ones by their remaining weight. */
+  get effectiveCount(): number {
+    return this.total / this.weight;
+  }
+
   get empty(): boolean {
     return this.total === 0;
   }

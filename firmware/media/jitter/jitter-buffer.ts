@@ -66,6 +66,8 @@ const PLAYED = 2;
 /** A timestamp that moves the transit time by more than this beyond maxDelay is a sender jump, not jitter. */
 const TIMESTAMP_JUMP_MARGIN_MS = 1000;
 const HISTOGRAM_BIN_MS = 1;
+/** Two packets above the target this close together are a delay spike, not a straggler. */
+const PEAK_PAIR_WINDOW_MS = 2000;
 
 /**
  * Adaptive jitter buffer (after baresip's jbuf and WebRTC NetEq's delay
@@ -76,8 +78,9 @@ const HISTOGRAM_BIN_MS = 1;
  *   follows a sender whose clock runs fast or slow, so skew cannot grow the
  *   delay without bound.
  * - The target delay is the inTimeQuantile of a forgetting histogram of those
- *   delays (slow decay), raised at once to any delay above it (fast attack)
- *   and relaxed back with time constant peakDecayMs; clamped to [min, max].
+ *   delays (slow decay), raised at once when packets start arriving later than
+ *   it (fast attack) and relaxed back with time constant peakDecayMs; clamped
+ *   to [min, max].
  * - pop() is called once per frame by the playout clock. The current delay is
  *   how late the next frame is played relative to the fastest-path arrival;
  *   it is kept in [target, target + one frame]: above, a frame is discarded
@@ -105,6 +108,8 @@ export class JitterBuffer {
   private readonly histogram: DelayHistogram;
   private peakMs: number;
   private peakAtMs = 0;
+  private lastExceedMs = -Infinity;
+  private lastExceedDelayMs = 0;
   private targetMs: number;
 
   private ssrc: number | undefined;
@@ -341,13 +346,21 @@ export class JitterBuffer {
       this.stats.played++;
       return out;
     }
-    // The frame is missing: lost, or so late it will be dropped when it comes.
+    // The frame is missing. With later packets queued it is lost (or reordered beyond
+    // help): conceal it and move on. With nothing queued the buffer has run dry, so the
+    // packet is more likely late than lost: conceal but keep its place, growing the delay
+    // by a frame (NetEq's "expand"), so it still plays if it comes.
     out.kind = 'conceal';
     out.timestamp = this.playTs >>> 0;
     out.payloadType = this.lastPlayedPt;
-    this.playTs += this.frameSamples;
     this.concealedRunMs += frameMs;
-    this.stats.concealed++;
+    if (this.queued > 0) {
+      this.playTs += this.frameSamples;
+      this.stats.concealed++;
+    } else {
+      out.stretched = true;
+      this.stats.stretched++;
+    }
     if (this.queued === 0 && this.concealedRunMs >= this.o.maxConcealMs) {
       // Nothing is coming: the talker paused (DTX without CN) or the stream stopped.
       // Re-anchor on whatever arrives next instead of concealing forever.
@@ -375,13 +388,23 @@ export class JitterBuffer {
 
   private updateTarget(delayMs: number, nowMs: number): void {
     const o = this.o;
-    const quantile = this.histogram.quantile(o.inTimeQuantile);
+    // Never let the top two packets alone set the target: early in a call (few samples) a single
+    // straggler would otherwise be the 99.5th percentile. Pairs are the fast-attack rule's business.
+    const q = Math.min(o.inTimeQuantile, 1 - 2 / Math.max(1, this.histogram.effectiveCount));
+    const quantile = q > 0 ? this.histogram.quantile(q) : 0;
     // Slow decay of the last spike back towards the histogram's view.
     const decayed = quantile + (this.peakMs - quantile) * Math.exp(-(nowMs - this.peakAtMs) / o.peakDecayMs);
     this.peakMs = Math.max(quantile, decayed);
     this.peakAtMs = nowMs;
-    // Fast attack: a packet later than the target raises it immediately.
-    if (delayMs > this.peakMs) this.peakMs = delayMs;
+    // Fast attack: a second packet later than the target within PEAK_PAIR_WINDOW_MS raises it at
+    // once, to the smaller of the two delays. Network delay spikes hold up runs of packets; a lone
+    // straggler (one packet routed badly) is left to the histogram, or every outlier would add
+    // its whole delay to the call for seconds.
+    if (delayMs > this.peakMs) {
+      if (nowMs - this.lastExceedMs <= PEAK_PAIR_WINDOW_MS) this.peakMs = Math.max(this.peakMs, Math.min(delayMs, this.lastExceedDelayMs));
+      this.lastExceedMs = nowMs;
+      this.lastExceedDelayMs = delayMs;
+    }
     this.targetMs = clamp(Math.max(quantile, this.peakMs), o.minDelayMs, o.maxDelayMs);
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AudioDevice } from './audio/index.js';
 import { createAlsaAudioDevice, createFileAudioDevice, createSimulatedAudioDevice } from './audio/index.js';
 import type { HalClock } from './clock.js';
-import type { DeviceCheck } from './doctor/device-check.js';
+import type { DeviceCheck } from './doctor/index.js';
 import { HardwareError, HardwareErrorCode } from './errors.js';
 import type { GpioBackend, LineRef } from './gpio/index.js';
 import { GpioHookSwitch, MatrixKeypad } from './gpio/index.js';
@@ -15,12 +15,8 @@ import type { RingToneSource } from './ringer/index.js';
 import type { SerialConsole } from './serial/index.js';
 import { createSerialConsole, createSimulatedSerialConsole } from './serial/index.js';
 import type { SimPanel } from './sim/index.js';
-import type { Display } from './types/display.js';
-import type { HookSwitch } from './types/hook-switch.js';
-import type { Keypad } from './types/keypad.js';
-import { KEY_NAMES } from './types/keypad.js';
-import type { Led } from './types/led.js';
-import type { Ringer } from './types/ringer.js';
+import type { Display, HookSwitch, Keypad, Led, Ringer } from './types/index.js';
+import { KEY_NAMES } from './types/index.js';
 
 /** The kinds of device a board has, and the interface each kind's drivers build. */
 export interface DeviceOf {

@@ -2,9 +2,8 @@ import type { HalClock, HalTimerHandle } from '../clock.js';
 import { HardwareError, HardwareErrorCode } from '../errors.js';
 import type { HalLog } from '../log.js';
 import { silentLog } from '../log.js';
-import type { HookEvent, HookState, HookSwitch } from '../types/hook-switch.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import type { HookEvent, HookState, HookSwitch, Unsubscribe } from '../types/index.js';
+import { Listeners } from '../types/index.js';
 import type { GpioBackend, GpioLine, Level, LineRef } from './line.js';
 
 export interface HookTiming {

@@ -1,5 +1,5 @@
-import type { KeyEvent, KeyName } from '../types/keypad.js';
-import { DEFAULT_REPEAT_KEYS } from '../types/keypad.js';
+import type { KeyEvent, KeyName } from '../types/index.js';
+import { DEFAULT_REPEAT_KEYS } from '../types/index.js';
 
 /**
  * What the keypad driver needs to know to turn contact readings into key events.

@@ -1,4 +1,4 @@
-import type { Unsubscribe } from '../types/listeners.js';
+import type { Unsubscribe } from '../types/index.js';
 
 /** A logical level: 1 is "active" (pressed, lit, driven), after activeLow is applied. */
 export type Level = 0 | 1;

@@ -1,6 +1,6 @@
 import { HardwareError, HardwareErrorCode } from '../errors.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import { Listeners } from '../types/index.js';
+import type { Unsubscribe } from '../types/index.js';
 import { DEFAULT_SYSFS_GPIO_ROOT, GpioChipMap } from './chip-map.js';
 import type { GpioBackend, GpioLine, Level, LineRef, LineRequest } from './line.js';
 import { formatLine } from './line.js';

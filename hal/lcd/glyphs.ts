@@ -1,5 +1,5 @@
-import type { GlyphName } from '../types/display.js';
-import { GLYPH_NAMES } from '../types/display.js';
+import type { GlyphName } from '../types/index.js';
+import { GLYPH_NAMES } from '../types/index.js';
 
 /**
  * 5×8 bitmaps for the status icons, one byte per pixel row (bit 4 = leftmost

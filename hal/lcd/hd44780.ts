@@ -1,4 +1,4 @@
-import { Glyph, GLYPH_NAMES } from '../types/display.js';
+import { Glyph, GLYPH_NAMES } from '../types/index.js';
 import type { BackpackWiring } from './backpack-wiring.js';
 
 /**

@@ -2,8 +2,8 @@ import type { HalClock } from '../clock.js';
 import type { GpioBackend, GpioLine, LineRef } from '../gpio/index.js';
 import type { HalLog } from '../log.js';
 import { silentLog } from '../log.js';
-import type { Led, LedPattern } from '../types/led.js';
-import { patternCadence } from '../types/led.js';
+import type { Led, LedPattern } from '../types/index.js';
+import { patternCadence } from '../types/index.js';
 import { CadencePlayer } from './cadence.js';
 
 export interface GpioLedOptions {

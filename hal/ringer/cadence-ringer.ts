@@ -1,8 +1,8 @@
 import type { HalClock } from '../clock.js';
 import { HardwareError, HardwareErrorCode } from '../errors.js';
 import { CadencePlayer } from '../led/index.js';
-import type { RingCadence, RingCadenceName, Ringer } from '../types/ringer.js';
-import { RING_CADENCES, validateCadence } from '../types/ringer.js';
+import type { RingCadence, RingCadenceName, Ringer } from '../types/index.js';
+import { RING_CADENCES, validateCadence } from '../types/index.js';
 
 /**
  * What every ringer shares: the cadence, the volume and the ringing state.

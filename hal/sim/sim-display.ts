@@ -1,8 +1,6 @@
 import { HardwareError, HardwareErrorCode } from '../errors.js';
-import type { Display, DisplayStatus } from '../types/display.js';
-import { glyphsToText } from '../types/display.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import type { Display, DisplayStatus, Unsubscribe } from '../types/index.js';
+import { glyphsToText, Listeners } from '../types/index.js';
 
 export interface SimDisplayState {
   rows: string[];

@@ -1,7 +1,6 @@
 import type { HalClock } from '../clock.js';
-import type { HookEvent, HookState, HookSwitch } from '../types/hook-switch.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import type { HookEvent, HookState, HookSwitch, Unsubscribe } from '../types/index.js';
+import { Listeners } from '../types/index.js';
 
 /** The simulator's cradle, and a test instrument: lift(), hang(), flash(). */
 export class SimHookSwitch implements HookSwitch {

@@ -1,8 +1,6 @@
 import type { HalClock } from '../clock.js';
-import type { KeyEvent, Keypad, KeyName } from '../types/keypad.js';
-import { isKeyName } from '../types/keypad.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import type { KeyEvent, Keypad, KeyName, Unsubscribe } from '../types/index.js';
+import { isKeyName, Listeners } from '../types/index.js';
 import { HardwareError, HardwareErrorCode } from '../errors.js';
 
 /**

@@ -1,9 +1,7 @@
 import type { HalClock } from '../clock.js';
 import { CadencePlayer } from '../led/index.js';
-import type { Led, LedPattern } from '../types/led.js';
-import { patternCadence } from '../types/led.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import type { Led, LedPattern, Unsubscribe } from '../types/index.js';
+import { patternCadence, Listeners } from '../types/index.js';
 
 export interface SimLedState {
   name: string;

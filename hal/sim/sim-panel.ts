@@ -1,10 +1,6 @@
 import type { HalClock } from '../clock.js';
-import type { KeyEvent } from '../types/keypad.js';
-import type { HookEvent } from '../types/hook-switch.js';
-import type { LedName } from '../types/led.js';
-import { LED_NAMES } from '../types/led.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import type { KeyEvent, HookEvent, LedName, Unsubscribe } from '../types/index.js';
+import { LED_NAMES, Listeners } from '../types/index.js';
 import { SimDisplay } from './sim-display.js';
 import type { SimDisplayState } from './sim-display.js';
 import { SimHookSwitch } from './sim-hook-switch.js';

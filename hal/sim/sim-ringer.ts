@@ -1,7 +1,7 @@
 import type { HalClock } from '../clock.js';
 import { CadenceRinger } from '../ringer/index.js';
-import { Listeners } from '../types/listeners.js';
-import type { Unsubscribe } from '../types/listeners.js';
+import { Listeners } from '../types/index.js';
+import type { Unsubscribe } from '../types/index.js';
 
 export interface SimRingerState {
   ringing: boolean;

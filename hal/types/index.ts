@@ -1,0 +1,11 @@
+export type { Unsubscribe } from './listeners.js';
+export { Listeners } from './listeners.js';
+export type { KeyEvent, KeyEventType, Keypad, KeyName } from './keypad.js';
+export { DEFAULT_REPEAT_KEYS, isKeyName, KEY_NAMES } from './keypad.js';
+export type { HookEvent, HookEventType, HookState, HookSwitch } from './hook-switch.js';
+export type { Display, DisplayStatus, GlyphName } from './display.js';
+export { Glyph, GLYPH_FALLBACK, GLYPH_NAMES, glyphNameOf, glyphsToText } from './display.js';
+export type { Led, LedName, LedPattern } from './led.js';
+export { LED_NAMES, NAMED_BLINKS, patternCadence } from './led.js';
+export type { RingCadence, RingCadenceName, Ringer } from './ringer.js';
+export { RING_CADENCES, validateCadence } from './ringer.js';

@@ -109,7 +109,7 @@ export const dialPlanSchema = z.strictObject({
   longTimeoutS: z.number().min(1).max(60).default(10),
   /** Dialled even when no account is registered. */
   emergencyNumbers: z.array(z.string().regex(/^[0-9*#+]+$/, 'digits, * # or +')).default(['911', '112']),
-  /** Applied in order to the dialled number: a regular expression and its replacement. */
+  /** Rewrites the dialled number: the first rule whose regular expression matches replaces it (`$1` for groups). */
   rewrite: z
     .array(z.strictObject({ match: z.string().min(1).max(200), replace: z.string().max(200) }))
     .default([]),

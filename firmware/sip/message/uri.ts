@@ -317,7 +317,9 @@ export function parseUri(s: string): Uri {
 }
 
 function paramsEqualWhereBothPresent(a: Params, b: Params, mustMatchIfOne: readonly string[]): boolean {
-  for (const [name, av] of a.entries) {
+  for (const [name] of a.entries) {
+    // by name, so a repeated parameter compares by its first occurrence on both sides
+    const av = a.get(name);
     const bv = b.get(name);
     if (bv === undefined) {
       if (mustMatchIfOne.includes(name.toLowerCase())) return false;

@@ -65,6 +65,32 @@ describe.skipIf(skip !== undefined)(`registration against Kamailio (${skip ?? 'i
     expect((await kamailio.registrations()).filter((r) => r.aor === 'alice')).toEqual([]);
   });
 
+  it('registers several accounts from one phone at once', async () => {
+    const stack = await SipStack.create(
+      {
+        bindAddress: '127.0.0.1',
+        ports: { udp: 0 },
+        transports: ['udp'],
+        accounts: [
+          { id: 'line1', user: 'alice', password: 'alice-pw', domain: kamailio.domain, outboundProxy: `127.0.0.1:${kamailio.ports.udp}`, expires: 120 },
+          { id: 'line2', user: 'carol', password: 'carol-pw', domain: kamailio.domain, outboundProxy: `127.0.0.1:${kamailio.ports.udp}`, expires: 120 },
+        ],
+      },
+      { clock: new SystemClock() },
+    );
+    stacks.push(stack);
+    stack.start();
+    await waitFor('both lines registered', () => {
+      const s = stack.registrationStatus();
+      return s['line1']?.state === 'registered' && s['line2']?.state === 'registered' ? true : undefined;
+    }, { timeoutMs: 15_000 });
+    const aors = (await kamailio.registrations()).map((r) => r.aor);
+    expect(aors).toEqual(expect.arrayContaining(['alice', 'carol']));
+    await stack.stop();
+    stacks.splice(stacks.indexOf(stack), 1);
+    expect((await kamailio.registrations()).filter((r) => r.aor === 'alice' || r.aor === 'carol')).toEqual([]);
+  });
+
   it('reports a wrong password as a clear failure and stops trying', async () => {
     const { stack, history } = await phone('udp', 'not-the-password');
     stack.start();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DigitMap } from '../phone/dial-plan/digit-map.js';
 
 /**
  * The phone's configuration: one YAML file a PBX admin edits by hand or a
@@ -103,7 +104,17 @@ export const audioSchema = z.strictObject({
 
 export const dialPlanSchema = z.strictObject({
   /** Cisco/Polycom-style digit map. */
-  digitMap: z.string().max(2000).default('[2-9]xxx|9,1[2-9]xx[2-9]xxxxxx|*xx|011x.T|x.T'),
+  digitMap: z
+    .string()
+    .max(2000)
+    .default('[2-9]xxx|9,1[2-9]xx[2-9]xxxxxx|*xx|011x.T|x.T')
+    .superRefine((map, ctx) => {
+      try {
+        DigitMap.parse(map);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `a digit map like [2-9]xxx|9,1xxxxxxxxxx (${(err as Error).message})` });
+      }
+    }),
   /** Seconds to wait after a full match (short) and while a longer match is possible (long). */
   shortTimeoutS: z.number().min(0.5).max(30).default(3),
   longTimeoutS: z.number().min(1).max(60).default(10),
@@ -111,7 +122,16 @@ export const dialPlanSchema = z.strictObject({
   emergencyNumbers: z.array(z.string().regex(/^[0-9*#+]+$/, 'digits, * # or +')).default(['911', '112']),
   /** Rewrites the dialled number: the first rule whose regular expression matches replaces it (`$1` for groups). */
   rewrite: z
-    .array(z.strictObject({ match: z.string().min(1).max(200), replace: z.string().max(200) }))
+    .array(
+      z.strictObject({
+        match: z
+          .string()
+          .min(1)
+          .max(200)
+          .refine((re) => compiles(re), 'a regular expression such as ^9(\\d+)$'),
+        replace: z.string().max(200),
+      }),
+    )
     .default([]),
 });
 
@@ -163,6 +183,15 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type AccountConfig = z.output<typeof accountSchema>;
+
+function compiles(re: string): boolean {
+  try {
+    new RegExp(re);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(tz: string): boolean {
   try {

@@ -94,3 +94,13 @@ audio:
     expect(() => validateConfig({ timeZone: 'Mars/Olympus' })).toThrow(/timeZone: expected an IANA time zone/);
   });
 });
+
+describe('dial plan settings', () => {
+  it('rejects a digit map that does not parse, saying where', () => {
+    expect(() => validateConfig({ dialPlan: { digitMap: '[2-9xxx' } })).toThrow(/dialPlan\.digitMap: expected a digit map .*unclosed "\["/);
+  });
+
+  it('rejects a rewrite rule that is not a regular expression', () => {
+    expect(() => validateConfig({ dialPlan: { rewrite: [{ match: '(', replace: '' }] } })).toThrow(/dialPlan\.rewrite\[0\]\.match: expected a regular expression/);
+  });
+});

@@ -264,3 +264,39 @@ describe('UA core as UAC (RFC 3261 §8.1)', () => {
     expect(got).toEqual([200]);
   });
 });
+
+describe('UA core addressing', () => {
+  it('sends the ACK for a 2xx statelessly with a fresh branch to the located next hop (§13.2.2.4)', async () => {
+    const t = setup();
+    const ack = parseMessage(
+      'ACK sip:bob@10.0.0.2 SIP/2.0\r\nRoute: <sip:127.0.0.1:5070;lr>\r\nFrom: <sip:alice@lab.test>;tag=a\r\nTo: <sip:bob@lab.test>;tag=b\r\nCall-ID: out-1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n',
+    ) as SipRequest;
+    await t.core.sendAck(ack);
+    expect(t.located).toEqual(['127.0.0.1:5070']);
+    const sent = t.udp.sent[0]!.message as SipRequest;
+    expect(sent.method).toBe('ACK');
+    expect(sent.topVia.branch).toMatch(/^z9hG4bK/);
+    expect(sent.maxForwards).toBe(70);
+    expect(t.core.transactions.clientCount).toBe(0);
+  });
+
+  it('writes IPv6 hosts in brackets in Via and Contact, and the transport parameter for streams', () => {
+    const udp6 = new FakeTransport('UDP', { address: '::1', port: 5062 });
+    const tcp = new FakeTransport('TCP', { address: '127.0.0.1', port: 5064 });
+    const core = new UserAgentCore({ clock: new FakeClock(), transports: [udp6, tcp], locate: () => Promise.resolve([]) });
+    expect(core.via(udp6, 'z9hG4bKx').toString()).toBe('SIP/2.0/UDP [::1]:5062;branch=z9hG4bKx;rport');
+    expect(core.contactUri('alice', 'UDP', 6).toString()).toBe('sip:alice@[::1]:5062');
+    expect(core.contactUri('alice', 'TCP').toString()).toBe('sip:alice@127.0.0.1:5064;transport=tcp');
+    expect(core.transportFor({ protocol: 'UDP', address: '2001:db8::1' })).toBe(udp6);
+    expect(core.transportFor({ protocol: 'UDP', address: '192.0.2.1' })).toBeUndefined();
+  });
+
+  it('reports a next hop that cannot be located as a 503 to the sender', async () => {
+    const t = setup({ targets: [] });
+    const got: Array<[number, string]> = [];
+    const req = parseMessage('OPTIONS sip:bob@lab.test SIP/2.0\r\nFrom: <sip:a@lab.test>;tag=a\r\nTo: <sip:bob@lab.test>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n') as SipRequest;
+    t.core.sendRequest(req, { onResponse: (r, origin) => got.push([r.status, origin]) });
+    await flush();
+    expect(got).toEqual([[503, 'transport-error']]);
+  });
+});

@@ -74,8 +74,8 @@ export interface RegistrationOptions {
   random?: () => number;
   /** Most challenges answered in one attempt before giving up (a registrar that challenges forever). */
   maxChallenges?: number;
-  /** Extra header fields on every REGISTER (Allow, Supported, User-Agent). */
-  headers?: ReadonlyArray<readonly [string, string]>;
+  /** Extra header fields on every REGISTER (Allow, Supported); a function is asked each time, as usages come and go. */
+  headers?: ReadonlyArray<readonly [string, string]> | (() => ReadonlyArray<readonly [string, string]>);
 }
 
 export type RegistrationListener = (status: RegistrationStatus) => void;
@@ -341,7 +341,7 @@ export class RegistrationClient {
       // §10.2: "the CSeq value ... MUST be incremented by one" for each REGISTER with the same Call-ID.
       cseq: ++this.cseq,
       contact,
-      headers: [['Expires', String(expires)], ...(this.options.headers ?? [])],
+      headers: [['Expires', String(expires)], ...(typeof this.options.headers === 'function' ? this.options.headers() : (this.options.headers ?? []))],
     });
   }
 

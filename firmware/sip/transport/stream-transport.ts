@@ -21,6 +21,8 @@ export interface StreamTransportOptions {
   framerLimits?: Partial<StreamFramerLimits>;
   /** Connect timeout; a SYN into the void must not wait for the kernel's 2 minutes. */
   connectTimeoutMs?: number;
+  /** Most connections accepted from peers at once; more are refused so a flood cannot exhaust the phone. */
+  maxInboundConnections?: number;
 }
 
 export interface TlsTransportOptions extends StreamTransportOptions {
@@ -59,6 +61,7 @@ export class StreamTransport implements Transport {
   private server: net.Server | undefined;
   private bound: HostPort;
   private nextId = 1;
+  private inbound = 0;
   private closed = false;
 
   private constructor(
@@ -144,10 +147,12 @@ export class StreamTransport implements Transport {
   private async startServer(server: net.Server): Promise<void> {
     const secureEvent = this.protocol === 'TLS' ? 'secureConnection' : 'connection';
     server.on(secureEvent, (socket: net.Socket) => {
-      if (this.closed) {
+      if (this.closed || this.inbound >= (this.options.maxInboundConnections ?? 64)) {
         socket.destroy();
         return;
       }
+      this.inbound++;
+      socket.once('close', () => this.inbound--);
       this.adopt(socket);
     });
     // A failed handshake from a stranger is its problem, not ours.

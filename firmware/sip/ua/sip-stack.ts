@@ -176,7 +176,7 @@ export class SipStack {
         backoff: this.config.backoff,
         keepAliveMs: this.config.keepAliveMs,
         random: this.deps.random,
-        headers: [['Allow', this.core.allowedMethods.join(', ')]],
+        headers: () => [['Allow', this.core.allowedMethods.join(', ')]],
       },
     );
     client.onChange((status) => {

@@ -112,3 +112,28 @@ describe('StreamTransport over TCP', () => {
     expect(malformed[0]).toMatch(/Content-Length/);
   });
 });
+
+describe('StreamTransport over IPv6 and under load', () => {
+  it('connects and frames over TCP on ::1', async () => {
+    const server = inbox();
+    const ts = await StreamTransport.tcp({ address: '::1', port: 0 }, server.events);
+    const tc = await StreamTransport.tcp({ address: '::1', port: 0, listen: false }, inbox().events);
+    open.push(ts, tc);
+    await tc.send(enc.encode(msg(6)), { address: '::1', port: ts.local.port });
+    const got = await server.next();
+    expect(dec.decode(got.data)).toBe(msg(6));
+    expect(got.remote.address).toBe('::1');
+  });
+
+  it('refuses inbound connections beyond its limit', async () => {
+    const ts = await StreamTransport.tcp({ address: '127.0.0.1', port: 0, maxInboundConnections: 1 }, inbox().events);
+    const closed: string[] = [];
+    const c1 = await StreamTransport.tcp({ address: '127.0.0.1', port: 0, listen: false }, inbox().events);
+    const c2 = await StreamTransport.tcp({ address: '127.0.0.1', port: 0, listen: false }, { message() {}, connectionClosed: (id) => closed.push(id) });
+    open.push(ts, c1, c2);
+    await c1.send(enc.encode(msg(1)), ts.local);
+    await c2.send(enc.encode(msg(2)), ts.local).catch(() => {});
+    while (closed.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(ts.openConnections).toBe(1);
+  });
+});

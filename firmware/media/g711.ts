@@ -85,33 +85,65 @@ for (let c = 0; c < 256; c++) {
 
 /** Encodes 16-bit linear PCM to µ-law; writes into `out` (at least pcm.length long) or a new array. */
 export function encodeMuLaw(pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length), length = pcm.length): Uint8Array {
-  const n = length;
-  const table = MULAW_ENCODE;
-  for (let i = 0; i < n; i++) out[i] = table[pcm[i]! & 0xffff]!;
+  const t = MULAW_ENCODE;
+  // Unrolled by four: the loop overhead, not the table load, dominates a 160-sample frame.
+  const n4 = length & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    out[i] = t[pcm[i]! & 0xffff]!;
+    out[i + 1] = t[pcm[i + 1]! & 0xffff]!;
+    out[i + 2] = t[pcm[i + 2]! & 0xffff]!;
+    out[i + 3] = t[pcm[i + 3]! & 0xffff]!;
+  }
+  for (; i < length; i++) out[i] = t[pcm[i]! & 0xffff]!;
   return out;
 }
 
 /** Decodes µ-law to 16-bit linear PCM; writes into `out` (at least codes.length long) or a new array. */
 export function decodeMuLaw(codes: Uint8Array, out: Int16Array = new Int16Array(codes.length), length = codes.length): Int16Array {
-  const n = length;
-  const table = MULAW_DECODE;
-  for (let i = 0; i < n; i++) out[i] = table[codes[i]!]!;
+  const t = MULAW_DECODE;
+  // Unrolled by four: the loop overhead, not the table load, dominates a 160-sample frame.
+  const n4 = length & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    out[i] = t[codes[i]!]!;
+    out[i + 1] = t[codes[i + 1]!]!;
+    out[i + 2] = t[codes[i + 2]!]!;
+    out[i + 3] = t[codes[i + 3]!]!;
+  }
+  for (; i < length; i++) out[i] = t[codes[i]!]!;
   return out;
 }
 
 /** Encodes 16-bit linear PCM to A-law; writes into `out` (at least pcm.length long) or a new array. */
 export function encodeALaw(pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length), length = pcm.length): Uint8Array {
-  const n = length;
-  const table = ALAW_ENCODE;
-  for (let i = 0; i < n; i++) out[i] = table[pcm[i]! & 0xffff]!;
+  const t = ALAW_ENCODE;
+  // Unrolled by four: the loop overhead, not the table load, dominates a 160-sample frame.
+  const n4 = length & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    out[i] = t[pcm[i]! & 0xffff]!;
+    out[i + 1] = t[pcm[i + 1]! & 0xffff]!;
+    out[i + 2] = t[pcm[i + 2]! & 0xffff]!;
+    out[i + 3] = t[pcm[i + 3]! & 0xffff]!;
+  }
+  for (; i < length; i++) out[i] = t[pcm[i]! & 0xffff]!;
   return out;
 }
 
 /** Decodes A-law to 16-bit linear PCM; writes into `out` (at least codes.length long) or a new array. */
 export function decodeALaw(codes: Uint8Array, out: Int16Array = new Int16Array(codes.length), length = codes.length): Int16Array {
-  const n = length;
-  const table = ALAW_DECODE;
-  for (let i = 0; i < n; i++) out[i] = table[codes[i]!]!;
+  const t = ALAW_DECODE;
+  // Unrolled by four: the loop overhead, not the table load, dominates a 160-sample frame.
+  const n4 = length & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    out[i] = t[codes[i]!]!;
+    out[i + 1] = t[codes[i + 1]!]!;
+    out[i + 2] = t[codes[i + 2]!]!;
+    out[i + 3] = t[codes[i + 3]!]!;
+  }
+  for (; i < length; i++) out[i] = t[codes[i]!]!;
   return out;
 }
 

@@ -33,3 +33,21 @@ export function dtmfToneSpec(digit: string, options: DtmfToneOptions = {}): Tone
   if (options.offMs === undefined) return burstsThen(name, components, options.onMs, 1, 1);
   return cadence(name, components, [options.onMs, options.offMs], false);
 }
+
+/** A digit string as in-band tones: each digit `onMs`, then `offMs` of silence; plays once. */
+export function dtmfSequenceSpec(digits: string, onMs = 100, offMs = 60, options: Omit<DtmfToneOptions, 'onMs' | 'offMs'> = {}): ToneSpec {
+  const segments = [...digits].flatMap((d) => {
+    const [low, high] = digitFrequencies(d);
+    return [
+      {
+        ms: onMs,
+        components: [
+          { hz: low, dbm0: options.lowDbm0 ?? DTMF_LOW_DBM0 },
+          { hz: high, dbm0: options.highDbm0 ?? DTMF_HIGH_DBM0 },
+        ],
+      },
+      { ms: offMs, components: [] },
+    ];
+  });
+  return { name: `DTMF ${digits}`, segments };
+}

@@ -5,7 +5,7 @@ export { DtmfBusyError, DtmfSender } from './dtmf-sender.js';
 export type { DtmfPacket, DtmfSenderOptions } from './dtmf-sender.js';
 export { DtmfReceiver } from './dtmf-receiver.js';
 export type { DtmfReceiverCounters, DtmfReceiverListener, DtmfReceiverOptions, DtmfReceiverReport } from './dtmf-receiver.js';
-export { DTMF_HIGH_DBM0, DTMF_LOW_DBM0, dtmfToneSpec } from './dtmf-tones.js';
+export { DTMF_HIGH_DBM0, DTMF_LOW_DBM0, dtmfSequenceSpec, dtmfToneSpec } from './dtmf-tones.js';
 export type { DtmfToneOptions } from './dtmf-tones.js';
 export { goertzel, goertzelCoefficients, goertzelPower } from './goertzel.js';
 export type { GoertzelCoefficients } from './goertzel.js';

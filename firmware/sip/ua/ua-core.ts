@@ -22,6 +22,7 @@ import {
 import type { SipTimerBase } from '../timers.js';
 import {
   TransactionLayer,
+  type ClientTransaction,
   type ClientTransactionUser,
   type ResponseOrigin,
   type ServerTransaction,
@@ -56,6 +57,8 @@ export interface SendRequestOptions {
   nextHop?: Uri;
   /** Told which target and connection carried the request (registration tracks its flow, RFC 5626). */
   onTarget?(target: TransactionTarget): void;
+  /** Told each client transaction started for the request (an INVITE's user needs it to CANCEL, §9.1). */
+  onTransaction?(transaction: ClientTransaction): void;
 }
 
 export interface UserAgentCoreOptions {
@@ -397,7 +400,7 @@ export class UserAgentCore {
     options.onTarget?.(target);
     const failover = (response: SipResponse, origin: ResponseOrigin): boolean =>
       index + 1 < targets.length && (origin !== 'network' || response.status === 503);
-    this.transactions.sendRequest(request, target, {
+    const tx = this.transactions.sendRequest(request, target, {
       onResponse: (response, origin) => {
         if (response.status >= 200 && failover(response, origin)) {
           this.log.info({ target: `${target.protocol} ${target.address}:${target.port}`, status: response.status }, 'sip: trying next server');
@@ -408,6 +411,7 @@ export class UserAgentCore {
       },
       onTerminated: user.onTerminated,
     });
+    options.onTransaction?.(tx);
   }
 
   /** The transport for a target's protocol and address family. */

@@ -39,6 +39,7 @@ export class SipStack {
   private readonly registrations = new Map<string, RegistrationClient>();
   private readonly flows = new Map<string, TransactionTarget>();
   private readonly listeners = new Set<(event: RegistrationEvent) => void>();
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     private readonly config: SipStackConfig,
@@ -109,9 +110,23 @@ export class SipStack {
     for (const r of this.registrations.values()) r.start();
   }
 
-  /** Unregisters (expires=0, bounded by the transaction timeout) and closes the sockets. */
-  async stop(): Promise<void> {
-    await Promise.all([...this.registrations.values()].map((r) => r.stop()));
+  /**
+   * Unregisters (expires=0) and closes the sockets. A registrar that does not answer would hold shutdown for
+   * Timer F (32 s); the phone waits at most `unregisterWaitMs` and then goes anyway (the binding expires).
+   */
+  stop(unregisterWaitMs = 2000): Promise<void> {
+    this.stopping ??= this.shutdown(unregisterWaitMs);
+    return this.stopping;
+  }
+
+  private async shutdown(unregisterWaitMs: number): Promise<void> {
+    const clock = this.deps.clock;
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const unregistered = Promise.all([...this.registrations.values()].map((r) => r.stop()));
+    if (unregisterWaitMs > 0) {
+      await Promise.race([unregistered, new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, unregisterWaitMs)))]);
+    }
+    clock.clearTimeout(timer);
     for (const r of this.registrations.values()) r.dispose();
     this.core.close();
     await Promise.all(this.transports.map((t) => t.close()));

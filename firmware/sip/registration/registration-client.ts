@@ -95,6 +95,7 @@ export class RegistrationClient {
   /** Responses of an abandoned attempt are ignored by comparing attempt numbers. */
   private attempt = 0;
   private challenges = 0;
+  private lastFlowFailureAt: number | undefined;
   private stopWaiters: Array<() => void> = [];
 
   constructor(
@@ -140,7 +141,17 @@ export class RegistrationClient {
    * (RFC 5626 §4.4.1 "the UA MUST ... form a new flow"), without waiting for the refresh timer.
    */
   flowFailed(): void {
-    if (this.current.state === 'registered' || this.current.state === 'retry-wait') this.register();
+    if (this.current.state !== 'registered') return;
+    // A registrar that drops the connection after every REGISTER must not get one REGISTER per drop:
+    // a second flow failure within base-time counts as a failure and waits out the back-off (RFC 5626 §4.5).
+    const now = this.ctx.clock.now();
+    const recent = this.lastFlowFailureAt !== undefined && now - this.lastFlowFailureAt < (this.options.backoff ?? DEFAULT_BACKOFF).baseMs;
+    this.lastFlowFailureAt = now;
+    if (recent) {
+      this.fail(503, 'connection to the registrar keeps failing', false);
+      return;
+    }
+    this.register();
   }
 
   /**

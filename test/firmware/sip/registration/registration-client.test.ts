@@ -162,6 +162,19 @@ describe('RegistrationClient (RFC 3261 §10.2)', () => {
     expect(h.client.state).toBe('registered');
   });
 
+  it('backs off instead of re-registering when the flow keeps failing right after registering', () => {
+    const h = harness();
+    h.client.start();
+    h.clock.advance(1_000);
+    h.client.flowFailed();
+    expect(h.client.state).toBe('registered');
+    const sends = h.sent.length;
+    h.clock.advance(1_000);
+    h.client.flowFailed();
+    expect(h.client.status).toMatchObject({ state: 'retry-wait', reason: 'connection to the registrar keeps failing' });
+    expect(h.sent.length).toBe(sends);
+  });
+
   it('unregisters with expires=0 on stop and reports unregistered', async () => {
     const h = harness();
     h.client.start();

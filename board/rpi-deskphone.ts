@@ -33,6 +33,8 @@ export default defineBoard({
     ],
     scanIntervalMs: 5,
     debounceMs: 10,
+    // Between key presses the scan loop sleeps on the columns' edge interrupts: an idle keypad costs nothing.
+    idle: 'edge',
   },
   // The cradle's microswitch closes to ground while the handset rests on it:
   // the pulled-up line reads high (logical 1, off hook) once the handset is lifted.

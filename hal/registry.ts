@@ -126,6 +126,8 @@ export const gpioMatrixKeypad = defineDriver({
       keymap: z.array(z.array(z.enum(KEY_NAMES).nullable())),
       drive: z.enum(['rows', 'columns']).default('rows'),
       scanIntervalMs: z.number().positive().max(20).default(5),
+      /** 'edge': an idle keypad sleeps on edge interrupts instead of being polled. */
+      idle: z.enum(['poll', 'edge']).default('edge'),
       debounceMs: z.number().min(0).max(30).default(10),
       longPressMs: z.number().positive().default(800),
       repeatDelayMs: z.number().positive().default(500),
@@ -145,6 +147,7 @@ export const gpioMatrixKeypad = defineDriver({
       keymap: c.keymap,
       drive: c.drive,
       scanIntervalMs: c.scanIntervalMs,
+      idle: c.idle,
       timing: { debounceMs: c.debounceMs, longPressMs: c.longPressMs, repeatDelayMs: c.repeatDelayMs, repeatIntervalMs: c.repeatIntervalMs },
     }),
 });

@@ -21,6 +21,12 @@ export interface MatrixKeypadOptions {
   drive?: 'rows' | 'columns';
   /** Time between scans. */
   scanIntervalMs?: number;
+  /**
+   * What an idle keypad does: 'poll' keeps scanning (one read per sense line per
+   * scan); 'edge' stops the timer and waits for an edge interrupt on any sense
+   * line, so a keypad nobody touches costs no CPU at all. Default 'poll'.
+   */
+  idle?: 'poll' | 'edge';
   timing?: Partial<KeyScanTiming>;
 }
 
@@ -47,8 +53,11 @@ export class MatrixKeypad implements Keypad {
   private inFlight: Promise<void> | undefined;
   private closed = false;
   private errorsInARow = 0;
+  private readonly idleMode: 'poll' | 'edge';
+  /** Idle in 'edge' mode: no timer runs until a sense line sees an edge. */
+  private waitingForEdge = false;
   /** Scans done, split by kind (for the bench and for `doctor`). */
-  readonly counters = { idleScans: 0, fullScans: 0, errors: 0 };
+  readonly counters = { idleScans: 0, fullScans: 0, errors: 0, edgeWaits: 0 };
 
   private constructor(
     options: MatrixKeypadOptions,
@@ -61,6 +70,8 @@ export class MatrixKeypad implements Keypad {
     this.interval = options.scanIntervalMs ?? DEFAULT_SCAN_INTERVAL_MS;
     this.state = new KeyScanState(options.keymap, options.timing);
     this.driven = drives.map(() => 1);
+    this.idleMode = options.idle ?? 'poll';
+    if (this.idleMode === 'edge') for (const line of senses) line.onEdge(() => this.wake());
   }
 
   static async open(options: MatrixKeypadOptions): Promise<MatrixKeypad> {
@@ -78,7 +89,8 @@ export class MatrixKeypad implements Keypad {
     const claimed: GpioLine[] = [];
     try {
       for (const line of driveRefs) claimed.push(await options.gpio.request({ line, direction: 'out', initial: 1, consumer: 'deskphone keypad' }));
-      for (const line of senseRefs) claimed.push(await options.gpio.request({ line, direction: 'in', edge: 'none', consumer: 'deskphone keypad' }));
+      const edge = options.idle === 'edge' ? 'both' : 'none';
+      for (const line of senseRefs) claimed.push(await options.gpio.request({ line, direction: 'in', edge, consumer: 'deskphone keypad' }));
     } catch (error) {
       await Promise.allSettled(claimed.map((l) => l.release()));
       throw error;
@@ -96,13 +108,12 @@ export class MatrixKeypad implements Keypad {
     return this.state.held();
   }
 
-  /** One scan of the matrix now; the timer calls it, and so can a bench. */
-  async scanNow(): Promise<void> {
+  /** One scan of the matrix now; the timer calls it, and so can a bench. Resolves true when the keypad is idle. */
+  async scanNow(): Promise<boolean> {
     if (!this.state.busy) {
       // Every drive line is active between scans: a closed key anywhere shows on its sense line.
-      const any = await Promise.all(this.senses.map((l) => l.read()));
       this.counters.idleScans++;
-      if (!any.includes(1)) return;
+      if (!(await this.anyClosed())) return true;
     }
     this.counters.fullScans++;
     const nDrive = this.drives.length;
@@ -118,6 +129,12 @@ export class MatrixKeypad implements Keypad {
     }
     await this.driveOnly(-1);
     for (const event of this.state.scan(raw, this.clock.now())) this.listeners.emit(event);
+    return false;
+  }
+
+  private async anyClosed(): Promise<boolean> {
+    const levels = await Promise.all(this.senses.map((l) => l.read()));
+    return levels.includes(1);
   }
 
   async close(): Promise<void> {
@@ -141,20 +158,49 @@ export class MatrixKeypad implements Keypad {
     }
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.interval): void {
     if (this.closed) return;
     this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
       this.inFlight = this.scanNow().then(
-        () => {
+        async (idle) => {
           this.errorsInARow = 0;
+          if (idle && this.idleMode === 'edge' && (await this.sleepUntilEdge())) return;
+          this.schedule();
         },
         (error: unknown) => {
           this.counters.errors++;
           // Report the first failure of a run, not one per scan (200 a second).
           if (this.errorsInARow++ === 0) this.log.error({ err: error, lines: this.drives.map((l) => formatLine(l.ref)) }, 'keypad scan failed; still retrying');
+          this.schedule();
         },
       );
-      void this.inFlight.then(() => this.schedule());
-    }, this.interval);
+    }, delayMs);
+  }
+
+  /**
+   * Parks the scan loop until a sense line sees an edge. The lines are read once
+   * more after arming: a key closed between the idle scan and the arming would
+   * otherwise have its edge ignored and be noticed only when released.
+   */
+  private async sleepUntilEdge(): Promise<boolean> {
+    this.waitingForEdge = true;
+    if (this.closed) return true;
+    const closedNow = await this.anyClosed();
+    // An edge during that read has already woken the loop: do not start a second one.
+    if (!this.waitingForEdge) return true;
+    if (closedNow) {
+      this.waitingForEdge = false;
+      return false;
+    }
+    this.counters.edgeWaits++;
+    return true;
+  }
+
+  private wake(): void {
+    if (!this.waitingForEdge || this.closed) return;
+    this.waitingForEdge = false;
+    // Scan at once: the edge is the press, and debouncing starts from the first reading.
+    this.schedule(0);
   }
 }

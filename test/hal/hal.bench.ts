@@ -40,12 +40,12 @@ const realClock: HalClock = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-async function keyToGlass(scanIntervalMs: number, debounceMs: number): Promise<number[]> {
+async function keyToGlass(scanIntervalMs: number, debounceMs: number, idle: 'poll' | 'edge'): Promise<number[]> {
   const clock = realClock;
   const now = (): number => performance.now();
   const gpio = new GpioModel({ now });
   const matrix = new KeypadMatrixModel({ gpio, rows: ROWS, columns: COLS, keymap: KEYMAP, now });
-  const keypad = await MatrixKeypad.open({ gpio, clock, rows: ROWS, columns: COLS, keymap: KEYMAP, scanIntervalMs, timing: { debounceMs } });
+  const keypad = await MatrixKeypad.open({ gpio, clock, rows: ROWS, columns: COLS, keymap: KEYMAP, scanIntervalMs, idle, timing: { debounceMs } });
   const glass = new Hd44780Model({ now, rows: 2, columns: 16 });
   const lcd = new CharacterLcd({ clock, bus: 1, address: 0x27, rows: 2, columns: 16, openBus: async () => glass });
   await lcd.ready;
@@ -80,11 +80,12 @@ async function keyToGlass(scanIntervalMs: number, debounceMs: number): Promise<n
 async function main(): Promise<void> {
   // 1. Key press to LCD updated.
   const rows1 = [];
-  for (const [name, scan, debounce] of [
-    ['scan 5 ms, debounce 10 ms (default)', 5, 10],
-    ['scan 10 ms, debounce 20 ms', 10, 20],
+  for (const [name, scan, debounce, idle] of [
+    ['scan 5 ms, debounce 10 ms (default)', 5, 10, 'poll'],
+    ["same, idle: 'edge' (rpi-deskphone)", 5, 10, 'edge'],
+    ['scan 10 ms, debounce 20 ms', 10, 20, 'poll'],
   ] as const) {
-    const lat = Float64Array.from(await keyToGlass(scan, debounce)).sort();
+    const lat = Float64Array.from(await keyToGlass(scan, debounce, idle)).sort();
     rows1.push({ name: `${name} p50`, value: percentile(lat, 50), unit: 'ms', note: `${lat.length}/${presses} presses seen` });
     rows1.push({ name: `${name} p99`, value: percentile(lat, 99), unit: 'ms' });
   }
@@ -107,6 +108,18 @@ async function main(): Promise<void> {
   const fullUs = await timeScans(20000);
   await keypad.close();
   const perSecond = 1000 / 5;
+  // An idle keypad left alone for half a second in each mode (counted: in edge mode there is nothing to time).
+  const idleScansIn500ms = async (idle: 'poll' | 'edge'): Promise<number> => {
+    const g = new GpioModel();
+    new KeypadMatrixModel({ gpio: g, rows: ROWS, columns: COLS, keymap: KEYMAP, now: () => performance.now() });
+    const k = await MatrixKeypad.open({ gpio: g, clock: realClock, rows: ROWS, columns: COLS, keymap: KEYMAP, idle });
+    await sleep(500);
+    const n = k.counters.idleScans;
+    await k.close();
+    return n;
+  };
+  const pollScans = await idleScansIn500ms('poll');
+  const edgeScans = await idleScansIn500ms('edge');
   printBench(
     'keypad scan CPU cost on the GPIO model (the driver logic; sysfs reads on a Pi add ~20–50 µs each)',
     [
@@ -115,6 +128,10 @@ async function main(): Promise<void> {
     ],
     'full scan (4 rows × 4 columns)',
   );
+  printBench('idle keypad over 0.5 s of real time', [
+    { name: "idle: 'poll'", value: pollScans, unit: 'scans', note: 'an idle scan every 5 ms (plus timer lateness)' },
+    { name: "idle: 'edge'", value: edgeScans, unit: 'scans', note: 'one idle scan, then asleep on edge interrupts' },
+  ], "idle: 'poll'");
 
   // 3. LCD traffic for a one-character change.
   let t = 0;

@@ -17,6 +17,8 @@ export interface KeypadMatrixModelOptions {
 
 interface Contact {
   closed: boolean;
+  /** When the finger moved: the first touch (or break) happens at once, the chatter follows. */
+  since: number;
   /** Until this time the contact chatters instead of reading `closed`. */
   bounceUntil: number;
 }
@@ -55,11 +57,19 @@ export class KeypadMatrixModel {
       c.closed = false;
       c.bounceUntil = 0;
     }
+    this.notify();
   }
 
   private set(key: KeyName, closed: boolean, bounceMs: number): void {
     this.position(key); // throws for a key the keymap does not have
-    this.contacts.set(key, { closed, bounceUntil: this.options.now() + bounceMs });
+    const now = this.options.now();
+    this.contacts.set(key, { closed, since: now, bounceUntil: now + bounceMs });
+    this.notify();
+  }
+
+  /** The sense lines' levels may have changed: let a driver waiting on edge interrupts hear it. */
+  private notify(): void {
+    for (const ref of this.senses) this.options.gpio.notifyInput(ref);
   }
 
   private position(key: KeyName): { row: number; column: number } {
@@ -71,7 +81,7 @@ export class KeypadMatrixModel {
   }
 
   private isClosed(key: KeyName, contact: Contact, now: number): boolean {
-    if (now >= contact.bounceUntil) return contact.closed;
+    if (now >= contact.bounceUntil || Math.floor(now) === Math.floor(contact.since)) return contact.closed;
     // Chatter: a deterministic pseudo-random open/closed per millisecond per key.
     let h = (Math.floor(now) * 2654435761) ^ (this.options.seed ?? 1);
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);

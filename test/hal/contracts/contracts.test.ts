@@ -50,11 +50,12 @@ const KEYMAP = [
   ['mute', 'speaker', 'headset', 'message', null],
 ] as const;
 
-keypadContract('GPIO matrix driver on a key matrix model with bouncing contacts', async () => {
+for (const idle of ['poll', 'edge'] as const) {
+keypadContract(`GPIO matrix driver on a key matrix model with bouncing contacts (idle: ${idle})`, async () => {
   const clock = new FakeClock();
   const gpio = new GpioModel({ now: () => clock.now() });
   const matrix = new KeypadMatrixModel({ gpio, rows: ROWS, columns: COLS, keymap: KEYMAP, now: () => clock.now(), seed: 11 });
-  const keypad = await MatrixKeypad.open({ gpio, clock, rows: ROWS, columns: COLS, keymap: KEYMAP });
+  const keypad = await MatrixKeypad.open({ gpio, clock, rows: ROWS, columns: COLS, keymap: KEYMAP, idle });
   const down = async (k: Parameters<typeof matrix.press>[0]): Promise<void> => {
     matrix.press(k, 5);
     await advance(clock, 40);
@@ -79,6 +80,7 @@ keypadContract('GPIO matrix driver on a key matrix model with bouncing contacts'
     close: () => keypad.close(),
   };
 });
+}
 
 // ---- HookSwitch ----
 hookSwitchContract('simulated', async () => {

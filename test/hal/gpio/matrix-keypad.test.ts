@@ -127,3 +127,54 @@ describe('matrix keypad set-up errors', () => {
     await expect(MatrixKeypad.open({ gpio: new GpioModel(), clock: new FakeClock(), rows: ROWS.slice(0, 3), columns: COLS, keymap: KEYMAP })).rejects.toThrow(/keymap is 4×4 but the board wires 3 rows × 4 columns/);
   });
 });
+
+describe('matrix keypad waiting for edge interrupts while idle', () => {
+  let edgeKeypad: MatrixKeypad;
+  let m: KeypadMatrixModel;
+  let c: FakeClock;
+  let g: GpioModel;
+  let seen: string[];
+  beforeEach(async () => {
+    c = new FakeClock();
+    g = new GpioModel({ now: () => c.now() });
+    m = new KeypadMatrixModel({ gpio: g, rows: ROWS, columns: COLS, keymap: KEYMAP, now: () => c.now(), seed: 3 });
+    edgeKeypad = await MatrixKeypad.open({ gpio: g, clock: c, rows: ROWS, columns: COLS, keymap: KEYMAP, idle: 'edge', timing: { debounceMs: 10, longPressMs: 800 } });
+    seen = [];
+    edgeKeypad.onKey((e) => seen.push(`${e.type} ${e.key}`));
+  });
+  afterEach(() => edgeKeypad.close());
+
+  it('stops scanning when nothing is pressed: no timer runs, no line is read', async () => {
+    await advance(c, 50);
+    const scans = edgeKeypad.counters.idleScans;
+    expect(edgeKeypad.counters.edgeWaits).toBe(1);
+    expect(c.pendingTimers).toBe(0);
+    await advance(c, 1000, 10);
+    expect(edgeKeypad.counters.idleScans).toBe(scans);
+  });
+
+  it('wakes on the edge of a press and sees every 40 ms tap with bouncing contacts', async () => {
+    await advance(c, 50);
+    for (let i = 0; i < 10; i++) {
+      m.press('8', 5);
+      await advance(c, 40);
+      m.release('8', 5);
+      await advance(c, 60);
+    }
+    expect(seen.filter((e) => e === 'down 8')).toHaveLength(10);
+    expect(seen.filter((e) => e === 'up 8')).toHaveLength(10);
+    expect(edgeKeypad.counters.edgeWaits).toBe(11);
+  });
+
+  it('keeps scanning while a key is held, for long press and repeat', async () => {
+    await advance(c, 50);
+    m.press('0');
+    await advance(c, 900, 5);
+    m.release('0');
+    await advance(c, 30);
+    m.press('up');
+    await advance(c, 900, 5);
+    expect(seen.slice(0, 3)).toEqual(['down 0', 'long-press 0', 'up 0']);
+    expect(seen.filter((e) => e === 'repeat up').length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -4,3 +4,7 @@ export { SampleFifo } from './sample-fifo.js';
 export { SharedAudioRing, SharedAudioRingError } from './shared-audio-ring.js';
 export { MediaStream, MediaStreamError } from './media-stream.js';
 export type { DatagramSink, MediaDirection, MediaStreamConfig, MediaStreamDeps, MediaStreamEvent, MediaStreamStats } from './media-stream.js';
+export { SharedRingAudioPort } from './shared-audio-ring.js';
+export type { AudioSpec, MediaReply, MediaRequest, OpenStreamParams } from './messages.js';
+export { MediaEngine, MediaEngineError, MediaStreamHandle } from './media-engine.js';
+export type { MediaEngineOptions } from './media-engine.js';

@@ -111,3 +111,64 @@ export class SharedAudioRing {
     }
   }
 }
+
+/**
+ * The media worker's side of a main-thread audio device: capture comes from
+ * one ring, playback goes to another. Paced: the worker waits (without
+ * blocking) for each capture period the main thread writes, so the device's
+ * clock still drives the sender; unpaced: the worker's scheduler pulls.
+ */
+export class SharedRingAudioPort {
+  readonly capture: SharedAudioRing;
+  readonly playback: SharedAudioRing;
+  private listener: ((samples: Int16Array, sampleIndex: number) => void) | undefined;
+  private closed = false;
+  private index = 0;
+
+  constructor(
+    capture: SharedArrayBuffer,
+    playback: SharedArrayBuffer,
+    readonly paced: boolean,
+    readonly sampleRate: number,
+    /** Period delivered to onFrame listeners when paced. */
+    private readonly periodSamples: number,
+  ) {
+    this.capture = new SharedAudioRing(capture);
+    this.playback = new SharedAudioRing(playback);
+  }
+
+  onFrame(listener: (samples: Int16Array, sampleIndex: number) => void): () => void {
+    this.listener = listener;
+    void this.pump();
+    return () => {
+      this.listener = undefined;
+    };
+  }
+
+  read(out: Int16Array): boolean {
+    if (this.capture.read(out)) return true;
+    out.fill(0);
+    return false;
+  }
+
+  write(samples: Int16Array): void {
+    this.playback.write(samples);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.listener = undefined;
+  }
+
+  private async pump(): Promise<void> {
+    const frame = new Int16Array(this.periodSamples);
+    while (!this.closed && this.listener !== undefined) {
+      // A generous timeout only bounds how long a closed port lingers.
+      if (!(await this.capture.waitFor(frame.length, 500))) continue;
+      while (this.listener !== undefined && this.capture.read(frame)) {
+        this.listener(frame, this.index);
+        this.index += frame.length;
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The main thread's handle on the media worker: starts the worker, opens one
+ * stream per call and forwards the phone's commands (hold, DTMF, mute, tones,
+ * statistics) as messages. Nothing here touches audio in real time.
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DeskphoneError } from '../../errors.js';
+import type { RemoteEndpoint } from '../rtp/index.js';
+import type { ToneSpec } from '../tones/index.js';
+import type { MediaDirection, MediaStreamEvent, MediaStreamStats } from './media-stream.js';
+import type { MediaReply, MediaRequest, OpenStreamParams } from './messages.js';
+
+export class MediaEngineError extends DeskphoneError {
+  constructor(
+    code: string,
+    message: string,
+    readonly streamId?: number,
+  ) {
+    super(code, message);
+  }
+}
+
+type Pending = { resolve: (r: MediaReply) => void; reject: (e: Error) => void };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestBody = DistributiveOmit<MediaRequest, 'requestId'>;
+
+export interface MediaEngineOptions {
+  /** The worker script; defaults to media-worker next to this module (.ts through tsx in development). */
+  workerUrl?: URL;
+}
+
+/**
+ * Starts the worker. From source (tsx, vitest) the worker loads the .ts entry
+ * through tsx's loader; from the bundle it loads media-worker.js, which the
+ * build must emit as its own entry point.
+ */
+function spawnWorker(workerUrl?: URL): Worker {
+  const self = import.meta.url;
+  if (workerUrl === undefined && self.endsWith('.ts')) {
+    const tsxDir = dirname(createRequire(self).resolve('tsx/package.json'));
+    const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+    const entry = new URL('./media-worker.ts', self).href;
+    const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    return new Worker(boot, { eval: true });
+  }
+  return new Worker(workerUrl ?? new URL('./media-worker.js', self));
+}
+
+export class MediaEngine {
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<number, Set<(e: MediaStreamEvent) => void>>();
+  private nextRequest = 1;
+  private exited = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: MediaReply) => this.onReply(m));
+    worker.on('error', (err) => this.failAll(new MediaEngineError('MEDIA_WORKER_CRASHED', `media worker failed: ${err.message}`)));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      this.failAll(new MediaEngineError('MEDIA_WORKER_EXITED', `media worker exited with code ${code}`));
+    });
+  }
+
+  /** Starts the worker and resolves once it is ready for streams. */
+  static start(options: MediaEngineOptions = {}): Promise<MediaEngine> {
+    const worker = spawnWorker(options.workerUrl);
+    return new Promise((resolve, reject) => {
+      const onReady = (m: MediaReply): void => {
+        if (m.type !== 'ready') return;
+        worker.off('message', onReady);
+        worker.off('error', onError);
+        resolve(new MediaEngine(worker));
+      };
+      const onError = (err: Error): void => {
+        worker.off('message', onReady);
+        void worker.terminate();
+        reject(new MediaEngineError('MEDIA_WORKER_START', `media worker did not start: ${err.message}`));
+      };
+      worker.on('message', onReady);
+      worker.once('error', onError);
+    });
+  }
+
+  /** Thread id of the worker (for diagnostics). */
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  async openStream(params: OpenStreamParams): Promise<MediaStreamHandle> {
+    const r = await this.request({ type: 'open', params });
+    if (r.type !== 'opened') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to open`);
+    return new MediaStreamHandle(this, r.streamId, r.localPort, r.localRtcpPort, r.ssrc);
+  }
+
+  /** Closes every stream (each sends its RTCP BYE) and stops the worker. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    try {
+      await this.request({ type: 'shutdown' });
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  /** @internal */
+  request(body: RequestBody, transfer?: ArrayBuffer[]): Promise<MediaReply> {
+    if (this.exited) return Promise.reject(new MediaEngineError('MEDIA_WORKER_EXITED', 'media worker is not running'));
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.worker.postMessage({ ...body, requestId } as MediaRequest, transfer);
+    });
+  }
+
+  /** @internal */
+  subscribe(streamId: number, fn: (e: MediaStreamEvent) => void): () => void {
+    let set = this.listeners.get(streamId);
+    if (!set) this.listeners.set(streamId, (set = new Set()));
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+
+  /** @internal */
+  forget(streamId: number): void {
+    this.listeners.delete(streamId);
+  }
+
+  private onReply(m: MediaReply): void {
+    if (m.type === 'ready') return;
+    if (m.type === 'event') {
+      for (const fn of this.listeners.get(m.streamId) ?? []) fn(m.event);
+      return;
+    }
+    const p = this.pending.get(m.requestId);
+    if (!p) return;
+    this.pending.delete(m.requestId);
+    if (m.type === 'error') p.reject(new MediaEngineError(m.code, m.message));
+    else p.resolve(m);
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** One call's stream inside the worker. */
+export class MediaStreamHandle {
+  private closed = false;
+
+  constructor(
+    private readonly engine: MediaEngine,
+    readonly id: number,
+    /** Local RTP port to put in the SDP m= line. */
+    readonly localPort: number,
+    /** Local RTCP port without rtcp-mux (RFC 3605 a=rtcp when not localPort + 1). */
+    readonly localRtcpPort: number | undefined,
+    readonly ssrc: number,
+  ) {}
+
+  /** DTMF received (RFC 4733 or in-band), remote latched, BYE, tone finished. */
+  on(listener: (e: MediaStreamEvent) => void): () => void {
+    return this.engine.subscribe(this.id, listener);
+  }
+
+  /** Re-INVITE: new remote address and/or direction (hold: sendonly/inactive; resume: sendrecv). */
+  async update(change: { remote?: RemoteEndpoint; remoteRtcp?: RemoteEndpoint; direction?: MediaDirection }): Promise<void> {
+    await this.engine.request({ type: 'update', streamId: this.id, ...change });
+  }
+
+  async sendDtmf(digits: string, durationMs?: number): Promise<void> {
+    await this.engine.request({ type: 'dtmf', streamId: this.id, digits, ...(durationMs !== undefined && { durationMs }) });
+  }
+
+  async setMute(muted: boolean): Promise<void> {
+    await this.engine.request({ type: 'mute', streamId: this.id, muted });
+  }
+
+  /** Plays a tone in the earpiece (replacing, or mixed over the call), or stops it with null. */
+  async playTone(tone: ToneSpec | null, mix = false): Promise<void> {
+    await this.engine.request({ type: 'tone', streamId: this.id, tone, mix });
+  }
+
+  async stats(): Promise<MediaStreamStats> {
+    const r = await this.engine.request({ type: 'stats', streamId: this.id });
+    if (r.type !== 'stats') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to stats`, this.id);
+    return r.stats;
+  }
+
+  /** What a 'tone' audio port played since the last call (test and diagnostics ports only). */
+  async takePlayed(): Promise<Int16Array> {
+    const r = await this.engine.request({ type: 'played', streamId: this.id });
+    if (r.type !== 'played') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to played`, this.id);
+    return r.samples;
+  }
+
+  /** Stops the stream (sending RTCP BYE) and returns its final statistics. */
+  async close(): Promise<MediaStreamStats> {
+    if (this.closed) throw new MediaEngineError('MEDIA_STREAM_CLOSED', `stream ${this.id} is already closed`, this.id);
+    this.closed = true;
+    const r = await this.engine.request({ type: 'close', streamId: this.id });
+    this.engine.forget(this.id);
+    if (r.type !== 'closed') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to close`, this.id);
+    return r.stats;
+  }
+}

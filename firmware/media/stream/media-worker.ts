@@ -1,0 +1,228 @@
+/**
+ * The media engine's thread (DESIGN.md "Real time on Node.js": blocking the
+ * main thread turns one for one into late audio, so the 20 ms path lives
+ * here). It owns the UDP sockets and the streams; the main thread talks to it
+ * only by messages (messages.ts), through MediaEngine.
+ *
+ * Started by MediaEngine; does nothing when imported outside a worker.
+ */
+import { createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { SystemClock } from '../../clock/index.js';
+import { DeskphoneError } from '../../errors.js';
+import { createDefaultCodecRegistry } from '../codec/index.js';
+import type { RemoteEndpoint } from '../rtp/index.js';
+import { RTP_MAX_PACKET_LENGTH } from '../rtp/index.js';
+import { samplesPerFrame } from '../constants.js';
+import type { MediaAudioPort } from './audio-port.js';
+import { GeneratorAudioPort, SilentAudioPort } from './audio-port.js';
+import { MediaStream } from './media-stream.js';
+import type { DatagramSink } from './media-stream.js';
+import type { AudioSpec, MediaReply, MediaRequest, OpenStreamParams } from './messages.js';
+import { SharedRingAudioPort } from './shared-audio-ring.js';
+
+class MediaWorkerError extends DeskphoneError {}
+
+/** Sends through a socket from a small rotation of buffers: the stream reuses its packet buffer at once,
+ * while the kernel may still be reading ours; eight sends (≥ 80 ms) is ample, and nothing is allocated. */
+class SocketSink implements DatagramSink {
+  private readonly pool = Array.from({ length: 8 }, () => Buffer.allocUnsafe(RTP_MAX_PACKET_LENGTH));
+  private next = 0;
+  errors = 0;
+  private readonly onSent = (err: Error | null): void => {
+    if (err) this.errors++;
+  };
+
+  constructor(private readonly socket: Socket) {}
+
+  send(data: Uint8Array, length: number, to: RemoteEndpoint): void {
+    const buf = this.pool[this.next]!;
+    this.next = (this.next + 1) & 7;
+    const n = Math.min(length, buf.length);
+    buf.set(data.subarray(0, n));
+    // An unreachable peer (ICMP) or a full socket buffer is counted, never thrown: the call goes on.
+    this.socket.send(buf, 0, n, to.port, to.address, this.onSent);
+  }
+}
+
+interface WorkerStream {
+  stream: MediaStream;
+  port: MediaAudioPort;
+  sockets: Socket[];
+}
+
+function bind(address: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4' });
+    s.once('error', reject);
+    s.bind(port, address, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+  });
+}
+
+async function openPort(spec: AudioSpec, sampleRate: number, frameSamples: number): Promise<MediaAudioPort> {
+  switch (spec.kind) {
+    case 'silent':
+      return new SilentAudioPort(sampleRate);
+    case 'tone':
+      return new GeneratorAudioPort(spec.tone, sampleRate, Math.round(((spec.recordMs ?? 0) * sampleRate) / 1000));
+    case 'shared':
+      return new SharedRingAudioPort(spec.capture, spec.playback, spec.paced, sampleRate, spec.periodSamples ?? frameSamples);
+    case 'module': {
+      const mod = (await import(spec.url)) as Record<string, unknown>;
+      const factory = mod[spec.exportName ?? 'createMediaAudioPort'];
+      if (typeof factory !== 'function') throw new MediaWorkerError('MEDIA_AUDIO_MODULE', `${spec.url} exports no ${spec.exportName ?? 'createMediaAudioPort'}()`);
+      return (await (factory as (o: unknown) => MediaAudioPort | Promise<MediaAudioPort>)(spec.options)) as MediaAudioPort;
+    }
+  }
+}
+
+export class MediaWorker {
+  private readonly clock = new SystemClock();
+  private readonly codecs = createDefaultCodecRegistry();
+  private readonly streams = new Map<number, WorkerStream>();
+  private nextId = 1;
+
+  constructor(private readonly channel: MessagePort) {
+    channel.on('message', (m: MediaRequest) => {
+      void this.handle(m);
+    });
+    this.post({ type: 'ready' });
+  }
+
+  private post(reply: MediaReply, transfer?: ArrayBuffer[]): void {
+    this.channel.postMessage(reply, transfer);
+  }
+
+  private async handle(m: MediaRequest): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'open': {
+          const opened = await this.open(m.params);
+          this.post({ type: 'opened', requestId: m.requestId, ...opened });
+          return;
+        }
+        case 'update': {
+          const s = this.get(m.streamId);
+          if (m.remote) s.stream.setRemote(m.remote, m.remoteRtcp);
+          if (m.direction) s.stream.setDirection(m.direction);
+          break;
+        }
+        case 'dtmf':
+          this.get(m.streamId).stream.sendDtmf(m.digits, m.durationMs);
+          break;
+        case 'mute':
+          this.get(m.streamId).stream.setMute(m.muted);
+          break;
+        case 'tone':
+          this.get(m.streamId).stream.playTone(m.tone, m.mix ?? false);
+          break;
+        case 'stats':
+          this.post({ type: 'stats', requestId: m.requestId, stats: this.get(m.streamId).stream.stats() });
+          return;
+        case 'played': {
+          const port = this.get(m.streamId).port;
+          const samples = port instanceof GeneratorAudioPort ? port.takePlayed() : new Int16Array(0);
+          this.post({ type: 'played', requestId: m.requestId, samples }, [samples.buffer as ArrayBuffer]);
+          return;
+        }
+        case 'close': {
+          const s = this.get(m.streamId);
+          const stats = this.close(m.streamId, s);
+          this.post({ type: 'closed', requestId: m.requestId, stats });
+          return;
+        }
+        case 'shutdown':
+          for (const [id, s] of this.streams) this.close(id, s);
+          this.post({ type: 'ok', requestId: m.requestId });
+          this.channel.close();
+          return;
+      }
+      this.post({ type: 'ok', requestId: m.requestId });
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      this.post({ type: 'error', requestId: m.requestId, code: e.code ?? 'MEDIA_WORKER', message: e.message });
+    }
+  }
+
+  private get(id: number): WorkerStream {
+    const s = this.streams.get(id);
+    if (!s) throw new MediaWorkerError('MEDIA_NO_STREAM', `no media stream ${id}`);
+    return s;
+  }
+
+  private async open(p: OpenStreamParams): Promise<{ streamId: number; localPort: number; localRtcpPort: number | undefined; ssrc: number }> {
+    const codec = this.codecs.byName(p.codec);
+    if (!codec) throw new MediaWorkerError('MEDIA_CODEC', `unknown codec ${p.codec}`);
+    const address = p.localAddress ?? '127.0.0.1';
+    const sockets: Socket[] = [];
+    try {
+      const rtpSocket = await bind(address, p.localPort ?? 0);
+      sockets.push(rtpSocket);
+      let rtcpSocket: Socket | undefined;
+      if (!p.rtcpMux) {
+        // RFC 3550 §11: RTCP on the next port when we may choose; otherwise any free port, announced with a=rtcp.
+        const wanted = p.localRtcpPort ?? (p.localPort ? p.localPort + 1 : 0);
+        rtcpSocket = await bind(address, wanted);
+        sockets.push(rtcpSocket);
+      }
+      const frameSamples = samplesPerFrame(p.ptimeMs ?? 20, codec.clockRate);
+      const port = await openPort(p.audio, codec.clockRate, frameSamples);
+      const id = this.nextId++;
+      const stream = new MediaStream(
+        {
+          codec,
+          payloadType: p.payloadType,
+          remote: p.remote,
+          cname: p.cname,
+          ...(p.ptimeMs !== undefined && { ptimeMs: p.ptimeMs }),
+          ...(p.telephoneEventPayloadType !== undefined && { telephoneEventPayloadType: p.telephoneEventPayloadType }),
+          ...(p.comfortNoisePayloadType !== undefined && { comfortNoisePayloadType: p.comfortNoisePayloadType }),
+          ...(p.remoteRtcp !== undefined && { remoteRtcp: p.remoteRtcp }),
+          ...(p.rtcpMux !== undefined && { rtcpMux: p.rtcpMux }),
+          ...(p.direction !== undefined && { direction: p.direction }),
+          ...(p.jitter !== undefined && { jitter: p.jitter }),
+          ...(p.dtmf !== undefined && { dtmf: p.dtmf }),
+          ...(p.detectInbandDtmf !== undefined && { detectInbandDtmf: p.detectInbandDtmf }),
+          ...(p.dtmfLocalFeedback !== undefined && { dtmfLocalFeedback: p.dtmfLocalFeedback }),
+          unixMsAtZero: this.clock.nowDate().getTime() - this.clock.now(),
+        },
+        {
+          clock: this.clock,
+          port,
+          rtp: new SocketSink(rtpSocket),
+          ...(rtcpSocket && { rtcp: new SocketSink(rtcpSocket) }),
+          onEvent: (event) => this.post({ type: 'event', streamId: id, event }),
+        },
+      );
+      rtpSocket.on('message', (msg, rinfo) => stream.receiveRtp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port }));
+      rtcpSocket?.on('message', (msg, rinfo) => stream.receiveRtcp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port }));
+      // A socket error (e.g. ICMP port unreachable surfacing on Linux) must not kill the engine.
+      for (const s of sockets) s.on('error', () => {});
+      this.streams.set(id, { stream, port, sockets });
+      stream.start();
+      return { streamId: id, localPort: rtpSocket.address().port, localRtcpPort: rtcpSocket?.address().port, ssrc: stream.ssrc };
+    } catch (err) {
+      for (const s of sockets) s.close();
+      throw err;
+    }
+  }
+
+  private close(id: number, s: WorkerStream): ReturnType<MediaStream['stats']> {
+    s.stream.stop();
+    const stats = s.stream.stats();
+    // Let the BYE leave before the socket goes.
+    this.clock.setTimeout(() => {
+      for (const sock of s.sockets) sock.close();
+    }, 0);
+    this.streams.delete(id);
+    return stats;
+  }
+}
+
+if (parentPort) new MediaWorker(parentPort);

@@ -1,0 +1,131 @@
+/**
+ * Integration: the real media worker with real UDP sockets on 127.0.0.1 —
+ * two streams send RTP to each other, and what each plays is what the other
+ * captured. No timing is asserted; the test waits for audio to arrive.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MediaEngine, MediaEngineError, SharedAudioRing } from '../../../../firmware/media/stream/index.js';
+import type { MediaStreamEvent, MediaStreamHandle } from '../../../../firmware/media/stream/index.js';
+import { freqs, steady } from '../../../../firmware/media/tones/index.js';
+import { dftPower } from '../tones/signal-analysis.js';
+
+const LOOP = '127.0.0.1';
+let engine: MediaEngine;
+const open: MediaStreamHandle[] = [];
+
+beforeAll(async () => {
+  engine = await MediaEngine.start();
+});
+
+afterAll(async () => {
+  for (const s of open) await s.close().catch(() => {});
+  await engine?.stop();
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('MediaEngine (worker thread, UDP on 127.0.0.1)', () => {
+  it('loops a 1 kHz tone from one stream to the other and back a 440 Hz one', async () => {
+    const b = await engine.openStream({
+      remote: { address: LOOP, port: 9 }, // not known yet: latching (RFC 4961) finds A
+      codec: 'PCMU',
+      payloadType: 0,
+      rtcpMux: true,
+      telephoneEventPayloadType: 101,
+      cname: 'b@test',
+      audio: { kind: 'tone', tone: steady('440', freqs([440], -10)), recordMs: 3000 },
+    });
+    open.push(b);
+    const a = await engine.openStream({
+      remote: { address: LOOP, port: b.localPort },
+      codec: 'PCMU',
+      payloadType: 0,
+      rtcpMux: true,
+      telephoneEventPayloadType: 101,
+      cname: 'a@test',
+      audio: { kind: 'tone', tone: steady('1k', freqs([1000], -10)), recordMs: 3000 },
+    });
+    open.push(a);
+    expect(a.localPort).toBeGreaterThan(0);
+
+    const dtmf: MediaStreamEvent[] = [];
+    b.on((e) => dtmf.push(e));
+
+    // Wait until B has played a full second of what A sends.
+    let heardAtB = new Int16Array(0);
+    await waitFor(async () => {
+      const chunk = await b.takePlayed();
+      const joined = new Int16Array(heardAtB.length + chunk.length);
+      joined.set(heardAtB);
+      joined.set(chunk, heardAtB.length);
+      heardAtB = joined.slice(Math.max(0, joined.length - 8000));
+      return heardAtB.length === 8000 && dftPower(heardAtB, 1000) > 5000 ? true : undefined;
+    }, '1 kHz at B');
+    expect(dftPower(heardAtB, 440)).toBeLessThan(dftPower(heardAtB, 1000) / 20);
+
+    await waitFor(async () => {
+      const atA = await a.takePlayed();
+      return atA.length >= 4000 && dftPower(atA.subarray(atA.length - 4000), 440) > 5000 ? true : undefined;
+    }, '440 Hz at A (B latched to A)');
+
+    await a.sendDtmf('5#');
+    await waitFor(() => (dtmf.filter((e) => e.type === 'dtmf' && e.phase === 'end').length === 2 ? true : undefined), 'two digits at B');
+    expect(dtmf.filter((e) => e.type === 'dtmf' && e.phase === 'begin').map((e) => e.type === 'dtmf' && e.digit)).toEqual(['5', '#']);
+
+    const stats = await b.stats();
+    expect(stats.received.accepted).toBeGreaterThan(50);
+    expect(stats.remote.port).toBe(a.localPort);
+    expect(stats.timing.mode).toBe('scheduler');
+  });
+
+  it('plays received audio into a shared ring that the main thread reads', async () => {
+    const ring = new SharedAudioRing(16384);
+    const capture = new SharedAudioRing(1024);
+    const b = await engine.openStream({
+      remote: { address: LOOP, port: 9 },
+      codec: 'PCMA',
+      payloadType: 8,
+      rtcpMux: true,
+      cname: 'b2@test',
+      audio: { kind: 'shared', capture: capture.buffer, playback: ring.buffer, paced: false },
+    });
+    open.push(b);
+    const a = await engine.openStream({
+      remote: { address: LOOP, port: b.localPort },
+      codec: 'PCMA',
+      payloadType: 8,
+      ptimeMs: 30,
+      rtcpMux: false,
+      cname: 'a2@test',
+      audio: { kind: 'tone', tone: steady('1k', freqs([1000], -10)) },
+    });
+    open.push(a);
+    const frame = new Int16Array(4000);
+    await waitFor(() => {
+      while (ring.available >= 2 * frame.length) ring.read(frame); // keep only the latest
+      if (!ring.read(frame)) return undefined;
+      return dftPower(frame, 1000) > 5000 ? true : undefined;
+    }, '1 kHz in the shared playback ring');
+    expect(a.localRtcpPort).toBeGreaterThan(0);
+  });
+
+  it('reports a bad request as a typed error and keeps running', async () => {
+    await expect(
+      engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'G729', payloadType: 18, cname: 'x', audio: { kind: 'silent' } }),
+    ).rejects.toBeInstanceOf(MediaEngineError);
+    const s = await engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'PCMU', payloadType: 0, ptimeMs: 80, cname: 'x', audio: { kind: 'silent' } }).catch((e: unknown) => e);
+    expect((s as MediaEngineError).code).toBe('MEDIA_PTIME');
+    const ok = await engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'PCMU', payloadType: 0, cname: 'x', audio: { kind: 'silent' } });
+    open.push(ok);
+    expect(ok.localPort).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,24 @@
+/** One call as the phone's user sees it. */
+export type CallPhase =
+  /** We sent the INVITE, nothing back yet. */
+  | 'calling'
+  /** The far end rings (ringback). */
+  | 'ringback'
+  /** Ringing here, not answered yet. */
+  | 'incoming'
+  | 'connected'
+  /** We put it on hold. */
+  | 'on-hold';
+
+export interface PhoneCall {
+  id: string;
+  direction: 'incoming' | 'outgoing';
+  phase: CallPhase;
+  number: string;
+  remoteUri?: string;
+  remoteName?: string;
+  /** The far end has put us on hold (shown on the screen). */
+  heldByRemote: boolean;
+  /** When it was answered, in the phone clock's ms (duration on screen). */
+  connectedAt?: number;
+}

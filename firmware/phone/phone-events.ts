@@ -1,0 +1,41 @@
+import type { KeyName } from '../../hal/index.js';
+
+/** Where the phone's audio goes: the handset, the loudspeaker (hands-free) or a headset. */
+export type AudioRoute = 'handset' | 'speaker' | 'headset';
+
+export type ToneName = 'dial' | 'second-dial' | 'ringback' | 'busy' | 'congestion' | 'call-waiting' | 'confirmation';
+
+/** What the call layer (SIP sessions) reports about a call, by the phone's own call id. */
+export type CallEvent =
+  | { type: 'incoming'; callId: string; remoteUri: string; remoteName?: string; number: string }
+  /** 180/183: the far end is ringing; `earlyMedia` when a 183 brought SDP (the network plays the ringback). */
+  | { type: 'ringing'; callId: string; earlyMedia: boolean }
+  | { type: 'answered'; callId: string }
+  | { type: 'remote-hold'; callId: string; held: boolean }
+  /** The call is over; `reason` in words for the screen ("Busy", "Declined", "Number not found"). */
+  | { type: 'ended'; callId: string; reason: string; cause: 'local' | 'remote' | 'failed' | 'busy' | 'cancelled' };
+
+export type PhoneInput =
+  | { type: 'key'; key: KeyName; event: 'down' | 'long-press' }
+  | { type: 'hook'; event: 'off-hook' | 'on-hook' | 'flash' }
+  | { type: 'timer'; name: 'dial' | 'notice' }
+  | CallEvent;
+
+/** What the phone asks the rest of the firmware to do. */
+export type PhoneAction =
+  | { type: 'place-call'; callId: string; number: string; emergency: boolean }
+  | { type: 'answer'; callId: string }
+  | { type: 'reject'; callId: string; status: 486 | 480 | 603 }
+  | { type: 'hangup'; callId: string }
+  | { type: 'hold'; callId: string }
+  | { type: 'resume'; callId: string }
+  | { type: 'dtmf'; callId: string; digit: string }
+  | { type: 'mute'; on: boolean }
+  | { type: 'route'; route: AudioRoute | null }
+  | { type: 'tone'; tone: ToneName | null }
+  | { type: 'ring'; on: boolean }
+  | { type: 'volume'; target: AudioRoute | 'ringer'; level: number }
+  | { type: 'start-timer'; name: 'dial' | 'notice'; ms: number }
+  | { type: 'stop-timer'; name: 'dial' | 'notice' }
+  /** A call is over: the app writes the call log entry. */
+  | { type: 'call-ended'; call: import('./phone-call.js').PhoneCall; reason: string; cause: 'local' | 'remote' | 'failed' | 'busy' | 'cancelled' | 'rejected' };

@@ -1,0 +1,419 @@
+import type { KeyName } from '../../hal/index.js';
+import { DialSession, type DialAction, type DialPlanOptions } from './dial-plan/index.js';
+import type { PhoneCall } from './phone-call.js';
+import type { AudioRoute, CallEvent, PhoneAction, PhoneInput, ToneName } from './phone-events.js';
+
+export interface PhoneMachineOptions {
+  dialPlan: DialPlanOptions;
+  /** Accept a second call while in one (call-waiting tone); false rejects it with 486 at once. */
+  callWaiting: boolean;
+  /** Do-not-disturb: reject every incoming call with this status. */
+  doNotDisturb: false | 486 | 480;
+  volumes: Record<AudioRoute | 'ringer', number>;
+  /** The redial key's number. */
+  lastDialled: () => string | undefined;
+  /** The phone clock's monotonic ms (call durations). */
+  now: () => number;
+  /** How long a notice ("Busy") stays when the phone is hands-free. */
+  noticeMs?: number;
+}
+
+export interface Notice {
+  text: string;
+  tone: ToneName | null;
+}
+
+/** The most calls the phone handles at once: one talking, one held or waiting. */
+export const MAX_CALLS = 2;
+const VOLUME_STEP = 10;
+
+/**
+ * The phone as its user sees it: handset, keys and calls in, actions out. Pure
+ * (no I/O, no timers of its own): main.ts feeds it hardware and call events and
+ * carries out the actions it returns. The tone, ringer, audio route and mute
+ * are derived from the state after every input and emitted only when they
+ * change, so no transition can forget to stop a tone.
+ *
+ * What it does follows desk phones (Yealink, Poly, Cisco): lift the handset to
+ * answer or to get dial tone; hang up to end; hook-flash to answer a waiting
+ * call, swap two calls or hold; speaker and headset keys as the alternatives to
+ * the handset; digits on-hook start dialling hands-free.
+ */
+export class PhoneMachine {
+  private route: AudioRoute | null = null;
+  private dial: DialSession | undefined;
+  private secondTone = false;
+  private calls: PhoneCall[] = [];
+  private muted = false;
+  private notice: Notice | undefined;
+  private nextCallId = 1;
+  private readonly volumes: Record<AudioRoute | 'ringer', number>;
+  private readonly earlyMedia = new Set<string>();
+  private emitted: { tone: ToneName | null; ring: boolean; route: AudioRoute | null; mute: boolean } = { tone: null, ring: false, route: null, mute: false };
+
+  constructor(private readonly options: PhoneMachineOptions) {
+    this.volumes = { ...options.volumes };
+  }
+
+  /** A read-only view for screens and the web page. */
+  get view(): {
+    route: AudioRoute | null;
+    dialling: string | undefined;
+    calls: readonly PhoneCall[];
+    muted: boolean;
+    notice: Notice | undefined;
+    focus: PhoneCall | undefined;
+    volumes: Readonly<Record<AudioRoute | 'ringer', number>>;
+  } {
+    return {
+      route: this.route,
+      dialling: this.dial?.digits,
+      calls: this.calls,
+      muted: this.muted,
+      notice: this.notice,
+      focus: this.focus(),
+      volumes: this.volumes,
+    };
+  }
+
+  handle(input: PhoneInput): PhoneAction[] {
+    const actions: PhoneAction[] = [];
+    switch (input.type) {
+      case 'key':
+        this.onKey(input.key, input.event, actions);
+        break;
+      case 'hook':
+        this.onHook(input.event, actions);
+        break;
+      case 'timer':
+        if (input.name === 'dial' && this.dial) this.applyDial(this.dial.timeout(), actions);
+        if (input.name === 'notice') this.endNotice(actions);
+        break;
+      default:
+        this.onCall(input, actions);
+    }
+    return [...actions, ...this.derivedChanges()];
+  }
+
+  // ---- hardware ----
+
+  private onHook(event: 'off-hook' | 'on-hook' | 'flash', actions: PhoneAction[]): void {
+    if (event === 'off-hook') {
+      const ringing = this.ringingCall();
+      if (ringing && !this.focus()) {
+        this.route = 'handset';
+        this.answer(ringing, actions);
+      } else if (this.route === null) {
+        this.route = 'handset';
+        this.startDialling(actions);
+      } else {
+        this.route = 'handset';
+      }
+      return;
+    }
+    if (event === 'on-hook') {
+      if (this.route !== 'handset') return; // hands-free: putting the handset back changes nothing
+      this.goOnHook(actions);
+      return;
+    }
+    // Hook-flash.
+    const focus = this.focus();
+    const waiting = this.ringingCall();
+    const held = this.calls.find((c) => c.phase === 'on-hold');
+    if (focus?.phase === 'connected' && waiting) {
+      this.hold(focus, actions);
+      this.answer(waiting, actions);
+    } else if (focus?.phase === 'connected' && held) {
+      this.hold(focus, actions);
+      this.resume(held, actions);
+    } else if (focus?.phase === 'connected') {
+      this.hold(focus, actions);
+    } else if (!focus && held) {
+      this.resume(held, actions);
+    } else if (this.dial) {
+      this.startDialling(actions);
+    }
+  }
+
+  private onKey(key: KeyName, event: 'down' | 'long-press', actions: PhoneAction[]): void {
+    if (event === 'long-press') return; // long presses are for menus and speed dial (the screens' business)
+    if (/^[0-9*#]$/.test(key)) return this.onDigit(key, actions);
+    const focus = this.focus();
+    switch (key) {
+      case 'ok':
+        if (this.dial && this.dial.digits !== '') this.applyDial(this.dial.press('#'), actions);
+        else if (this.ringingCall() && !focus) this.answerHandsFree(actions);
+        return;
+      case 'cancel': {
+        const ringing = this.ringingCall();
+        if (this.notice) this.endNotice(actions);
+        else if (this.dial) this.stopDialling(actions, true);
+        else if (ringing) this.reject(ringing, 486, actions);
+        return;
+      }
+      case 'speaker':
+      case 'headset':
+        return this.onRouteKey(key, actions);
+      case 'redial': {
+        const number = this.options.lastDialled();
+        if (number === undefined || this.calls.length >= MAX_CALLS || focus) return;
+        if (this.route === null) this.route = 'speaker';
+        this.dial = undefined;
+        this.place(number, false, actions);
+        return;
+      }
+      case 'mute':
+        if (focus?.phase === 'connected') this.muted = !this.muted;
+        return;
+      case 'hold': {
+        const held = this.calls.find((c) => c.phase === 'on-hold');
+        if (focus?.phase === 'connected') this.hold(focus, actions);
+        else if (!focus && held) this.resume(held, actions);
+        return;
+      }
+      case 'volume-up':
+      case 'volume-down': {
+        const target = this.route ?? 'ringer';
+        const level = Math.max(0, Math.min(100, this.volumes[target] + (key === 'volume-up' ? VOLUME_STEP : -VOLUME_STEP)));
+        if (level !== this.volumes[target]) {
+          this.volumes[target] = level;
+          actions.push({ type: 'volume', target, level });
+        }
+        return;
+      }
+      default:
+        return; // transfer, conference, menus: handled by the screens and call features
+    }
+  }
+
+  private onDigit(key: string, actions: PhoneAction[]): void {
+    const focus = this.focus();
+    if (this.dial) return this.applyDial(this.dial.press(key), actions);
+    if (focus?.phase === 'connected') {
+      actions.push({ type: 'dtmf', callId: focus.id, digit: key });
+      return;
+    }
+    if (this.calls.length === 0 && this.route === null) {
+      // Digits on-hook: dial hands-free, as desk phones do.
+      this.route = 'speaker';
+      this.startDialling(actions);
+      this.applyDial(this.dial!.press(key), actions);
+    }
+  }
+
+  private onRouteKey(key: 'speaker' | 'headset', actions: PhoneAction[]): void {
+    if (this.route === key) {
+      this.goOnHook(actions);
+      return;
+    }
+    if (this.route === null) {
+      this.route = key;
+      const ringing = this.ringingCall();
+      if (ringing && !this.focus()) this.answer(ringing, actions);
+      else if (!this.focus() && !this.calls.some((c) => c.phase === 'on-hold')) this.startDialling(actions);
+      return;
+    }
+    this.route = key; // move the call to the loudspeaker or headset
+  }
+
+  // ---- calls ----
+
+  private onCall(event: CallEvent, actions: PhoneAction[]): void {
+    if (event.type === 'incoming') {
+      const busy = this.calls.length > 0 || this.dial !== undefined || this.route !== null;
+      if (this.options.doNotDisturb) {
+        actions.push({ type: 'reject', callId: event.callId, status: this.options.doNotDisturb });
+        return;
+      }
+      if (this.calls.length >= MAX_CALLS || (busy && !this.options.callWaiting)) {
+        actions.push({ type: 'reject', callId: event.callId, status: 486 });
+        return;
+      }
+      this.calls.push({
+        id: event.callId,
+        direction: 'incoming',
+        phase: 'incoming',
+        number: event.number,
+        remoteUri: event.remoteUri,
+        ...(event.remoteName !== undefined ? { remoteName: event.remoteName } : {}),
+        heldByRemote: false,
+      });
+      return;
+    }
+    const call = this.calls.find((c) => c.id === event.callId);
+    if (!call) return;
+    switch (event.type) {
+      case 'ringing':
+        if (call.phase === 'calling') call.phase = 'ringback';
+        if (event.earlyMedia) this.earlyMedia.add(call.id);
+        return;
+      case 'answered':
+        call.phase = 'connected';
+        call.connectedAt = this.options.now();
+        this.earlyMedia.delete(call.id);
+        return;
+      case 'remote-hold':
+        call.heldByRemote = event.held;
+        return;
+      case 'ended': {
+        const wasFocus = this.focus() === call;
+        this.remove(call);
+        const cause = event.cause;
+        actions.push({ type: 'call-ended', call, reason: event.reason, cause });
+        if (!wasFocus || this.route === null) return;
+        if (this.calls.length > 0) return; // the other line is still there (held or waiting)
+        const tone: ToneName | null = cause === 'busy' ? 'busy' : cause === 'failed' ? 'congestion' : null;
+        this.showNotice({ text: event.reason, tone }, actions);
+        return;
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  private startDialling(actions: PhoneAction[]): void {
+    this.clearNotice(actions);
+    this.dial = new DialSession(this.options.dialPlan);
+    this.secondTone = false;
+    actions.push({ type: 'stop-timer', name: 'dial' });
+  }
+
+  private stopDialling(actions: PhoneAction[], hangUpIfHandsFree: boolean): void {
+    this.dial = undefined;
+    this.secondTone = false;
+    actions.push({ type: 'stop-timer', name: 'dial' });
+    if (hangUpIfHandsFree && this.route !== 'handset' && this.calls.length === 0) this.route = null;
+  }
+
+  private applyDial(dialActions: DialAction[], actions: PhoneAction[]): void {
+    // Every key ends the second dial tone; the `,` it was for brings its own (`second-dial-tone`).
+    this.secondTone = false;
+    for (const a of dialActions) {
+      switch (a.type) {
+        case 'start-timer':
+          actions.push({ type: 'start-timer', name: 'dial', ms: a.ms });
+          break;
+        case 'stop-timer':
+          actions.push({ type: 'stop-timer', name: 'dial' });
+          break;
+        case 'second-dial-tone':
+          this.secondTone = true;
+          break;
+        case 'dial':
+          this.dial = undefined;
+          this.place(a.number, a.emergency, actions);
+          break;
+        case 'invalid':
+          this.dial = undefined;
+          this.showNotice({ text: 'Invalid number', tone: 'congestion' }, actions);
+          break;
+      }
+    }
+  }
+
+  private place(number: string, emergency: boolean, actions: PhoneAction[]): void {
+    const callId = `call-${this.nextCallId++}`;
+    this.calls.push({ id: callId, direction: 'outgoing', phase: 'calling', number, heldByRemote: false });
+    actions.push({ type: 'place-call', callId, number, emergency });
+  }
+
+  private answer(call: PhoneCall, actions: PhoneAction[]): void {
+    this.dial = undefined;
+    this.clearNotice(actions);
+    actions.push({ type: 'answer', callId: call.id });
+    call.phase = 'connected';
+    call.connectedAt = this.options.now();
+  }
+
+  private answerHandsFree(actions: PhoneAction[]): void {
+    const ringing = this.ringingCall();
+    if (!ringing) return;
+    if (this.route === null) this.route = 'speaker';
+    this.answer(ringing, actions);
+  }
+
+  private reject(call: PhoneCall, status: 486 | 480 | 603, actions: PhoneAction[]): void {
+    this.remove(call);
+    actions.push({ type: 'reject', callId: call.id, status });
+    actions.push({ type: 'call-ended', call, reason: 'Rejected', cause: 'rejected' });
+  }
+
+  private hold(call: PhoneCall, actions: PhoneAction[]): void {
+    call.phase = 'on-hold';
+    this.muted = false;
+    actions.push({ type: 'hold', callId: call.id });
+  }
+
+  private resume(call: PhoneCall, actions: PhoneAction[]): void {
+    call.phase = 'connected';
+    actions.push({ type: 'resume', callId: call.id });
+  }
+
+  /** Hang up: ends the call being talked to (or the dialling), keeps a held or waiting call. */
+  private goOnHook(actions: PhoneAction[]): void {
+    const focus = this.focus();
+    if (focus) {
+      this.remove(focus);
+      actions.push({ type: 'hangup', callId: focus.id });
+      actions.push({ type: 'call-ended', call: focus, reason: 'Call ended', cause: focus.phase === 'connected' ? 'local' : 'cancelled' });
+    }
+    if (this.dial) this.stopDialling(actions, false);
+    this.clearNotice(actions);
+    this.route = null;
+    this.muted = false;
+  }
+
+  private showNotice(notice: Notice, actions: PhoneAction[]): void {
+    this.notice = notice;
+    // Off-hook the tone plays until the handset goes down; hands-free the notice times out.
+    if (this.route !== 'handset') actions.push({ type: 'start-timer', name: 'notice', ms: this.options.noticeMs ?? 3000 });
+  }
+
+  private endNotice(actions: PhoneAction[]): void {
+    if (!this.notice) return;
+    this.clearNotice(actions);
+    if (this.route !== 'handset' && this.calls.length === 0 && !this.dial) this.route = null;
+  }
+
+  private clearNotice(actions: PhoneAction[]): void {
+    if (!this.notice) return;
+    this.notice = undefined;
+    actions.push({ type: 'stop-timer', name: 'notice' });
+  }
+
+  private remove(call: PhoneCall): void {
+    this.calls = this.calls.filter((c) => c !== call);
+    this.earlyMedia.delete(call.id);
+    if (this.calls.every((c) => c.phase !== 'connected')) this.muted = false;
+  }
+
+  /** The call the user is talking to (or trying to reach). */
+  private focus(): PhoneCall | undefined {
+    return this.calls.find((c) => c.phase === 'calling' || c.phase === 'ringback' || c.phase === 'connected');
+  }
+
+  private ringingCall(): PhoneCall | undefined {
+    return this.calls.find((c) => c.phase === 'incoming');
+  }
+
+  private derivedChanges(): PhoneAction[] {
+    const focus = this.focus();
+    const ringing = this.ringingCall();
+    let tone: ToneName | null = null;
+    if (this.route !== null) {
+      if (this.notice) tone = this.notice.tone;
+      else if (this.dial) tone = this.secondTone ? 'second-dial' : this.dial.digits === '' ? 'dial' : null;
+      else if (focus?.phase === 'ringback' && !this.earlyMedia.has(focus.id)) tone = 'ringback';
+      else if (focus?.phase === 'connected' && ringing) tone = 'call-waiting';
+    }
+    const ring = ringing !== undefined && !focus && this.route === null && !this.dial;
+    const mute = this.muted;
+    const out: PhoneAction[] = [];
+    if (this.route !== this.emitted.route) out.push({ type: 'route', route: this.route });
+    if (tone !== this.emitted.tone) out.push({ type: 'tone', tone });
+    if (ring !== this.emitted.ring) out.push({ type: 'ring', on: ring });
+    if (mute !== this.emitted.mute) out.push({ type: 'mute', on: mute });
+    this.emitted = { tone, ring, route: this.route, mute };
+    return out;
+  }
+}

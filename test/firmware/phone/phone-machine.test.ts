@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { DigitMap } from '../../../firmware/phone/dial-plan/index.js';
+import { PhoneMachine, type PhoneMachineOptions } from '../../../firmware/phone/phone-machine.js';
+import type { PhoneAction, PhoneInput } from '../../../firmware/phone/phone-events.js';
+
+function phone(over: Partial<PhoneMachineOptions> = {}) {
+  let now = 0;
+  const m = new PhoneMachine({
+    dialPlan: { digitMap: DigitMap.parse('[2-9]xxx|9,1[2-9]xx[2-9]xxxxxx|011x.T'), shortTimeoutMs: 3000, longTimeoutMs: 10000, emergencyNumbers: ['911'], rewrite: [] },
+    callWaiting: true,
+    doNotDisturb: false,
+    volumes: { handset: 70, headset: 70, speaker: 60, ringer: 60 },
+    lastDialled: () => '2015',
+    now: () => now,
+    ...over,
+  });
+  const send = (...inputs: PhoneInput[]) => inputs.flatMap((i) => m.handle(i));
+  const keys = (digits: string) => [...digits].flatMap((k) => m.handle({ type: 'key', key: k as never, event: 'down' }));
+  return { m, send, keys, tick: (ms: number) => (now += ms) };
+}
+
+const lift: PhoneInput = { type: 'hook', event: 'off-hook' };
+const hang: PhoneInput = { type: 'hook', event: 'on-hook' };
+const flash: PhoneInput = { type: 'hook', event: 'flash' };
+const key = (k: string): PhoneInput => ({ type: 'key', key: k as never, event: 'down' });
+const only = <T extends PhoneAction['type']>(actions: PhoneAction[], type: T) => actions.filter((a) => a.type === type) as Extract<PhoneAction, { type: T }>[];
+
+describe('making a call', () => {
+  it('lifting the handset gives dial tone; the fourth digit places the call; the tone stops at the first digit', () => {
+    const { send, keys } = phone();
+    expect(send(lift)).toEqual(expect.arrayContaining([{ type: 'route', route: 'handset' }, { type: 'tone', tone: 'dial' }]));
+    expect(only(keys('2'), 'tone')).toEqual([{ type: 'tone', tone: null }]);
+    const placed = only(keys('015'), 'place-call');
+    expect(placed).toEqual([{ type: 'place-call', callId: 'call-1', number: '2015', emergency: false }]);
+  });
+
+  it('plays ringback while the far end rings, silence once answered, and shows the call connected', () => {
+    const { m, send, keys, tick } = phone();
+    send(lift);
+    keys('2015');
+    expect(only(send({ type: 'ringing', callId: 'call-1', earlyMedia: false }), 'tone')).toEqual([{ type: 'tone', tone: 'ringback' }]);
+    tick(5000);
+    expect(only(send({ type: 'answered', callId: 'call-1' }), 'tone')).toEqual([{ type: 'tone', tone: null }]);
+    expect(m.view.focus).toMatchObject({ phase: 'connected', connectedAt: 5000 });
+  });
+
+  it('does not play its own ringback over early media (183 with SDP)', () => {
+    const { send, keys } = phone();
+    send(lift);
+    keys('2015');
+    expect(only(send({ type: 'ringing', callId: 'call-1', earlyMedia: true }), 'tone')).toEqual([]);
+  });
+
+  it('hanging up ends the call and goes quiet', () => {
+    const { send, keys } = phone();
+    send(lift);
+    keys('2015');
+    send({ type: 'answered', callId: 'call-1' });
+    const actions = send(hang);
+    expect(actions).toEqual(expect.arrayContaining([{ type: 'hangup', callId: 'call-1' }, { type: 'route', route: null }]));
+    expect(only(actions, 'call-ended')[0]).toMatchObject({ cause: 'local' });
+  });
+
+  it('shows why a call failed and plays busy tone until the handset goes down', () => {
+    const { m, send, keys } = phone();
+    send(lift);
+    keys('2015');
+    const actions = send({ type: 'ended', callId: 'call-1', reason: 'Busy', cause: 'busy' });
+    expect(only(actions, 'tone')).toEqual([{ type: 'tone', tone: 'busy' }]);
+    expect(m.view.notice?.text).toBe('Busy');
+    expect(only(actions, 'start-timer')).toEqual([]); // handset up: no timeout, the tone plays on
+    expect(only(send(hang), 'tone')).toEqual([{ type: 'tone', tone: null }]);
+  });
+
+  it('hands-free, a failure notice clears itself after a few seconds', () => {
+    const { m, send, keys } = phone();
+    send(key('speaker'));
+    keys('2015');
+    const actions = send({ type: 'ended', callId: 'call-1', reason: 'Number not found', cause: 'failed' });
+    expect(only(actions, 'start-timer')).toEqual([{ type: 'start-timer', name: 'notice', ms: 3000 }]);
+    expect(only(send({ type: 'timer', name: 'notice' }), 'route')).toEqual([{ type: 'route', route: null }]);
+    expect(m.view.notice).toBeUndefined();
+  });
+
+  it('an impossible number gets congestion tone and "Invalid number"', () => {
+    const { m, send, keys } = phone();
+    send(lift);
+    expect(only(keys('1'), 'tone')).toEqual([{ type: 'tone', tone: 'congestion' }]);
+    expect(m.view.notice?.text).toBe('Invalid number');
+  });
+
+  it('plays the outside-line tone after the 9 until the next digit', () => {
+    const { send, keys } = phone();
+    send(lift);
+    expect(only(keys('9'), 'tone')).toEqual([{ type: 'tone', tone: 'second-dial' }]);
+    expect(only(keys('1'), 'tone')).toEqual([{ type: 'tone', tone: null }]);
+  });
+
+  it('digits pressed on-hook start dialling on the loudspeaker', () => {
+    const { m, keys } = phone();
+    const actions = keys('2');
+    expect(actions).toEqual(expect.arrayContaining([{ type: 'route', route: 'speaker' }]));
+    expect(m.view.dialling).toBe('2');
+  });
+
+  it('redial calls the last number hands-free', () => {
+    const { send } = phone();
+    expect(send(key('redial'))).toEqual(expect.arrayContaining([{ type: 'place-call', callId: 'call-1', number: '2015', emergency: false }, { type: 'route', route: 'speaker' }]));
+  });
+
+  it('the dial timer completes an open-ended number', () => {
+    const { send, keys } = phone();
+    send(lift);
+    keys('01149');
+    expect(only(send({ type: 'timer', name: 'dial' }), 'place-call')).toEqual([{ type: 'place-call', callId: 'call-1', number: '01149', emergency: false }]);
+  });
+});
+
+describe('receiving a call', () => {
+  const incoming = (callId = 'in-1'): PhoneInput => ({ type: 'incoming', callId, remoteUri: 'sip:301@pbx', remoteName: 'Bob', number: '301' });
+
+  it('rings, and lifting the handset answers', () => {
+    const { m, send } = phone();
+    expect(only(send(incoming()), 'ring')).toEqual([{ type: 'ring', on: true }]);
+    const actions = send(lift);
+    expect(actions).toEqual(expect.arrayContaining([{ type: 'answer', callId: 'in-1' }, { type: 'ring', on: false }, { type: 'route', route: 'handset' }]));
+    expect(m.view.focus?.phase).toBe('connected');
+  });
+
+  it('the speaker key answers hands-free; cancel rejects with 486', () => {
+    const a = phone();
+    a.send(incoming());
+    expect(a.send(key('speaker'))).toEqual(expect.arrayContaining([{ type: 'answer', callId: 'in-1' }, { type: 'route', route: 'speaker' }]));
+    const b = phone();
+    b.send(incoming());
+    expect(b.send(key('cancel'))).toEqual(expect.arrayContaining([{ type: 'reject', callId: 'in-1', status: 486 }, { type: 'ring', on: false }]));
+  });
+
+  it('stops ringing when the caller gives up', () => {
+    const { send } = phone();
+    send(incoming());
+    const actions = send({ type: 'ended', callId: 'in-1', reason: 'Missed call', cause: 'cancelled' });
+    expect(actions).toEqual(expect.arrayContaining([{ type: 'ring', on: false }]));
+    expect(only(actions, 'call-ended')[0]!.call.phase).toBe('incoming');
+  });
+
+  it('do-not-disturb rejects with the configured status, without ringing', () => {
+    const { send } = phone({ doNotDisturb: 480 });
+    expect(send(incoming())).toEqual([{ type: 'reject', callId: 'in-1', status: 480 }]);
+  });
+});
+
+describe('two calls', () => {
+  const incoming = (callId: string): PhoneInput => ({ type: 'incoming', callId, remoteUri: `sip:${callId}@pbx`, number: callId });
+
+  function inCall() {
+    const p = phone();
+    p.send(incoming('in-1'), lift);
+    return p;
+  }
+
+  it('a second call plays the call-waiting tone, not the ringer', () => {
+    const { send } = inCall();
+    const actions = send(incoming('in-2'));
+    expect(only(actions, 'tone')).toEqual([{ type: 'tone', tone: 'call-waiting' }]);
+    expect(only(actions, 'ring')).toEqual([]);
+  });
+
+  it('hook-flash answers the waiting call and holds the first; flash again swaps back', () => {
+    const { m, send } = inCall();
+    send(incoming('in-2'));
+    expect(send(flash)).toEqual(expect.arrayContaining([{ type: 'hold', callId: 'in-1' }, { type: 'answer', callId: 'in-2' }, { type: 'tone', tone: null }]));
+    expect(send(flash)).toEqual(expect.arrayContaining([{ type: 'hold', callId: 'in-2' }, { type: 'resume', callId: 'in-1' }]));
+    expect(m.view.calls.map((c) => [c.id, c.phase])).toEqual([
+      ['in-1', 'connected'],
+      ['in-2', 'on-hold'],
+    ]);
+  });
+
+  it('with call waiting off, a second call is rejected busy at once', () => {
+    const p = phone({ callWaiting: false });
+    p.send(incoming('in-1'), lift);
+    expect(p.send(incoming('in-2'))).toEqual([{ type: 'reject', callId: 'in-2', status: 486 }]);
+  });
+
+  it('a third call is rejected busy', () => {
+    const { send } = inCall();
+    send(incoming('in-2'));
+    expect(send(incoming('in-3'))).toEqual([{ type: 'reject', callId: 'in-3', status: 486 }]);
+  });
+
+  it('hanging up on the first leaves the waiting call ringing', () => {
+    const { send } = inCall();
+    send(incoming('in-2'));
+    expect(send(hang)).toEqual(expect.arrayContaining([{ type: 'hangup', callId: 'in-1' }, { type: 'ring', on: true }, { type: 'tone', tone: null }]));
+  });
+});
+
+describe('in a call', () => {
+  function connected() {
+    const p = phone();
+    p.send(lift);
+    p.keys('2015');
+    p.send({ type: 'answered', callId: 'call-1' });
+    return p;
+  }
+
+  it('digits are sent as DTMF', () => {
+    const { keys } = connected();
+    expect(keys('5#')).toEqual([
+      { type: 'dtmf', callId: 'call-1', digit: '5' },
+      { type: 'dtmf', callId: 'call-1', digit: '#' },
+    ]);
+  });
+
+  it('mute toggles, and ends with the call', () => {
+    const { send } = connected();
+    expect(send(key('mute'))).toEqual([{ type: 'mute', on: true }]);
+    expect(send(hang)).toEqual(expect.arrayContaining([{ type: 'mute', on: false }]));
+  });
+
+  it('hold and resume with the hold key', () => {
+    const { send } = connected();
+    expect(send(key('hold'))).toEqual([{ type: 'hold', callId: 'call-1' }]);
+    expect(send(key('hold'))).toEqual([{ type: 'resume', callId: 'call-1' }]);
+  });
+
+  it('shows when the far end holds us', () => {
+    const { m, send } = connected();
+    send({ type: 'remote-hold', callId: 'call-1', held: true });
+    expect(m.view.focus?.heldByRemote).toBe(true);
+  });
+
+  it('the speaker key moves the call to the loudspeaker; putting the handset down then keeps it', () => {
+    const { send } = connected();
+    expect(send(key('speaker'))).toEqual([{ type: 'route', route: 'speaker' }]);
+    expect(send(hang)).toEqual([]);
+    expect(send(key('speaker'))).toEqual(expect.arrayContaining([{ type: 'hangup', callId: 'call-1' }, { type: 'route', route: null }]));
+  });
+
+  it('volume keys change the volume of the route in use, in steps, within 0–100', () => {
+    const { send } = connected();
+    expect(send(key('volume-up'))).toEqual([{ type: 'volume', target: 'handset', level: 80 }]);
+    send(key('volume-up'), key('volume-up'));
+    expect(send(key('volume-up'))).toEqual([]);
+  });
+
+  it('when the far end hangs up, the handset hears nothing and the screen says so', () => {
+    const { m, send } = connected();
+    const actions = send({ type: 'ended', callId: 'call-1', reason: 'Call ended', cause: 'remote' });
+    expect(only(actions, 'call-ended')).toHaveLength(1);
+    expect(m.view.notice?.text).toBe('Call ended');
+  });
+});

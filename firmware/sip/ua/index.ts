@@ -16,7 +16,7 @@
  * - `sip.core.dialogs.add(usage)` with a `DialogUsage` ({ dialog, onRequest, onAck }) to receive requests
  *   inside the dialog; the core answers 481 for unknown dialogs and 500 for out-of-order CSeq (§12.2.2).
  * - `sip.core.sendRequest(request, { onResponse(response, origin) })` to send (Via, Max-Forwards, RFC 3263
- *   location and failover are added), `sip.core.transactions.sendCancel(inviteTx, user)` for CANCEL and
+ *   location and failover are added; `onTransaction` hands back the transaction), `sip.core.transactions.sendCancel(inviteTx, user)` for CANCEL and
  *   `sip.core.sendAck(ack)` for the ACK of a 2xx; `Dialog.asUac/asUas` build the dialog from the messages.
  */
 export { UserAgentCore } from './ua-core.js';

@@ -256,8 +256,10 @@ describe('UA core as UAC (RFC 3261 §8.1)', () => {
   it('matches responses to the request and hands them to the sender', async () => {
     const t = setup();
     const got: number[] = [];
-    t.core.sendRequest(outgoing(), { onResponse: (r) => got.push(r.status) });
+    const kinds: string[] = [];
+    t.core.sendRequest(outgoing(), { onResponse: (r) => got.push(r.status) }, { onTransaction: (tx) => kinds.push(tx.kind) });
     await flush();
+    expect(kinds).toEqual(['client-non-invite']);
     const sent = t.udp.sent[0]!.message as SipRequest;
     const via = sent.headers.get('via')!;
     t.receive(`SIP/2.0 200 OK\r\nVia: ${via}\r\nFrom: <sip:alice@lab.test>;tag=a\r\nTo: <sip:bob@lab.test>;tag=b\r\nCall-ID: out-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MatrixKeypad } from '../../../hal/gpio/index.js';
-import type { LineRef } from '../../../hal/gpio/index.js';
+import type { GpioBackend, LineRef } from '../../../hal/gpio/index.js';
 import type { KeyEvent } from '../../../hal/index.js';
 import { GpioModel, KeypadMatrixModel } from '../../../hal/sim/index.js';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -176,5 +176,41 @@ describe('matrix keypad waiting for edge interrupts while idle', () => {
     await advance(c, 900, 5);
     expect(seen.slice(0, 3)).toEqual(['down 0', 'long-press 0', 'up 0']);
     expect(seen.filter((e) => e === 'repeat up').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('matrix keypad edge wait: a press during the last idle scan', () => {
+  it('is caught by the read after arming, even though its edge came too early to wake the loop', async () => {
+    const c = new FakeClock();
+    const g = new GpioModel({ now: () => c.now() });
+    const m = new KeypadMatrixModel({ gpio: g, rows: ROWS, columns: COLS, keymap: KEYMAP, now: () => c.now() });
+    // A GPIO backend that lets the finger land just after the idle scan has read the last column.
+    let reads = 0;
+    let pressAtRead = -1;
+    const racing: GpioBackend = {
+      request: async (req) => {
+        const line = await g.request(req);
+        if (req.direction === 'out') return line;
+        return {
+          ref: line.ref,
+          onEdge: (l) => line.onEdge(l),
+          release: () => line.release(),
+          write: (v) => line.write(v),
+          read: async () => {
+            const level = await line.read();
+            if (++reads === pressAtRead) m.press('5');
+            return level;
+          },
+        };
+      },
+    };
+    const k = await MatrixKeypad.open({ gpio: racing, clock: c, rows: ROWS, columns: COLS, keymap: KEYMAP, idle: 'edge', timing: { debounceMs: 10 } });
+    const seen: string[] = [];
+    k.onKey((e) => seen.push(`${e.type} ${e.key}`));
+    // The first idle scan reads the 4 columns: the press lands on the 4th read, before the loop arms.
+    pressAtRead = COLS.length;
+    await advance(c, 60);
+    expect(seen).toEqual(['down 5']);
+    await k.close();
   });
 });

@@ -23,7 +23,6 @@ import type { SipTimerBase } from '../timers.js';
 import {
   TransactionLayer,
   type ClientTransaction,
-  type ClientTransaction,
   type ClientTransactionUser,
   type ResponseOrigin,
   type ServerTransaction,

@@ -1,0 +1,102 @@
+import { Glyph } from '../../hal/index.js';
+import type { PhoneCall } from './phone-call.js';
+import type { AudioRoute } from './phone-events.js';
+import type { Notice } from './phone-machine.js';
+
+/** What the call screen needs (PhoneMachine's view plus names resolved from contacts). */
+export interface CallScreenState {
+  route: AudioRoute | null;
+  dialling: string | undefined;
+  calls: readonly PhoneCall[];
+  focus: PhoneCall | undefined;
+  muted: boolean;
+  notice: Notice | undefined;
+  /** Contacts win over the caller's own display name (issue 7). */
+  nameOf: (call: PhoneCall) => string;
+  /** Phone clock now, ms (durations). */
+  now: number;
+  /** Codec of the focus call, shown when the user asked for it. */
+  codec?: string;
+}
+
+/**
+ * The screen of a phone that is not idle: dialling, calling, talking, ringing,
+ * call waiting, hold, and notices. Lines are exactly `columns` wide; text too
+ * long for a line scrolls (marquee) as `scrollStep` advances, which the caller
+ * bumps twice a second while `needsScroll` is true.
+ */
+export function renderCallScreen(state: CallScreenState, rows: number, columns: number, scrollStep = 0): { lines: string[]; needsScroll: boolean } {
+  let needsScroll = false;
+  const line = (text: string, right = ''): string => {
+    const room = columns - [...right].length - (right ? 1 : 0);
+    const chars = [...text];
+    let shown: string[];
+    if (chars.length <= room) shown = chars;
+    else {
+      needsScroll = true;
+      const loop = [...chars, ' ', ' ', ' '];
+      const start = scrollStep % loop.length;
+      shown = [...loop.slice(start), ...loop.slice(0, start)].slice(0, room);
+    }
+    return shown.join('') + ' '.repeat(columns - shown.length - [...right].length) + right;
+  };
+  const icons = `${state.muted ? Glyph.mute : ''}${state.route === 'speaker' ? Glyph.speaker : state.route ? Glyph.handset : ''}`;
+  const lines: string[] = [];
+  const waiting = state.calls.find((c) => c.phase === 'incoming');
+  const held = state.calls.find((c) => c.phase === 'on-hold');
+  const focus = state.focus;
+
+  if (state.notice) {
+    lines.push(line(state.notice.text), line(''));
+  } else if (state.dialling !== undefined) {
+    // Show the end of a long number: the digits being typed matter most.
+    const digits = [...state.dialling];
+    const tail = digits.length > columns ? digits.slice(digits.length - columns).join('') : state.dialling;
+    lines.push(line('Dial', icons), line(tail));
+  } else if (focus) {
+    const name = state.nameOf(focus);
+    const status =
+      focus.phase === 'calling'
+        ? 'Calling…'
+        : focus.phase === 'ringback'
+          ? 'Ringing…'
+          : focus.heldByRemote
+            ? 'Held by far end'
+            : formatDuration(state.now - (focus.connectedAt ?? state.now));
+    lines.push(line(name, icons), line(status, focus.phase === 'connected' && state.codec ? state.codec : ''));
+    if (waiting) lines.push(line(`Waiting: ${state.nameOf(waiting)}`));
+    else if (held) lines.push(line(`${Glyph.hold} ${state.nameOf(held)}`));
+  } else if (waiting) {
+    lines.push(line(held ? `Waiting: ${state.nameOf(waiting)}` : 'Incoming call'), line(state.nameOf(waiting)));
+    if (held) lines.push(line(`${Glyph.hold} ${state.nameOf(held)}`));
+  } else if (held) {
+    lines.push(line(`${Glyph.hold} On hold`, icons), line(state.nameOf(held)));
+  } else {
+    lines.push(line(''), line(''));
+  }
+  if (rows >= 4 && lines.length < 4) {
+    while (lines.length < 3) lines.push(line(''));
+    lines.push(line(softKeys(state, waiting, held)));
+  }
+  while (lines.length < rows) lines.push(line(''));
+  return { lines: lines.slice(0, rows), needsScroll };
+}
+
+/** The soft-key labels along the bottom row of a 4-line display. */
+function softKeys(state: CallScreenState, waiting: PhoneCall | undefined, held: PhoneCall | undefined): string {
+  if (state.notice) return 'OK';
+  if (state.dialling !== undefined) return 'Send  <<      Cancel';
+  if (state.focus?.phase === 'connected') return waiting ? 'Answer  Reject  End' : 'Hold  Mute     End';
+  if (state.focus) return 'End';
+  if (waiting) return 'Answer      Reject';
+  if (held) return 'Resume        End';
+  return '';
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}

@@ -34,30 +34,36 @@ export class DelayHistogram {
     return this.total === 0;
   }
 
-  /** Upper edge (ms) of the bin where the cumulative weight reaches `q` of the total. */
+  /**
+   * Lower edge (ms) of the bin where the cumulative weight reaches `q` of the total:
+   * delays are recorded to the bin's resolution, so a constant delay reads as exactly
+   * itself (a jitter-free path needs no extra buffering).
+   */
   quantile(q: number): number {
     const goal = q * this.total;
     let acc = 0;
     for (let i = 0; i < this.bins.length; i++) {
       acc += this.bins[i]!;
-      if (acc >= goal) return (i + 1) * this.binMs;
+      if (acc >= goal) return i * this.binMs;
     }
     return this.bins.length * this.binMs;
   }
 
   /**
-   * Re-expresses every sample relative to a reference that rose by `ms`
-   * (samples fall by that much; those below zero pile up in the first bin).
+   * Re-expresses every sample relative to a reference that moved by −`ms`: samples
+   * move by `ms` (those pushed below zero pile up in the first bin, those above the
+   * range in the last).
    */
-  shiftDown(ms: number): void {
+  shift(ms: number): void {
     const k = Math.round(ms / this.binMs);
-    if (k <= 0) return;
+    if (k === 0) return;
     const n = this.bins.length;
-    let low = 0;
-    for (let i = 0; i <= Math.min(k, n - 1); i++) low += this.bins[i]!;
-    for (let i = 1; i < n - k; i++) this.bins[i] = this.bins[i + k]!;
-    for (let i = Math.max(1, n - k); i < n; i++) this.bins[i] = 0;
-    this.bins[0] = low;
+    const moved = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = Math.min(n - 1, Math.max(0, i + k));
+      moved[j]! += this.bins[i]!;
+    }
+    this.bins.set(moved);
   }
 
   private rescale(): void {

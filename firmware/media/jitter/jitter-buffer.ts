@@ -83,7 +83,7 @@ const PEAK_PAIR_WINDOW_MS = 2000;
  *   to [min, max].
  * - pop() is called once per frame by the playout clock. The current delay is
  *   how late the next frame is played relative to the fastest-path arrival;
- *   it is kept in [target, target + one frame]: above, a frame is discarded
+ *   it is kept in [target, target + one frame): above, a frame is discarded
  *   (freely in comfort noise or at a talk-spurt start, at most once per
  *   speechCompressIntervalMs in speech); below, a concealment frame stretches time.
  * - A new SSRC, a timestamp jump or a talk spurt after silence re-anchors
@@ -109,6 +109,7 @@ export class JitterBuffer {
   private peakMs: number;
   private peakAtMs = 0;
   private lastExceedMs = -Infinity;
+  private lastLateArrivalMs = -Infinity;
   private lastExceedDelayMs = 0;
   private targetMs: number;
 
@@ -233,15 +234,18 @@ export class JitterBuffer {
     // Measure delay before judging lateness: late packets are the evidence the target is too low.
     const before = this.baseline.min;
     this.baseline.push(arrivalMs, transit);
-    const rise = this.baseline.min - before;
-    if (rise > 0) {
-      // The fastest packet of the window expired (the path got slower, or the sender's
-      // clock is slow): past delays, measured from the old reference, are smaller now.
-      this.histogram.shiftDown(rise);
-      this.peakMs -= rise;
+    const step = this.baseline.min - before;
+    if (Math.abs(step) > this.frameSamples * this.msPerTs) {
+      // The reference moved by more than a frame at once (the fastest packet of the window
+      // expired after a route change, or a new fastest one arrived): re-express past delays
+      // against it. Small steady steps (clock skew, 0.4 ms per packet at 2 %) are left alone:
+      // then every delay carries the same reference lag, and the lag cancels in the target.
+      this.histogram.shift(-step);
+      this.peakMs -= step;
     }
     const delay = transit - this.baseline.min;
     this.histogram.add(delay);
+    if (delay > this.targetMs) this.lastLateArrivalMs = arrivalMs;
     this.updateTarget(delay, arrivalMs);
 
     const slot = seq & this.mask;
@@ -307,7 +311,7 @@ export class JitterBuffer {
     let delay = nowMs - this.baseline.min - this.playTs * this.msPerTs;
     // Too much delay: discard frames. In silence (comfort noise) or past maxDelay at
     // once; in speech one frame per speechCompressIntervalMs so the cuts stay rare.
-    while (delay > this.targetMs + frameMs && this.queued > 0) {
+    while (delay >= this.targetMs + frameMs && this.queued > 0) {
       const slot = this.slotAt(this.playTs);
       const inSilence = slot >= 0 && this.slotPt[slot] === this.o.comfortNoisePayloadType;
       const overMax = delay > this.o.maxDelayMs + frameMs;
@@ -347,14 +351,15 @@ export class JitterBuffer {
       return out;
     }
     // The frame is missing. With later packets queued it is lost (or reordered beyond
-    // help): conceal it and move on. With nothing queued the buffer has run dry, so the
-    // packet is more likely late than lost: conceal but keep its place, growing the delay
-    // by a frame (NetEq's "expand"), so it still plays if it comes.
+    // help): conceal it and move on. With nothing queued and the last packets arriving
+    // later than the target (a delay spike building), it is more likely late than lost:
+    // conceal but keep its place, growing the delay by a frame (NetEq's "expand"), so it
+    // still plays when it comes. Otherwise the target says it should have been here: lost.
     out.kind = 'conceal';
     out.timestamp = this.playTs >>> 0;
     out.payloadType = this.lastPlayedPt;
     this.concealedRunMs += frameMs;
-    if (this.queued > 0) {
+    if (this.queued > 0 || nowMs - this.lastLateArrivalMs > 3 * frameMs) {
       this.playTs += this.frameSamples;
       this.stats.concealed++;
     } else {
@@ -393,7 +398,8 @@ export class JitterBuffer {
     const q = Math.min(o.inTimeQuantile, 1 - 2 / Math.max(1, this.histogram.effectiveCount));
     const quantile = q > 0 ? this.histogram.quantile(q) : 0;
     // Slow decay of the last spike back towards the histogram's view.
-    const decayed = quantile + (this.peakMs - quantile) * Math.exp(-(nowMs - this.peakAtMs) / o.peakDecayMs);
+    let decayed = quantile + (this.peakMs - quantile) * Math.exp(-(nowMs - this.peakAtMs) / o.peakDecayMs);
+    if (decayed - quantile < 0.5) decayed = quantile; // an exponential never arrives; half a ms is "there"
     this.peakMs = Math.max(quantile, decayed);
     this.peakAtMs = nowMs;
     // Fast attack: a second packet later than the target within PEAK_PAIR_WINDOW_MS raises it at

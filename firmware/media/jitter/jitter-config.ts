@@ -34,9 +34,9 @@ export interface JitterBufferOptions {
 export const JITTER_DEFAULTS: Required<JitterBufferOptions> = {
   clockRate: 8000,
   frameMs: 20,
-  minDelayMs: 20,
+  minDelayMs: 0,
   maxDelayMs: 500,
-  initialDelayMs: 60,
+  initialDelayMs: 40,
   maxPayloadBytes: 1500,
   inTimeQuantile: 0.995,
   histogramForgetting: 0.999,

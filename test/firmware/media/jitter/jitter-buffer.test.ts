@@ -131,15 +131,14 @@ describe('jitter buffer timing', () => {
 
   it('re-anchors after a pause, so a talk spurt that was playing too late starts the next one at the target', () => {
     // Playout starts 125 ms late; in speech the buffer sheds at most one frame per 200 ms,
-    // so spurt 1 stays late. The pause is concealed for 100 ms (the buffer is dry, so it
-    // waits for a late packet: 'stretch'), then it waits silently for the next talk spurt,
-    // which plays 45 ms after its send time.
+    // so spurt 1 stays late. The pause is concealed for 100 ms, then the buffer waits
+    // silently for the next talk spurt, which plays 45 ms after its send time.
     const rows: Row[] = [
       ...[0, 1, 2, 3, 4, 5].map((i) => ({ seq: i, ts: 160 * i, arrivalMs: 20 * i })),
       { seq: 6, ts: 8000, arrivalMs: 1000, marker: true },
       { seq: 7, ts: 8160, arrivalMs: 1020 },
     ];
-    const want = ['frame:1', 'frame:2', 'frame:3', 'frame:4', 'frame:5', ...Array(5).fill('stretch'), ...Array(34).fill('silence'), 'frame:6', 'frame:7'];
+    const want = ['frame:1', 'frame:2', 'frame:3', 'frame:4', 'frame:5', ...Array(5).fill('conceal'), ...Array(34).fill('silence'), 'frame:6', 'frame:7'];
     play({ minDelayMs: 40, initialDelayMs: 40, maxDelayMs: 400, speechCompressIntervalMs: 200 }, rows, pops(165, want));
   });
 
@@ -166,7 +165,7 @@ describe('jitter buffer timing', () => {
     const speech = new JitterBuffer(options);
     for (const r of rows(13)) cn.push(packet(r), r.arrivalMs);
     for (const r of rows(0)) speech.push(packet(r), r.arrivalMs);
-    expect(cn.pop(200).skipped).toBe(7);
+    expect(cn.pop(200).skipped).toBe(8); // 200 ms → 40 ms: back inside [target, target + one frame)
     expect(speech.pop(200).skipped).toBe(1);
     expect(speech.pop(220).skipped).toBe(0); // within the interval: speech is not cut again
     expect(speech.pop(400).skipped).toBe(1);

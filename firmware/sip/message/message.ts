@@ -9,7 +9,7 @@ import { isDigit, isToken, isWordChar } from './syntax.js';
 const EMPTY = new Uint8Array(0);
 const decoder = new TextDecoder();
 
-function parseCallId(s: string): string {
+export function parseCallId(s: string): string {
   // RFC 3261 §25.1: callid = word [ "@" word ]
   const at = s.indexOf('@');
   for (let i = 0; i < s.length; i++) {
@@ -32,6 +32,18 @@ export function parseUnsigned(s: string, max: number): number {
   }
   if (v > max) throw new SipParseError('number out of range', 0);
   return v;
+}
+
+export function parseMaxForwards(s: string): number {
+  return parseUnsigned(s, 255);
+}
+
+function parseExpires(s: string): number {
+  return parseUnsigned(s, 0xffffffff);
+}
+
+function parseLength(s: string): number {
+  return parseUnsigned(s, Number.MAX_SAFE_INTEGER);
 }
 
 function parseContact(s: string): NameAddr | '*' {
@@ -91,7 +103,7 @@ abstract class SipMessageBase {
   }
 
   get maxForwards(): number | undefined {
-    return this.headers.parsedOne('max-forwards', (s) => parseUnsigned(s, 255));
+    return this.headers.parsedOne('max-forwards', parseMaxForwards);
   }
 
   /** Contact values; empty for `Contact: *` (see contactWildcard) or when absent. */
@@ -122,11 +134,11 @@ abstract class SipMessageBase {
 
   /** Expires header in seconds (§20.19). */
   get expires(): number | undefined {
-    return this.headers.parsedOne('expires', (s) => parseUnsigned(s, 0xffffffff));
+    return this.headers.parsedOne('expires', parseExpires);
   }
 
   get contentLength(): number | undefined {
-    return this.headers.parsedOne('content-length', (s) => parseUnsigned(s, Number.MAX_SAFE_INTEGER));
+    return this.headers.parsedOne('content-length', parseLength);
   }
 
   /** Content-Type as written (e.g. `application/sdp`); undefined when absent. */

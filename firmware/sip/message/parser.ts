@@ -1,7 +1,10 @@
 import { SipParseError } from './parse-error.js';
 import { MAX_CONTENT_LENGTH, MAX_HEADER_COUNT, MAX_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
 import { SipHeaders, headerKey } from './headers.js';
-import { SipRequest, SipResponse, parseUnsigned, type SipMessage } from './message.js';
+import { SipRequest, SipResponse, parseCallId, parseMaxForwards, parseUnsigned, type SipMessage } from './message.js';
+import { parseVia } from './via.js';
+import { parseNameAddr } from './name-addr.js';
+import { parseCSeq } from './cseq.js';
 import { isAlpha, isDigit, isTokenChar } from './syntax.js';
 
 export interface ParseOptions {
@@ -104,27 +107,24 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
     while (c === 32 || c === 9) c = head.charCodeAt(++i);
     const v0 = i;
     let folded = false;
-    let vEnd = -1;
-    while (i < n) {
-      if (c < 32 ? c !== 9 : c === 127 || c === 0xfffd) {
-        if (c !== 13) {
-          const reason = c === 10 ? 'LF without CR' : c === 0 ? 'NUL byte' : c === 0xfffd ? 'invalid UTF-8' : 'control character';
-          throw new SipParseError(`${reason} in header`, loc.byte(i), lineNo);
+    let vEnd: number;
+    for (;;) {
+      // the line ends at the next CRLF (native search); every character before it must be text
+      const eolAt = head.indexOf('\r\n', i);
+      vEnd = eolAt;
+      for (let k = i; k < eolAt; k++) {
+        const ch = head.charCodeAt(k);
+        if (ch < 32 ? ch !== 9 : ch === 127 || ch === 0xfffd) {
+          const reason = ch === 10 ? 'LF without CR' : ch === 13 ? 'CR without LF' : ch === 0 ? 'NUL byte' : ch === 0xfffd ? 'invalid UTF-8' : 'control character';
+          throw new SipParseError(`${reason} in header`, loc.byte(k), lineNo);
         }
-        if (head.charCodeAt(i + 1) !== 10) throw new SipParseError('CR without LF in header', loc.byte(i), lineNo);
-        lineNo++;
-        const next = head.charCodeAt(i + 2);
-        if (next !== 32 && next !== 9) {
-          vEnd = i;
-          i += 2;
-          break;
-        }
-        folded = true;
-        i += 2;
       }
-      c = head.charCodeAt(++i);
+      lineNo++;
+      i = eolAt + 2;
+      const next = head.charCodeAt(i);
+      if (next !== 32 && next !== 9) break;
+      folded = true;
     }
-    if (vEnd < 0) throw new SipParseError('unterminated header line', loc.byte(lineStart), startLineNo);
     if (vEnd - lineStart > MAX_LINE_LENGTH) throw new SipParseError('header line too long', loc.byte(lineStart), startLineNo);
     let e = vEnd;
     while (e > v0 && (head.charCodeAt(e - 1) === 32 || head.charCodeAt(e - 1) === 9)) e--;
@@ -173,20 +173,21 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   // the fields every transaction reads: parse now so a malformed one is rejected here
   // (From/To URIs and every other value are parsed when first read)
   try {
-    const m = message;
-    if (m.kind === 'response') {
-      m.topVia;
-      m.from;
-      m.to;
-      m.callId;
-      m.cseq;
+    if (message.kind === 'response') {
+      // §8.1.3.3 / §18.1.2: a response without these cannot be matched and is dropped
+      message.topVia;
+      message.from;
+      message.to;
+      message.callId;
+      message.cseq;
     } else {
-      if (m.headers.has('via')) m.topVia;
-      if (m.headers.has('from')) m.from;
-      if (m.headers.has('to')) m.to;
-      if (m.headers.has('call-id')) m.callId;
-      if (m.headers.has('cseq')) m.cseq;
-      m.maxForwards;
+      // a request lacking them is still returned, for validateRequest and a 400
+      headers.parsedFirst('via', parseVia);
+      headers.parsedOne('from', parseNameAddr);
+      headers.parsedOne('to', parseNameAddr);
+      headers.parsedOne('call-id', parseCallId);
+      headers.parsedOne('cseq', parseCSeq);
+      headers.parsedOne('max-forwards', parseMaxForwards);
     }
   } catch (e) {
     if (e instanceof SipParseError) {

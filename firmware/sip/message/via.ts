@@ -28,7 +28,8 @@ export class Via {
   }) {
     this.protocol = init.protocol ?? 'SIP';
     this.version = init.version ?? '2.0';
-    this.transport = init.transport.toUpperCase();
+    const t = init.transport;
+    this.transport = t === 'UDP' || t === 'TCP' || t === 'TLS' ? t : t.toUpperCase();
     this.host = init.host;
     this.port = init.port;
     const p = init.params;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { access, constants, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DEFAULT_SYSFS_GPIO_ROOT, GpioChipMap, OnoffGpioBackend } from '../gpio/index.js';
 import type { LineRef } from '../gpio/index.js';
 import { openI2cBus } from '../lcd/index.js';
@@ -17,8 +17,9 @@ export interface SystemProbeOptions {
 
 /**
  * The probes `deskphone doctor` runs on the device. Each opens the device the
- * way its driver will and lets go at once: a GPIO line is exported as an input
- * (never driven, so probing a running board's outputs changes nothing),
+ * way its driver will and lets go at once: a GPIO line is exported in its
+ * board direction (outputs at their inactive level) and unexported, or only
+ * reported when already exported (the running phone holds it),
  * the LCD is read once (a PCF8574 acks a read), an ALSA PCM plays or records
  * 20 ms, the UART is opened without becoming the controlling terminal.
  */
@@ -28,9 +29,13 @@ export function systemProbes(options: SystemProbeOptions = {}): DoctorProbes {
   const gpio = new OnoffGpioBackend({ sysfsRoot });
   const openBus = options.openBus ?? openI2cBus;
   return {
-    async gpioLine(line: LineRef) {
+    async gpioLine(line: LineRef, direction) {
       const number = await map.gpioNumber(line);
-      const claimed = await gpio.request({ line: { ...line }, direction: 'in', consumer: 'deskphone doctor' });
+      // Already exported: the running phone (or another program) holds it. Exporting it again
+      // would reconfigure it and unexporting would pull it from under its owner, so only report.
+      if (await exists(join(sysfsRoot, `gpio${number}`))) return `GPIO ${number} is exported already (in use, e.g. by the running phone)`;
+      // Claim it as the board uses it, outputs at their inactive level (as config.txt leaves them), then give it back.
+      const claimed = await gpio.request({ line: { ...line }, direction, initial: 0, consumer: 'deskphone doctor' });
       await claimed.release();
       return `GPIO ${number} exports`;
     },
@@ -64,6 +69,13 @@ export function systemProbes(options: SystemProbeOptions = {}): DoctorProbes {
       return mode === 'read' ? 'readable' : 'folder writable';
     },
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Plays or records 160 frames (20 ms at 8 kHz) on the PCM; any ALSA error shows in stderr and the exit status. */

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerDoctorCommand, runDoctorCommand } from '../../../firmware/cli/doctor-command.js';
@@ -122,5 +124,17 @@ describe('doctor system probes on this machine (no GPIO, I2C or serial hardware 
     const p = systemProbes();
     await expect(p.alsaPcm('null', 'playback')).resolves.toContain('plays');
     await expect(p.alsaPcm('nosuchpcm', 'capture')).rejects.toThrow(/Unknown PCM nosuchpcm|audio open error/);
+  });
+});
+
+describe('doctor GPIO probe and a running phone', () => {
+  it('reports a line that is already exported as in use, without touching it', async () => {
+    const t = await makeSysfsGpioTree([{ label: 'pinctrl-bcm2711', base: 512, ngpio: 58 }]);
+    try {
+      await mkdir(join(t.root, 'gpio529'));
+      await expect(systemProbes({ sysfsRoot: t.root }).gpioLine({ chip: 'pinctrl-bcm2711', offset: 17 }, 'in')).resolves.toBe('GPIO 529 is exported already (in use, e.g. by the running phone)');
+    } finally {
+      await t.remove();
+    }
   });
 });

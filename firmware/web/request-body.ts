@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { WebError } from './web-error.js';
+
+/** Bodies larger than this are refused before parsing: no request needs more. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The JSON body of an API request, validated. Only `application/json` is taken:
+ * a cross-site HTML form cannot send it, and a cross-site script cannot either
+ * without a CORS preflight this server never grants.
+ */
+export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) throw new WebError(415, 'JSON_REQUIRED', 'send the request body as JSON (Content-Type: application/json)');
+  const text = await c.req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new WebError(413, 'TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new WebError(400, 'BAD_JSON', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new WebError(400, 'BAD_REQUEST', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), { issues });
+  }
+  return result.data;
+}
+
+/** The fields of a submitted HTML form (admin pages), bounded like JSON bodies. */
+export async function formBody(c: Context): Promise<Record<string, string | undefined>> {
+  const length = Number(c.req.header('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) throw new WebError(413, 'TOO_LARGE', `forms are limited to ${MAX_BODY_BYTES} bytes`);
+  const body = await c.req.parseBody();
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+  return out;
+}

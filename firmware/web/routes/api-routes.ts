@@ -1,0 +1,187 @@
+import { Hono, type Context } from 'hono';
+import { isKeyName, KEY_NAMES, type KeyName } from '../../../hal/index.js';
+import { ConfigError } from '../../config/index.js';
+import { DeskphoneError } from '../../errors.js';
+import { configPatchSchema, dialRequestSchema, hookRequestSchema, keyRequestSchema, keySequenceSchema, loginRequestSchema, passwordChangeSchema } from '../api-schemas.js';
+import { configRefusal, maskSecrets, parseKeyPath, type KeyPath } from '../config-access.js';
+import { hashPassword } from '../password.js';
+import { panelState } from '../panel-view.js';
+import { jsonBody } from '../request-body.js';
+import { clientAddress } from '../client-address.js';
+import { buildStatus, hostAddresses } from '../status-view.js';
+import type { CallAction, WebContext } from '../web-context.js';
+import { WebError } from '../web-error.js';
+import { guard, type WebEnv } from './guard.js';
+
+/**
+ * The REST API (mounted at /api and /api/v1). Errors are
+ * `{ error: { code, message, …context } }` with the HTTP status that fits.
+ */
+export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
+  const api = new Hono<WebEnv>();
+  const admin = guard(ctx, { panel: false });
+  const panelGuard = guard(ctx, { panel: true });
+
+  const requirePanel = () => {
+    if (!ctx.panel) throw new WebError(404, 'NO_PANEL', 'this board has no simulated front panel; press the real keys');
+    return ctx.panel;
+  };
+
+  api.get('/status', admin, (c) => {
+    const status = buildStatus({
+      config: ctx.config.config,
+      sip: ctx.sip,
+      version: ctx.version,
+      board: ctx.board,
+      uptimeS: (ctx.clock.now() - ctx.startedMs) / 1000,
+      addresses: (ctx.addresses ?? hostAddresses)(),
+    });
+    const panel = ctx.panel ? panelState(ctx.panel) : undefined;
+    return c.json({
+      ...status,
+      ...(panel ? { hook: panel.hook, lcd: panel.text } : {}),
+      calls: ctx.phone?.calls?.() ?? [],
+    });
+  });
+
+  api.get('/panel', panelGuard, (c) => c.json(panelState(requirePanel())));
+
+  api.post('/panel/key', panelGuard, async (c) => {
+    const panel = requirePanel();
+    const body = await jsonBody(c, keyRequestSchema);
+    const key = knownKey(body.key);
+    switch (body.action) {
+      case 'press':
+        panel.keypad.press(key);
+        break;
+      case 'down':
+        panel.keypad.hold(key);
+        break;
+      case 'up':
+        panel.keypad.release(key);
+        break;
+      case 'long':
+        panel.keypad.longPress(key);
+        break;
+      case 'repeat':
+        panel.keypad.repeat(key);
+        break;
+    }
+    return c.json({ ok: true, key, action: body.action });
+  });
+
+  // Remote control (issue 7 §7): a sequence of keys, all checked before any is pressed.
+  api.post('/keys', panelGuard, async (c) => {
+    const panel = requirePanel();
+    const body = await jsonBody(c, keySequenceSchema);
+    const keys = typeof body.keys === 'string' ? splitKeyString(body.keys) : body.keys;
+    const checked = keys.map((k) => knownKey(k));
+    for (const k of checked) panel.keypad.press(k);
+    return c.json({ ok: true, pressed: checked });
+  });
+
+  const hook = async (c: Context<WebEnv>) => {
+    const panel = requirePanel();
+    const { state } = await jsonBody(c, hookRequestSchema);
+    if (state === 'off-hook' || state === 'off') panel.hook.lift();
+    else if (state === 'on-hook' || state === 'on') panel.hook.hang();
+    else if (panel.hook.state === 'off-hook') panel.hook.flash();
+    else throw new WebError(409, 'ON_HOOK', 'a hook flash needs the handset off hook');
+    return c.json({ ok: true, hook: panel.hook.state });
+  };
+  api.post('/panel/hook', panelGuard, hook);
+  api.post('/hook', panelGuard, hook);
+
+  api.get('/events', panelGuard, (c) => ctx.streams.respond(c));
+
+  api.get('/config', admin, (c) => c.json({ file: ctx.config.file ?? null, config: maskSecrets(ctx.config.config) }));
+
+  api.patch('/config', admin, async (c) => {
+    const body = await jsonBody(c, configPatchSchema);
+    const path: KeyPath = typeof body.path === 'string' ? parseKeyPath(body.path) : body.path;
+    if (path[0] === 'admin') throw new WebError(400, 'USE_PASSWORD_ENDPOINT', 'the admin account is changed with POST /api/admin/password (the password is stored hashed)');
+    try {
+      await ctx.config.set(path, body.value);
+    } catch (err) {
+      if (err instanceof ConfigError) throw configRefusal(err, path);
+      throw err;
+    }
+    ctx.log.info({ key: path.join('.'), by: c.get('principal').kind }, 'config changed from the web');
+    return c.json({ ok: true, file: ctx.config.file ?? null, config: maskSecrets(ctx.config.config) });
+  });
+
+  const dial = async (c: Context<WebEnv>) => {
+    const { target } = await jsonBody(c, dialRequestSchema);
+    const dialer = ctx.phone?.dial;
+    if (!dialer) throw new WebError(503, 'PHONE_NOT_READY', 'dialling is not available: the phone layer is not running');
+    await callPhone(() => dialer.call(ctx.phone, target));
+    return c.json({ ok: true, target }, 202);
+  };
+  api.post('/dial', admin, dial);
+  api.post('/calls', admin, dial);
+  api.get('/calls', admin, (c) => c.json({ calls: ctx.phone?.calls?.() ?? [] }));
+
+  api.post('/calls/:id/:action{answer|hold|resume|transfer|hangup}', admin, async (c) => {
+    const act = ctx.phone?.callAction;
+    if (!act) throw new WebError(503, 'PHONE_NOT_READY', 'call control is not available: the phone layer is not running');
+    const action = c.req.param('action') as CallAction;
+    let target: string | undefined;
+    if (action === 'transfer') target = (await jsonBody(c, dialRequestSchema)).target;
+    await callPhone(() => act.call(ctx.phone, c.req.param('id'), action, target));
+    return c.json({ ok: true, id: c.req.param('id'), action });
+  });
+
+  // Scripts log in once and reuse the cookie (or send Basic/Bearer on every call).
+  api.post('/session', async (c) => {
+    ctx.auth.assertSameSite(c, undefined);
+    const { user, password } = await jsonBody(c, loginRequestSchema);
+    if (!ctx.auth.passwordSet) throw new WebError(403, 'ADMIN_PASSWORD_NOT_SET', 'no admin password is set yet: choose one at /setup first');
+    const session = await ctx.auth.login(c, user, password);
+    ctx.log.info({ user }, 'admin logged in');
+    return c.json({ ok: true, csrfToken: session.csrfToken });
+  });
+  api.delete('/session', admin, (c) => {
+    ctx.auth.logout(c);
+    return c.json({ ok: true });
+  });
+
+  api.post('/admin/password', admin, async (c) => {
+    const body = await jsonBody(c, passwordChangeSchema);
+    await setAdminPassword(ctx, clientAddress(c), body.password, body.current);
+    return c.json({ ok: true });
+  });
+
+  return api;
+}
+
+/** Sets the admin password (hashed), checking the current one; every session ends. */
+export async function setAdminPassword(ctx: WebContext, address: string, password: string, current: string | undefined): Promise<void> {
+  if (ctx.auth.passwordSet) {
+    if (current === undefined) throw new WebError(400, 'BAD_REQUEST', 'current: the current password is required to change it');
+    await ctx.auth.checkCredentials(address, ctx.config.config.admin.user, current);
+  }
+  await ctx.config.set(['admin', 'password'], await hashPassword(password));
+  ctx.auth.sessions.endAll();
+  ctx.log.info('admin password changed');
+}
+
+function knownKey(key: string): KeyName {
+  if (!isKeyName(key)) throw new WebError(400, 'UNKNOWN_KEY', `no key named "${key}"`, { validKeys: KEY_NAMES });
+  return key;
+}
+
+/** "201#" → ['2','0','1','#']; a named key ("ok") stays whole. */
+function splitKeyString(keys: string): string[] {
+  return /^[0-9*#]+$/.test(keys) ? [...keys] : [keys];
+}
+
+/** The phone's refusals (a DeskphoneError) become 409s with its code; anything else is a 500. */
+async function callPhone(work: () => unknown): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (err instanceof WebError) throw err;
+    if (err instanceof DeskphoneError) throw new WebError(409, err.code, err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,70 @@
+import { Hono } from 'hono';
+import { ConfigError } from '../config/index.js';
+import { EventStreams } from './event-stream.js';
+import { configRefusal } from './config-access.js';
+import { apiRoutes } from './routes/api-routes.js';
+import { errorPage, pageRoutes } from './routes/page-routes.js';
+import { WebAuth } from './web-auth.js';
+import type { WebAppDeps, WebContext } from './web-context.js';
+import { WebError } from './web-error.js';
+
+export interface WebApp {
+  /** The hono app: `app.fetch` for a server, `app.request()` in tests. */
+  app: Hono;
+  auth: WebAuth;
+  streams: EventStreams;
+  /** Ends the open event streams (the server's close() waits for them otherwise). */
+  close(): void;
+}
+
+/**
+ * Pages allow their own inline script and style only; nothing loads from
+ * elsewhere and no other site may frame the phone (clickjacking the keypad).
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export function createWebApp(deps: WebAppDeps): WebApp {
+  const auth = new WebAuth({ clock: deps.clock, config: deps.config, ...(deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {}) });
+  const streams = new EventStreams({ panel: deps.panel, sip: deps.sip, clock: deps.clock, heartbeatMs: deps.heartbeatMs ?? 15_000 });
+  const ctx: WebContext = { ...deps, auth, streams, startedMs: deps.clock.now() };
+  const log = deps.log;
+
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+  });
+  const api = apiRoutes(ctx);
+  app.route('/api/v1', api);
+  app.route('/api', api);
+  app.route('/', pageRoutes(ctx));
+
+  app.notFound((c) => {
+    if (isApi(c.req.path)) return c.json(new WebError(404, 'NOT_FOUND', `no such API route: ${c.req.method} ${c.req.path}`).toJSON(), 404);
+    return c.text('Not found', 404);
+  });
+
+  app.onError((err, c) => {
+    const refusal = err instanceof WebError ? err : err instanceof ConfigError ? configRefusal(err) : undefined;
+    if (!refusal) {
+      log.error({ err: err.message, path: c.req.path, method: c.req.method }, 'web request failed');
+      const internal = new WebError(500, 'INTERNAL', 'the phone could not handle this request; see its log');
+      return isApi(c.req.path) ? c.json(internal.toJSON(), 500) : c.html(errorPage(internal), 500);
+    }
+    if (refusal.status === 429) c.header('retry-after', String(refusal.details['retryAfterS'] ?? 30));
+    if (refusal.status === 401 && isApi(c.req.path)) c.header('www-authenticate', 'Basic realm="deskphone", charset="UTF-8"');
+    log.debug({ code: refusal.code, path: c.req.path, method: c.req.method }, 'web request refused');
+    return isApi(c.req.path) ? c.json(refusal.toJSON(), refusal.status) : c.html(errorPage(refusal), refusal.status);
+  });
+
+  return { app, auth, streams, close: () => streams.closeAll() };
+}
+
+function isApi(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}

@@ -1,0 +1,160 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock/index.js';
+import { clientAddress, isLocalRequest } from './client-address.js';
+import type { ConfigAccess } from './config-access.js';
+import { LoginThrottle } from './login-throttle.js';
+import { constantTimeEqual, verifyPassword } from './password.js';
+import { SessionStore, type Session } from './session-store.js';
+import { WebError } from './web-error.js';
+
+export const SESSION_COOKIE = 'deskphone_session';
+/** Double-submit token for the forms used before there is a session (login, first password). */
+export const FORM_COOKIE = 'deskphone_form';
+
+/** Who made a request, as far as the web server is concerned. */
+export type Principal =
+  | { kind: 'session'; user: string; session: Session }
+  | { kind: 'basic'; user: string }
+  | { kind: 'token' }
+  /** The virtual front panel opened on the phone's own machine while no admin password is set. */
+  | { kind: 'local-panel' };
+
+export interface WebAuthOptions {
+  clock: Clock;
+  config: ConfigAccess;
+  /** Bearer token for scripts and help-desk tools (remote-control API); none accepted when absent. */
+  apiToken?: string;
+  sessions?: SessionStore;
+  throttle?: LoginThrottle;
+}
+
+/**
+ * The access rule (README of firmware/web):
+ * - With an admin password set, every page and API call needs a session cookie
+ *   (from /login), HTTP Basic with the admin user and password, or the API's
+ *   bearer token. Wrong passwords count towards a lockout per client address.
+ * - With no admin password set, only the virtual front panel (`/`, `/api/panel*`,
+ *   `/api/events`) answers, and only to requests from this machine addressed to it
+ *   by a loopback name; everything else answers 403 ADMIN_PASSWORD_NOT_SET and
+ *   the admin pages lead to /setup to choose one.
+ * - Every change (POST, PATCH, DELETE) must come from this site: a cross-site
+ *   Origin or Sec-Fetch-Site is refused, a session must send its CSRF token, and
+ *   the API takes only JSON bodies (a cross-site form cannot send those).
+ */
+export class WebAuth {
+  readonly sessions: SessionStore;
+  readonly throttle: LoginThrottle;
+
+  constructor(private readonly options: WebAuthOptions) {
+    this.sessions = options.sessions ?? new SessionStore(options.clock);
+    this.throttle = options.throttle ?? new LoginThrottle(options.clock);
+  }
+
+  get passwordSet(): boolean {
+    return this.options.config.config.admin.password !== '';
+  }
+
+  /** Checks a user name and password, counting failures and honouring the lockout. */
+  async checkCredentials(address: string, user: string, password: string): Promise<void> {
+    const waitMs = this.throttle.retryAfterMs(address);
+    if (waitMs > 0) {
+      throw new WebError(429, 'LOCKED_OUT', `too many failed logins; try again in ${Math.ceil(waitMs / 1000)} s`, { retryAfterS: Math.ceil(waitMs / 1000) });
+    }
+    const admin = this.options.config.config.admin;
+    // Both checks always run, so a wrong user name takes as long as a wrong password.
+    const userOk = constantTimeEqual(user, admin.user);
+    const passwordOk = await verifyPassword(password, admin.password);
+    if (!userOk || !passwordOk) {
+      this.throttle.failed(address);
+      throw new WebError(401, 'BAD_CREDENTIALS', 'wrong user name or password');
+    }
+    this.throttle.succeeded(address);
+  }
+
+  async authenticate(c: Context, options: { panel: boolean }): Promise<Principal> {
+    const header = c.req.header('authorization');
+    if (header !== undefined) return this.fromHeader(c, header);
+    const session = this.sessions.touch(getCookie(c, SESSION_COOKIE));
+    if (session) return { kind: 'session', user: session.user, session };
+    if (!this.passwordSet) {
+      if (options.panel && isLocalRequest(c)) return { kind: 'local-panel' };
+      throw new WebError(403, 'ADMIN_PASSWORD_NOT_SET', 'no admin password is set yet: choose one at /setup first');
+    }
+    throw new WebError(401, 'AUTH_REQUIRED', 'log in at /login, or send HTTP Basic credentials or the API token');
+  }
+
+  async login(c: Context, user: string, password: string): Promise<Session> {
+    await this.checkCredentials(clientAddress(c), user, password);
+    this.sessions.end(getCookie(c, SESSION_COOKIE));
+    const session = this.sessions.create(user);
+    setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    return session;
+  }
+
+  logout(c: Context): void {
+    this.sessions.end(getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  }
+
+  /**
+   * Refuses a change that a page on another site could have made the browser
+   * send. `formToken` is the `_csrf` field of a submitted form.
+   */
+  assertSameSite(c: Context, principal: Principal | undefined, formToken?: string): void {
+    if (c.req.header('sec-fetch-site') === 'cross-site') throw crossSite('Sec-Fetch-Site says cross-site');
+    const origin = c.req.header('origin');
+    if (origin !== undefined && origin !== 'null' && new URL(c.req.url).host !== hostOf(origin)) throw crossSite(`Origin ${origin} is not this phone`);
+    if (origin === 'null') throw crossSite('Origin is null');
+    if (principal?.kind === 'session') {
+      const sent = c.req.header('x-csrf-token') ?? formToken ?? '';
+      if (!constantTimeEqual(sent, principal.session.csrfToken)) throw new WebError(403, 'CSRF_TOKEN', 'the page is out of date or from elsewhere: reload it and try again');
+    }
+  }
+
+  /** A fresh double-submit token for a login or setup form, set as a SameSite=Strict cookie. */
+  issueFormToken(c: Context): string {
+    const token = randomBytes(24).toString('base64url');
+    setCookie(c, FORM_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    return token;
+  }
+
+  /** The form's token must match its cookie: a cross-site form post carries no SameSite=Strict cookie. */
+  assertFormToken(c: Context, sent: string | undefined): void {
+    this.assertSameSite(c, undefined);
+    const cookie = getCookie(c, FORM_COOKIE);
+    if (cookie === undefined || sent === undefined || !constantTimeEqual(cookie, sent)) {
+      throw new WebError(403, 'CSRF_TOKEN', 'the form is out of date or from elsewhere: reload it and try again');
+    }
+  }
+
+  private async fromHeader(c: Context, header: string): Promise<Principal> {
+    const [scheme, value = ''] = header.split(/\s+/, 2) as [string, string?];
+    if (/^bearer$/i.test(scheme)) {
+      if (this.options.apiToken !== undefined && this.options.apiToken !== '' && constantTimeEqual(value, this.options.apiToken)) return { kind: 'token' };
+      throw new WebError(401, 'BAD_TOKEN', 'the API token is not valid');
+    }
+    if (/^basic$/i.test(scheme)) {
+      if (!this.passwordSet) throw new WebError(403, 'ADMIN_PASSWORD_NOT_SET', 'no admin password is set yet: choose one at /setup first');
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw new WebError(401, 'BAD_CREDENTIALS', 'HTTP Basic credentials must be user:password');
+      await this.checkCredentials(clientAddress(c), decoded.slice(0, colon), decoded.slice(colon + 1));
+      return { kind: 'basic', user: decoded.slice(0, colon) };
+    }
+    throw new WebError(401, 'AUTH_REQUIRED', `unsupported Authorization scheme "${scheme}"; use Basic or Bearer`);
+  }
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function crossSite(why: string): WebError {
+  return new WebError(403, 'CROSS_SITE', `changes are only accepted from the phone's own pages (${why})`);
+}

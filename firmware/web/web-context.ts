@@ -1,0 +1,51 @@
+import type { SimPanel } from '../../hal/sim/index.js';
+import type { Clock } from '../clock/index.js';
+import type { Logger } from '../log/index.js';
+import type { ConfigAccess } from './config-access.js';
+import type { EventStreams } from './event-stream.js';
+import type { SipStatusSource } from './status-view.js';
+import type { WebAuth } from './web-auth.js';
+
+/** A call as the remote-control API lists it; the phone layer fills it in. */
+export interface CallSummary {
+  id: string;
+  state: string;
+  peer: string;
+  [detail: string]: unknown;
+}
+
+export type CallAction = 'answer' | 'hold' | 'resume' | 'transfer' | 'hangup';
+
+/** What the phone layer offers the web (firmware/phone); each part may be absent until it lands. */
+export interface PhoneControl {
+  /** Places a call to a number, SIP URI or IP address. */
+  dial?(target: string): Promise<unknown> | unknown;
+  calls?(): CallSummary[];
+  /** Acts on one call; `target` is the transfer target. Throws (any DeskphoneError) when the call cannot do it. */
+  callAction?(id: string, action: CallAction, target?: string): Promise<unknown> | unknown;
+}
+
+export interface WebAppDeps {
+  clock: Clock;
+  log: Logger;
+  config: ConfigAccess;
+  version: string;
+  board?: string;
+  /** The simulated front panel (board `sim`); without it the panel routes answer 404 NO_PANEL. */
+  panel?: SimPanel;
+  sip?: SipStatusSource;
+  phone?: PhoneControl;
+  /** Bearer token for the remote-control API. */
+  apiToken?: string;
+  /** The machine's addresses for the status page; the host's interfaces when absent. */
+  addresses?: () => string[];
+  /** SSE keep-alive period; 15 s when absent. */
+  heartbeatMs?: number;
+}
+
+/** What every route handler shares. */
+export interface WebContext extends WebAppDeps {
+  auth: WebAuth;
+  streams: EventStreams;
+  startedMs: number;
+}

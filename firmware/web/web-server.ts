@@ -1,0 +1,55 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LoadedConfig } from '../config/index.js';
+import { ConfigAccess } from './config-access.js';
+import { createWebApp } from './web-app.js';
+import type { WebAppDeps } from './web-context.js';
+
+export interface WebServerOptions extends Omit<WebAppDeps, 'config'> {
+  /** 0 picks a free port (reported in the result). */
+  port: number;
+  /** 127.0.0.1 unless the board should answer on the LAN (admin pages on a real phone). */
+  host?: string;
+  /** The running config, as a ConfigAccess shared with the rest of the phone, or the LoadedConfig to wrap. */
+  config: ConfigAccess | LoadedConfig;
+}
+
+export interface RunningWebServer {
+  port: number;
+  host: string;
+  /** e.g. http://127.0.0.1:8080/ */
+  url: string;
+  config: ConfigAccess;
+  close(): Promise<void>;
+}
+
+/** Starts the web admin, REST API and virtual front panel on a socket. */
+export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
+  const host = options.host ?? '127.0.0.1';
+  const config = options.config instanceof ConfigAccess ? options.config : new ConfigAccess(options.config);
+  const web = createWebApp({ ...options, config });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: web.app.fetch, port: options.port, hostname: host }) as Server;
+    s.once('listening', () => resolve(s));
+    s.once('error', reject);
+  });
+  server.on('error', (err) => options.log.error({ err: err.message }, 'web server error'));
+  const port = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  options.log.info({ event: 'web-listening', host, port }, 'web server listening');
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    host,
+    url: `http://${shown}:${port}/`,
+    config,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        web.close();
+        server.close(() => resolve());
+        // Idle keep-alive sockets (and any stream that ignored the close) would hold close() open.
+        server.closeAllConnections();
+      })),
+  };
+}

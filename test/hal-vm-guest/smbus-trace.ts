@@ -21,6 +21,10 @@ export interface SmbusWrite {
 export async function startSmbusTrace(): Promise<void> {
   await writeFile(`${TRACING}/tracing_on`, '0');
   await writeFile(`${TRACING}/trace`, ''); // truncates the ring buffer
+  // The trace file merges the per-CPU buffers by timestamp, and the default
+  // 'local' clock is not synchronised between CPUs: a writer that migrates
+  // between the VM's two CPUs would see its bytes reordered. 'global' is.
+  await writeFile(`${TRACING}/trace_clock`, 'global');
   // 4 MiB per CPU: an LCD refresh is a few hundred events; keep everything a test writes.
   await writeFile(`${TRACING}/buffer_size_kb`, '4096');
   await writeFile(`${TRACING}/events/smbus/smbus_write/enable`, '1');

@@ -17,7 +17,12 @@ const CAPTURE = `hw:${ALSA_LOOPBACK_CARD},1,0`;
  * snd-aloop's two ends: what `aplay` plays on device 0 is what alsa-capture
  * records on device 1 of the same subdevice, at the real-time pace of the
  * kernel's timer. Checks that one second of noise arrives bit-exact and that
- * capture delivers 50 periods of 160 frames a second.
+ * capture delivers about 50 periods a second. What alsa-capture negotiated is
+ * reported as it is: alsa-capture 0.3.0 passes an uninitialised `dir` to
+ * snd_pcm_hw_params_set_rate_near / set_period_size_near, so on a device
+ * with a continuous rate range (snd-aloop, plug layers) it may get 8001 Hz
+ * and 161-frame periods, depending on what its thread's stack last held.
+ * The cable then carries aplay's samples at that rate, still unchanged.
  */
 export async function alsaLoopback(): Promise<CheckResult> {
   const AlsaCapture = require('alsa-capture') as typeof import('alsa-capture');

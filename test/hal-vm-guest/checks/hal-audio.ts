@@ -12,9 +12,11 @@ const PERIOD_MS = 20;
 const FRAME = (RATE * PERIOD_MS) / 1000;
 const SIGNAL_FRAMES = 50; // one second
 /**
- * Frames queued before pacing by capture starts, and a playback buffer larger
- * than a board's 60 ms: under TCG the guest stalls for tens of milliseconds,
- * and this check is about the audio path being exact, not about latency.
+ * Frames queued before pacing by capture starts, a playback buffer larger
+ * than a board's 60 ms, and a latency bound far above the driver's 120 ms:
+ * a loaded host starves the TCG guest for up to a second, capture then hands
+ * over a burst of frames, and the driver would rightly drop what exceeds its
+ * bound. This check is about the audio path being exact; the bound has unit tests.
  */
 const PREFILL_FRAMES = 4;
 /**
@@ -26,7 +28,7 @@ const PREFILL_FRAMES = 4;
 const WARMUP_FRAMES = 10;
 const PLAYBACK_STATUS = `/proc/asound/${ALSA_LOOPBACK_CARD}/pcm0p/sub0/status`;
 const PLAYBACK_BUFFER_MS = 120;
-const MAX_PLAYBACK_MS = 300;
+const MAX_PLAYBACK_MS = 5_000;
 
 /**
  * hal/audio's ALSA device (alsa-capture in, a long-lived aplay out) with its
@@ -48,10 +50,12 @@ export async function halAudio(): Promise<CheckResult> {
   const silence = new Int16Array(FRAME);
   const captured: Int16Array[] = [];
   const events: string[] = [];
+  let resampling = false;
   let nextIndex = 0;
   let indexGaps = 0;
   let framesWritten = 0;
   device.onEvent((e: AudioDeviceEvent) => {
+    if (e.type === 'resampling') resampling = true;
     if (e.type === 'xrun') events.push(`xrun ${e.direction} ${e.kind}`);
     else if (e.type === 'resampling') events.push(`resampling ${e.direction} ${e.hardwareRate}→${e.streamRate}`);
     else if (e.type === 'device-lost') events.push(`device-lost ${e.direction}: ${e.reason}`);
@@ -107,6 +111,7 @@ export async function halAudio(): Promise<CheckResult> {
       frameSamples: captured[0]?.length ?? 0,
       framesPerSecond: captured.length / elapsedS,
       indexGaps,
+      resampling,
       signalFrames: SIGNAL_FRAMES,
       ...match,
       warmupMs,

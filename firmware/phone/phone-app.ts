@@ -1,0 +1,200 @@
+import type { Clock, TimerHandle, WallClock } from '../clock/index.js';
+import type { Display, HookSwitch, Keypad, Led, LedName, Ringer } from '../../hal/index.js';
+import { PhoneMachine, type PhoneMachineOptions } from './phone-machine.js';
+import type { PhoneAction, PhoneInput } from './phone-events.js';
+import type { CallControl, PhoneAudio } from './phone-ports.js';
+import type { CallLog, CallRecord } from './call-log.js';
+import type { ContactBook } from './contacts/index.js';
+import type { PhoneCall } from './phone-call.js';
+import { renderCallScreen } from './call-screen.js';
+import { renderIdleScreen, type IdleState } from './idle-screen.js';
+
+export interface PhoneAppDevices {
+  keypad: Keypad;
+  hookSwitch: HookSwitch;
+  display: Display;
+  ringer: Ringer;
+  leds: Partial<Record<LedName, Led>>;
+}
+
+export interface PhoneAppOptions {
+  devices: PhoneAppDevices;
+  calls: CallControl;
+  audio: PhoneAudio;
+  clock: Clock;
+  wall: WallClock;
+  callLog: CallLog;
+  contacts: ContactBook;
+  machine: Omit<PhoneMachineOptions, 'now' | 'lastDialled'>;
+  idle: Omit<IdleState, 'now' | 'missedCalls'>;
+}
+
+const SCROLL_MS = 500;
+
+/**
+ * The phone application: the PhoneMachine connected to the board's devices,
+ * the call layer, the call log and the screen. It is the edge around the pure
+ * machine — it owns the timers the machine asks for, redraws the display
+ * after every input, lights the lamps and records every call.
+ */
+export class PhoneApp {
+  readonly machine: PhoneMachine;
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly started = new Map<string, number>();
+  private idle: Omit<IdleState, 'now' | 'missedCalls'>;
+  private scrollStep = 0;
+  private redrawTimer: TimerHandle | undefined;
+
+  constructor(private readonly options: PhoneAppOptions) {
+    this.idle = options.idle;
+    this.machine = new PhoneMachine({
+      ...options.machine,
+      now: () => options.clock.now(),
+      lastDialled: () => options.callLog.lastDialled?.number,
+    });
+  }
+
+  start(): void {
+    const { devices, calls } = this.options;
+    this.unsubscribe.push(
+      devices.keypad.onKey((e) => {
+        if (e.type === 'down' || e.type === 'long-press') this.input({ type: 'key', key: e.key, event: e.type === 'down' ? 'down' : 'long-press' });
+      }),
+      devices.hookSwitch.onHook((e) => this.input({ type: 'hook', event: e.type })),
+      calls.onEvent((e) => this.input(e)),
+      this.options.callLog.onChange(() => this.redraw()),
+    );
+    // A handset already lifted when the phone starts is an off-hook like any other.
+    if (devices.hookSwitch.state === 'off-hook') this.input({ type: 'hook', event: 'off-hook' });
+    else this.redraw();
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    for (const t of this.timers.values()) this.options.clock.clearTimeout(t);
+    this.timers.clear();
+    this.options.clock.clearTimeout(this.redrawTimer);
+  }
+
+  /** Registration, voicemail and the like changed: the idle screen shows it. */
+  updateIdle(change: Partial<Omit<IdleState, 'now' | 'missedCalls'>>): void {
+    this.idle = { ...this.idle, ...change };
+    this.redraw();
+  }
+
+  input(event: PhoneInput): void {
+    for (const action of this.machine.handle(event)) this.execute(action);
+    this.redraw();
+  }
+
+  private execute(action: PhoneAction): void {
+    const { calls, audio, devices, clock } = this.options;
+    switch (action.type) {
+      case 'place-call':
+        this.started.set(action.callId, clock.now());
+        calls.place(action.callId, action.number, { emergency: action.emergency });
+        return;
+      case 'answer':
+        return calls.answer(action.callId);
+      case 'reject':
+        return calls.reject(action.callId, action.status);
+      case 'hangup':
+        return calls.hangup(action.callId);
+      case 'hold':
+        return calls.hold(action.callId);
+      case 'resume':
+        return calls.resume(action.callId);
+      case 'dtmf':
+        return calls.sendDtmf(action.callId, action.digit);
+      case 'mute':
+        devices.leds.mute?.set(action.on ? 'on' : 'off');
+        return calls.setMuted(action.on);
+      case 'route':
+        devices.leds.speaker?.set(action.route === 'speaker' ? 'on' : 'off');
+        devices.leds.headset?.set(action.route === 'headset' ? 'on' : 'off');
+        return audio.setRoute(action.route);
+      case 'tone':
+        return audio.playTone(action.tone);
+      case 'ring':
+        devices.leds.line?.set(action.on ? 'fast-blink' : this.machine.view.calls.length > 0 ? 'on' : 'off');
+        if (action.on) devices.ringer.ring();
+        else devices.ringer.stop();
+        return;
+      case 'volume':
+        if (action.target === 'ringer') devices.ringer.setVolume(action.level);
+        return audio.setVolume(action.target, action.level);
+      case 'start-timer': {
+        clock.clearTimeout(this.timers.get(action.name));
+        const name = action.name;
+        this.timers.set(
+          name,
+          clock.setTimeout(() => {
+            this.timers.delete(name);
+            this.input({ type: 'timer', name });
+          }, action.ms),
+        );
+        return;
+      }
+      case 'stop-timer':
+        clock.clearTimeout(this.timers.get(action.name));
+        this.timers.delete(action.name);
+        return;
+      case 'call-ended':
+        void this.record(action.call, action.reason, action.cause);
+        return;
+    }
+  }
+
+  private async record(call: PhoneCall, reason: string, cause: string): Promise<void> {
+    const { clock, wall } = this.options;
+    const endedMs = clock.now();
+    const startedMs = this.started.get(call.id) ?? call.connectedAt ?? endedMs;
+    this.started.delete(call.id);
+    const toIso = (ms: number) => new Date(wall.nowDate().getTime() - (endedMs - ms)).toISOString();
+    const answered = call.connectedAt !== undefined;
+    const outcome: CallRecord['outcome'] =
+      call.direction === 'incoming' && !answered ? (cause === 'rejected' ? 'rejected' : 'missed') : answered ? 'answered' : 'failed';
+    const contact = this.options.contacts.findByNumber(call.remoteUri ?? call.number);
+    await this.options.callLog.add({
+      id: `${wall.nowDate().getTime()}-${call.id}`,
+      direction: call.direction,
+      outcome,
+      remoteUri: call.remoteUri ?? call.number,
+      ...(contact ? { remoteName: contact.name } : call.remoteName ? { remoteName: call.remoteName } : {}),
+      number: call.number,
+      startedAt: toIso(startedMs),
+      ...(answered ? { answeredAt: toIso(call.connectedAt!) } : {}),
+      endedAt: toIso(endedMs),
+      durationS: answered ? Math.round((endedMs - call.connectedAt!) / 1000) : 0,
+      ...(outcome === 'failed' || outcome === 'rejected' ? { reason } : {}),
+    });
+  }
+
+  private nameOf = (call: PhoneCall): string => this.options.contacts.findByNumber(call.remoteUri ?? call.number)?.name ?? call.remoteName ?? call.number;
+
+  private redraw(): void {
+    const { display, leds } = this.options.devices;
+    const { clock, wall, callLog } = this.options;
+    const view = this.machine.view;
+    const busy = view.route !== null || view.calls.length > 0 || view.dialling !== undefined || view.notice !== undefined;
+    let lines: string[];
+    let again: number;
+    if (!busy) {
+      lines = renderIdleScreen({ ...this.idle, now: wall.nowDate(), missedCalls: callLog.unseenMissed }, display.rows, display.columns);
+      const now = wall.nowDate().getTime();
+      again = 60_000 - (now % 60_000) + 5;
+      leds.line?.set('off');
+    } else {
+      const screen = renderCallScreen({ ...view, nameOf: this.nameOf, now: clock.now() }, display.rows, display.columns, this.scrollStep);
+      lines = screen.lines;
+      // Redraw each second for the duration, twice a second when text scrolls.
+      again = screen.needsScroll ? SCROLL_MS : 1000 - (clock.now() % 1000);
+      if (screen.needsScroll) this.scrollStep++;
+    }
+    leds.message?.set(this.idle.voicemail > 0 ? 'slow-blink' : 'off');
+    lines.forEach((line, row) => void display.writeLine(row, line));
+    clock.clearTimeout(this.redrawTimer);
+    this.redrawTimer = clock.setTimeout(() => this.redraw(), again);
+  }
+}

@@ -1,0 +1,25 @@
+import type { AudioRoute, CallEvent, ToneName } from './phone-events.js';
+
+/**
+ * What the phone needs from the call layer (SIP sessions with their media
+ * streams), by the phone's own call ids. main.ts supplies the adapter over the
+ * SIP stack and the media engine; tests supply a fake.
+ */
+export interface CallControl {
+  place(callId: string, number: string, options: { emergency: boolean }): void;
+  answer(callId: string): void;
+  reject(callId: string, status: 486 | 480 | 603): void;
+  hangup(callId: string): void;
+  hold(callId: string): void;
+  resume(callId: string): void;
+  sendDtmf(callId: string, digit: string): void;
+  setMuted(muted: boolean): void;
+  onEvent(listener: (event: CallEvent) => void): () => void;
+}
+
+/** The local audio the phone itself makes: call-progress tones and which transducer is live. */
+export interface PhoneAudio {
+  playTone(tone: ToneName | null): void;
+  setRoute(route: AudioRoute | null): void;
+  setVolume(target: AudioRoute | 'ringer', level: number): void;
+}

@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeClock } from '../../support/fake-clock.js';
+import { SimPanel } from '../../../hal/sim/index.js';
+import { glyphsToText } from '../../../hal/index.js';
+import { JsonStore } from '../../../firmware/config/index.js';
+import { CallLog } from '../../../firmware/phone/call-log.js';
+import { ContactBook } from '../../../firmware/phone/contacts/index.js';
+import { DigitMap } from '../../../firmware/phone/dial-plan/index.js';
+import { PhoneApp } from '../../../firmware/phone/phone-app.js';
+import type { CallEvent, ToneName } from '../../../firmware/phone/phone-events.js';
+import type { CallControl, PhoneAudio } from '../../../firmware/phone/phone-ports.js';
+
+/** The call layer as a script: records what the phone asked, lets the test answer for the network. */
+class FakeCalls implements CallControl {
+  readonly log: string[] = [];
+  private listener: ((e: CallEvent) => void) | undefined;
+  place(callId: string, number: string) {
+    this.log.push(`place ${callId} ${number}`);
+  }
+  answer(callId: string) {
+    this.log.push(`answer ${callId}`);
+  }
+  reject(callId: string, status: number) {
+    this.log.push(`reject ${callId} ${status}`);
+  }
+  hangup(callId: string) {
+    this.log.push(`hangup ${callId}`);
+  }
+  hold(callId: string) {
+    this.log.push(`hold ${callId}`);
+  }
+  resume(callId: string) {
+    this.log.push(`resume ${callId}`);
+  }
+  sendDtmf(callId: string, digit: string) {
+    this.log.push(`dtmf ${callId} ${digit}`);
+  }
+  setMuted(m: boolean) {
+    this.log.push(`mute ${m}`);
+  }
+  onEvent(l: (e: CallEvent) => void) {
+    this.listener = l;
+    return () => (this.listener = undefined);
+  }
+  emit(e: CallEvent) {
+    this.listener?.(e);
+  }
+}
+
+class FakeAudio implements PhoneAudio {
+  tone: ToneName | null = null;
+  route: string | null = null;
+  playTone(t: ToneName | null) {
+    this.tone = t;
+  }
+  setRoute(r: string | null) {
+    this.route = r;
+  }
+  setVolume() {}
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'deskphone-app-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function setup() {
+  const clock = new FakeClock(0, Date.UTC(2026, 10, 25, 8, 0, 0));
+  const panel = new SimPanel({ clock, rows: 2, columns: 16 });
+  const calls = new FakeCalls();
+  const audio = new FakeAudio();
+  const callLog = await CallLog.open(new JsonStore(join(dir, 'calls.json'), CallLog.emptyFile));
+  const contacts = await ContactBook.open(new JsonStore(join(dir, 'contacts.json'), ContactBook.emptyFile));
+  await contacts.add({ name: 'Reception', numbers: [{ label: 'work', value: '200' }] });
+  const app = new PhoneApp({
+    devices: { keypad: panel.keypad, hookSwitch: panel.hook, display: panel.display, ringer: panel.ringer, leds: panel.leds as never },
+    calls,
+    audio,
+    clock,
+    wall: clock,
+    callLog,
+    contacts,
+    machine: {
+      dialPlan: { digitMap: DigitMap.parse('[2-9]xx'), shortTimeoutMs: 3000, longTimeoutMs: 10000, emergencyNumbers: [], rewrite: [] },
+      callWaiting: true,
+      doNotDisturb: false,
+      volumes: { handset: 70, headset: 70, speaker: 60, ringer: 60 },
+    },
+    idle: { accountName: 'Front desk', registration: 'registered', timeZone: 'UTC', voicemail: 0 },
+  });
+  app.start();
+  const glass = () => panel.display.text().map(glyphsToText);
+  return { clock, panel, calls, audio, callLog, app, glass };
+}
+
+describe('the phone, from keypad to call log', () => {
+  it('shows the idle screen, dials from the keypad, shows the contact’s name and logs the call', async () => {
+    const { clock, panel, calls, audio, callLog, app, glass } = await setup();
+    expect(glass()).toEqual(['✓Front desk     ', 'Wed 25 Nov 08:00']);
+    panel.hook.lift();
+    expect(audio.tone).toBe('dial');
+    expect(glass()[0]).toBe('Dial           ☎');
+    panel.keypad.press('2', '0', '0');
+    expect(calls.log).toEqual(['place call-1 200']);
+    expect(glass()[0]).toBe('Reception      ☎');
+    calls.emit({ type: 'ringing', callId: 'call-1', earlyMedia: false });
+    expect(audio.tone).toBe('ringback');
+    calls.emit({ type: 'answered', callId: 'call-1' });
+    clock.advance(65_000);
+    expect(glass()[1]).toBe('01:05           ');
+    panel.hook.hang();
+    expect(calls.log.at(-1)).toBe('hangup call-1');
+    await new Promise((r) => setTimeout(r, 20)); // the log write is async (atomic store)
+    expect(callLog.list('dialed')[0]).toMatchObject({ number: '200', remoteName: 'Reception', outcome: 'answered', durationS: 65 });
+    expect(glass()[0]).toBe('✓Front desk     ');
+    app.stop();
+  });
+
+  it('rings for an incoming call, counts it as missed when the caller gives up, and clears the count when viewed', async () => {
+    const { panel, calls, callLog, app, glass } = await setup();
+    calls.emit({ type: 'incoming', callId: 'in-1', remoteUri: 'sip:301@pbx', remoteName: 'Bob', number: '301' });
+    expect(panel.ringer.ringing).toBe(true);
+    expect(glass()).toEqual(['Incoming call   ', 'Bob             ']);
+    calls.emit({ type: 'ended', callId: 'in-1', reason: 'Missed call', cause: 'cancelled' });
+    expect(panel.ringer.ringing).toBe(false);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(callLog.unseenMissed).toBe(1);
+    expect(glass()[1]).toBe('1 missed   08:00');
+    await callLog.markMissedSeen();
+    expect(glass()[1]).toBe('Wed 25 Nov 08:00');
+    app.stop();
+  });
+
+  it('the dial timer is the app’s: an incomplete number gives up after the long timeout', async () => {
+    const { clock, panel, audio, app, glass } = await setup();
+    panel.hook.lift();
+    panel.keypad.press('2');
+    clock.advance(10_000);
+    expect(glass()[0]).toBe('Invalid number  ');
+    expect(audio.tone).toBe('congestion');
+    app.stop();
+  });
+});

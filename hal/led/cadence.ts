@@ -43,17 +43,18 @@ export class CadencePlayer {
     this.set(on);
   }
 
+  /** `deadline` is when the step at `index` starts; the timer fires at that instant (or late). */
   private step(): void {
-    const ms = this.steps[this.index]!;
-    this.set(this.index % 2 === 0);
-    this.deadline += ms;
-    this.index = (this.index + 1) % this.steps.length;
-    // If the loop was stalled past whole steps, skip them rather than flicker through them.
     const now = this.clock.now();
-    while (this.deadline <= now - 1 && this.steps.length > 0) {
+    const n = this.steps.length;
+    // After a stall, skip the steps that have already ended rather than flicker through them.
+    while (this.deadline + this.steps[this.index]! <= now) {
       this.deadline += this.steps[this.index]!;
-      this.index = (this.index + 1) % this.steps.length;
+      this.index = (this.index + 1) % n;
     }
+    this.set(this.index % 2 === 0);
+    this.deadline += this.steps[this.index]!;
+    this.index = (this.index + 1) % n;
     this.timer = this.clock.setTimeout(() => this.step(), this.deadline - now);
   }
 

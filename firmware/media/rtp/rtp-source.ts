@@ -12,6 +12,8 @@ export const MAX_DROPOUT = 3000;
 /** §A.1: a jump back by up to this many is a reordered or duplicate packet. */
 export const MAX_MISORDER = 100;
 const RTP_SEQ_MOD = 1 << 16;
+/** A transit-time change larger than this is a timestamp discontinuity, not jitter. */
+const TIMESTAMP_JUMP_S = 3;
 
 /** What update() concluded about one packet. */
 export type SequenceVerdict = 'valid' | 'probation' | 'restart' | 'bad-sequence' | 'duplicate-or-misordered';
@@ -35,6 +37,8 @@ export class RtpSource {
   /** §A.8 jitter estimate, scaled by 16 in the RFC's integer form; kept as a float here. */
   private jitterTs = 0;
   readonly clockRate: number;
+  /** Timestamp discontinuities seen (excluded from the jitter estimate). */
+  timestampJumps = 0;
 
   constructor(ssrc: number, seq: number, clockRate: number) {
     this.ssrc = ssrc >>> 0;
@@ -137,7 +141,13 @@ export class RtpSource {
     if (this.transit !== undefined) {
       let d = transit - this.transit;
       d = ((d % 4294967296) + 4294967296 + 2147483648) % 4294967296 - 2147483648;
-      this.jitterTs += (Math.abs(d) - this.jitterTs) / 16;
+      if (Math.abs(d) > TIMESTAMP_JUMP_S * this.clockRate) {
+        // Not network jitter: the sender's timestamps jumped (a restart or a new random base,
+        // §5.1). Feeding it to the estimator would report seconds of jitter for minutes.
+        this.timestampJumps++;
+      } else {
+        this.jitterTs += (Math.abs(d) - this.jitterTs) / 16;
+      }
     }
     this.transit = transit;
   }

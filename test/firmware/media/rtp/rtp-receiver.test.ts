@@ -96,6 +96,15 @@ describe('RTP receiver: symmetric RTP (RFC 4961)', () => {
     expect(r.source!.jitterMs).toBeCloseTo(r.source!.jitter / 8, 0);
   });
 
+  it('keeps a timestamp jump out of the jitter estimate', () => {
+    const r = receiver();
+    for (let i = 0; i < 50; i++) r.receive(rtp(i), peer, 20 * i);
+    // The sender restarts its timestamps 10 minutes ahead, sequence numbers continue.
+    for (let i = 50; i < 60; i++) r.receive(rtp(i, 0x1111, 0, i * 160 + 8000 * 600), peer, 20 * i);
+    expect(r.source!.timestampJumps).toBe(1);
+    expect(r.source!.jitterMs).toBeLessThan(1);
+  });
+
   it('computes cumulative and fractional loss as §A.3 does', () => {
     const r = receiver();
     for (let i = 0; i < 100; i++) if (i % 10 !== 5) r.receive(rtp(i), peer, 20 * i);

@@ -57,7 +57,7 @@ export function panelPage(options: PanelPageOptions): string {
       </div>
       <div class="lamps">
         ${state.leds.map((l) => html`<div class="lamp-row"><span class="led led-${l.name}" data-led="${l.name}" data-label="${LAMP_LABELS[l.name] ?? l.name}" role="img" aria-label="${LAMP_LABELS[l.name] ?? l.name} lamp"></span><span class="lamp-label">${LAMP_LABELS[l.name] ?? l.name}</span></div>`)}
-        <div id="ringer" class="ringer"><span class="bell" aria-hidden="true">🔔</span><span id="ringer-state" role="status">Ringer quiet</span></div>
+        <div id="ringer" class="ringer"><svg class="bell" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a1.5 1.5 0 0 0-1.5 1.5v.7A6 6 0 0 0 6 10v4.5L4 17v1h16v-1l-2-2.5V10a6 6 0 0 0-4.5-5.8v-.7A1.5 1.5 0 0 0 12 2zm-2 17a2 2 0 0 0 4 0z"/></svg><span id="ringer-state" role="status">Ringer quiet</span></div>
       </div>
     </div>
     <div class="controls">
@@ -142,7 +142,7 @@ kbd{border:1px solid #aaa;border-bottom-width:2px;border-radius:3px;padding:0 .3
 .lcd.backlight-off{background:linear-gradient(180deg,#6f7d4a,#5e6b3a);color:#141c05}
 .lcd-row{display:grid;grid-template-columns:repeat(var(--columns),1.05ch);gap:2px}
 .cell{display:flex;align-items:center;justify-content:center;height:1.45em;background:rgba(30,50,0,.07);border-radius:1px;white-space:pre}
-.glyph{width:.85ch;height:1.3em}.glyph .on{fill:#1c2a06}.glyph .off{fill:rgba(30,50,0,.06)}
+.glyph{width:1ch;height:1.6ch}.glyph .on{fill:#1c2a06}.glyph .off{fill:rgba(30,50,0,.06)}
 .softkeys{display:grid;grid-template-columns:repeat(4,1fr);gap:.5rem;margin-top:.6rem}
 .key{border:0;border-radius:8px;background:linear-gradient(180deg,#f4f5f7,var(--key));color:#1e2226;font:600 .85rem system-ui,sans-serif;padding:.45rem .3rem;box-shadow:0 2px 0 #8d959d,0 3px 6px rgba(0,0,0,.4);cursor:pointer;user-select:none;touch-action:manipulation}
 .key:active,.key.active{transform:translateY(2px);box-shadow:0 0 0 #8d959d,0 1px 2px rgba(0,0,0,.4);background:#cfd5db}
@@ -157,8 +157,8 @@ kbd{border:1px solid #aaa;border-bottom-width:2px;border-radius:3px;padding:0 .3
 .led-line.lit,.led-speaker.lit,.led-headset.lit{background:radial-gradient(circle at 35% 35%,#d9ffd0,#2fd64a 60%);box-shadow:0 0 10px #2fd64a}
 .led-line,.led-speaker,.led-headset{background:#1f3b22}
 .ringer{margin-top:.6rem;display:flex;align-items:center;gap:.4rem;font-size:.8rem;color:#aab2ba}
-.ringer .bell{filter:grayscale(1);opacity:.5;font-size:1.2rem}
-.ringer.ringing .bell{filter:none;opacity:.8}
+.ringer .bell{width:1.2rem;height:1.2rem;fill:#6b737b}
+.ringer.ringing .bell{fill:#f0c419}
 .ringer.sounding .bell{opacity:1;animation:shake .15s linear infinite alternate}
 @keyframes shake{from{transform:rotate(-14deg)}to{transform:rotate(14deg)}}
 .controls{display:flex;gap:1.1rem;align-items:flex-start}
@@ -166,7 +166,7 @@ kbd{border:1px solid #aaa;border-bottom-width:2px;border-radius:3px;padding:0 .3
 .navigation{display:grid;grid-template-columns:repeat(3,2.6rem);grid-template-rows:repeat(3,2.6rem);gap:.25rem}
 .nav{padding:0;border-radius:50%}.nav.up{grid-area:1/2}.nav.left{grid-area:2/1}.nav.ok{grid-area:2/2;background:#d7dde3}.nav.right{grid-area:2/3}.nav.down{grid-area:3/2}
 .wide{width:100%}
-.function-keys .key,.audio-keys .key{min-width:6.2rem}
+.function-keys .key,.audio-keys>.key{min-width:6.2rem}
 .dialpad{display:grid;grid-template-columns:repeat(3,3.6rem);gap:.5rem}
 .digit-key{display:flex;flex-direction:column;align-items:center;height:3rem;justify-content:center}
 .digit{font-size:1.25rem;line-height:1}.letters{font-size:.6rem;letter-spacing:.08em;color:#5b636b;min-height:.7rem}

@@ -60,6 +60,9 @@ export function pageRoutes(ctx: WebContext): Hono {
     return c.html(panelPage({ state: panelState(ctx.panel), status: status(), loggedIn: who.kind !== 'local-panel', ...(csrf ? { csrfToken: csrf } : {}) }));
   });
 
+  // Browsers ask for an icon on every page; answering keeps their consoles quiet.
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+
   app.get('/login', (c) => {
     if (!ctx.auth.passwordSet) return c.redirect('/setup', 303);
     return c.html(loginPage({ formToken: ctx.auth.issueFormToken(c), next: safeNext(c.req.query('next')) }));

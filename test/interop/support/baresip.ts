@@ -98,6 +98,12 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
   const pending = new Map<string, (r: unknown) => void>();
   let nextToken = 1;
 
+  // A peer that fails to come up is stopped here: the caller never got a handle to stop it.
+  const failed = async (err: unknown): Promise<never> => {
+    await peer.stop();
+    await tmp.remove();
+    throw err;
+  };
   const socket: Socket = await waitFor(
     'baresip ctrl_tcp',
     () =>
@@ -107,7 +113,7 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
         s.once('error', () => resolve(undefined));
       }),
     { peer, timeoutMs: 10_000 },
-  );
+  ).catch(failed);
   let buffer = '';
   socket.on('data', (chunk) => {
     buffer += chunk.toString('utf8');
@@ -186,7 +192,10 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
   // baresip registers as soon as it starts, often before ctrl_tcp is connected,
   // so the REGISTER_OK event can be missed: its log line is the reliable signal.
   if (options.registrar) {
-    await waitFor('baresip to register', () => (/\} 200 OK .*binding/.test(peer.output()) ? true : undefined), { peer, timeoutMs: 10_000 });
+    await waitFor('baresip to register', () => (/\} 200 OK .*binding/.test(peer.output()) ? true : undefined), { peer, timeoutMs: 10_000 }).catch((err) => {
+      socket.destroy();
+      return failed(err);
+    });
   }
   return b;
 }

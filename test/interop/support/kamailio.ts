@@ -77,10 +77,20 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const startOnce = async () => {
     peer = startProcess('kamailio', 'kamailio', ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '8', '-Y', dir, '-w', dir], { cwd: dir });
     const p = peer;
-    await waitFor('kamailio to answer OPTIONS', () => optionsPing(udp).then((ok) => (ok ? true : undefined)), { peer: p, timeoutMs: 15_000 });
-    if (tls !== undefined) await waitFor('kamailio TLS port', () => tcpOpen(tls).then((ok) => (ok ? true : undefined)), { peer: p });
+    try {
+      await waitFor('kamailio to answer OPTIONS', () => optionsPing(udp).then((ok) => (ok ? true : undefined)), { peer: p, timeoutMs: 15_000 });
+      if (tls !== undefined) await waitFor('kamailio TLS port', () => tcpOpen(tls).then((ok) => (ok ? true : undefined)), { peer: p });
+    } catch (err) {
+      await p.stop();
+      throw err;
+    }
   };
-  await startOnce();
+  try {
+    await startOnce();
+  } catch (err) {
+    await tmp.remove();
+    throw err;
+  }
 
   const k: Kamailio = {
     host: '127.0.0.1',

@@ -39,7 +39,11 @@ export async function startPhoneProcess(options: { config: string; args?: string
       });
   const waitForLog: PhoneProcess['waitForLog'] = (what, match, timeoutMs = 15_000) =>
     waitFor(what, () => logLines().find(match), { peer, timeoutMs });
-  const listening = await waitForLog('the phone to listen', (l) => l.event === 'listening', 30_000);
+  const listening = await waitForLog('the phone to listen', (l) => l.event === 'listening', 30_000).catch(async (err: unknown) => {
+    await peer.stop();
+    await dir.remove();
+    throw err;
+  });
   return {
     peer,
     sipPorts: listening.sip as PhoneProcess['sipPorts'],

@@ -53,6 +53,7 @@ export class GpioHookSwitch implements HookSwitch {
   private debounceTimer: HalTimerHandle | undefined;
   private flashTimer: HalTimerHandle | undefined;
   private closed = false;
+  private readFailing = false;
   private unwatch: Unsubscribe | undefined;
 
   private constructor(
@@ -107,8 +108,16 @@ export class GpioHookSwitch implements HookSwitch {
     this.debounceTimer = this.clock.setTimeout(() => {
       this.debounceTimer = undefined;
       void this.line.read().then(
-        (level) => this.settle(level),
-        (error: unknown) => this.log.error({ err: error }, 'hook switch read failed'),
+        (level) => {
+          this.readFailing = false;
+          this.settle(level);
+        },
+        (error: unknown) => {
+          // Keep trying: a hook state the phone never learns is a call that never ends. Log the first failure only.
+          if (!this.readFailing) this.log.error({ err: error }, 'hook switch read failed; retrying');
+          this.readFailing = true;
+          this.edge();
+        },
       );
     }, this.timing.debounceMs);
   }

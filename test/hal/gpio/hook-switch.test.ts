@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GpioHookSwitch } from '../../../hal/gpio/index.js';
-import type { LineRef } from '../../../hal/gpio/index.js';
+import type { GpioBackend, LineRef } from '../../../hal/gpio/index.js';
 import { GpioModel, HookSwitchModel } from '../../../hal/sim/index.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { advance, settle } from '../support/async-clock.js';
@@ -122,5 +122,43 @@ describe('hook switch across bounce patterns', () => {
       expect(events.map((e) => e.split('@')[0])).toEqual(['off-hook', 'on-hook']);
       await hook.close();
     }
+  });
+});
+
+describe('hook switch when reading the line fails', () => {
+  it('keeps retrying and reports the lift once the line can be read again', async () => {
+    const clock = new FakeClock();
+    const gpio = new GpioModel({ now: () => clock.now() });
+    let failing = 3;
+    const flaky: GpioBackend = {
+      request: async (req) => {
+        const line = await gpio.request(req);
+        return {
+          ref: line.ref,
+          onEdge: (l) => line.onEdge(l),
+          release: () => line.release(),
+          write: (v) => line.write(v),
+          // The first reads after start-up fail, as a sysfs value file can with EIO.
+          read: async () => {
+            if (failing > 0 && clock.now() > 0) {
+              failing--;
+              throw new Error('EIO');
+            }
+            return line.read();
+          },
+        };
+      },
+    };
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, warn() {}, error: (_o: object, m?: string) => void warnings.push(m ?? '') };
+    const hook = await GpioHookSwitch.open({ gpio: flaky, clock, log, line: HOOK });
+    const seen: string[] = [];
+    hook.onHook((e) => seen.push(e.type));
+    clock.advance(1);
+    gpio.setInput(HOOK, 0); // active low: lifted
+    await advance(clock, 300);
+    expect(seen).toEqual(['off-hook']);
+    expect(warnings).toEqual(['hook switch read failed; retrying']);
+    await hook.close();
   });
 });

@@ -121,7 +121,7 @@ export class SdpSession {
     if (m.port === 0) throw new SdpError('no-common-codec', 'the peer rejected the audio stream (port 0)');
     const chosen = choose(formatsOf(m), offered);
     if (!chosen) throw new SdpError('no-common-codec', 'the answer lists no codec we offered');
-    this.offered = undefined;
+    // The offer stays outstanding: each fork of a forked INVITE answers the same offer (RFC 3261 §13.2.1, §13.2.2.4).
     this.current = this.negotiated(sdp, m, chosen, this.offeredDirection, directionOf(sdp, m));
     return this.current;
   }

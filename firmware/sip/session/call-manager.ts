@@ -1,0 +1,128 @@
+import type { Clock } from '../../clock/index.js';
+import { parseUri, SipUri, type SipRequest, type SipResponse, type Uri } from '../message/index.js';
+import type { LocalMedia } from '../sdp/index.js';
+import type { IncomingRequest, SipLog, UserAgentCore } from '../ua/index.js';
+import { Call, type CallAccount, type CallContext } from './call.js';
+import { Listeners } from './listeners.js';
+import { DEFAULT_SESSION_TIMER, MIN_SE_FLOOR, type SessionTimerConfig } from './session-timer.js';
+
+export interface CallManagerDeps {
+  clock: Clock;
+  random?: () => number;
+  log?: SipLog;
+}
+
+export interface CallManagerOptions {
+  /** Our media for a call: the interface address, an RTP port from the media engine, codecs in config order. */
+  localMedia(call: Call): LocalMedia;
+  /** The line an incoming INVITE is for (by Request-URI user); direct-IP calls get a line named after the URI. */
+  accountFor?(request: SipRequest): CallAccount | undefined;
+  /** RFC 4028 interval we ask for and the smallest we accept; expires 0 turns session timers off. */
+  sessionTimer?: Partial<SessionTimerConfig>;
+  /** 3xx hops followed before giving up (§8.1.3.4 leaves the limit to the UAC). */
+  maxRedirects?: number;
+  /** RFC 3262 support (Supported: 100rel, reliable 18x when required); on by default. */
+  reliableProvisional?: boolean;
+  refreshMethod?: 'INVITE' | 'UPDATE';
+}
+
+export interface CallManagerEvents extends Record<string, unknown> {
+  incoming: Call;
+}
+
+const silent: SipLog = { debug() {}, info() {}, warn() {} };
+
+/**
+ * The phone layer's handle on calls (issue 5): places calls, receives them, and
+ * keeps the ones in progress. It registers the INVITE usage with the UA core and
+ * routes 2xx retransmissions that outlive their transaction back to their call.
+ * Transfer (REFER, Replaces) and subscriptions will attach here beside it.
+ */
+export class CallManager {
+  private readonly byCallId = new Map<string, Call>();
+  private readonly events = new Listeners<CallManagerEvents>();
+  private readonly context: CallContext;
+
+  constructor(
+    private readonly core: UserAgentCore,
+    deps: CallManagerDeps,
+    private readonly options: CallManagerOptions,
+  ) {
+    const sessionTimer = { ...DEFAULT_SESSION_TIMER, ...options.sessionTimer };
+    sessionTimer.minSE = Math.max(MIN_SE_FLOOR, sessionTimer.minSE);
+    this.context = {
+      core,
+      clock: deps.clock,
+      random: deps.random ?? Math.random,
+      log: deps.log ?? silent,
+      localMedia: (call) => options.localMedia(call),
+      sessionTimer,
+      maxRedirects: options.maxRedirects ?? 5,
+      reliableProvisional: options.reliableProvisional ?? true,
+      refreshMethod: options.refreshMethod ?? 'INVITE',
+      ended: (call) => {
+        if (this.byCallId.get(call.callId) === call) this.byCallId.delete(call.callId);
+      },
+    };
+    core.setHandler('INVITE', (incoming) => this.receiveInvite(incoming));
+    // These only make sense inside a call; outside one there is no dialog to name (§12.2.2: 481). Registering
+    // them also lists them in Allow, which tells peers we do UPDATE, PRACK and INFO.
+    for (const method of ['UPDATE', 'PRACK', 'INFO']) core.setHandler(method, (incoming) => incoming.respond(481));
+    core.onStrayResponse((response) => this.strayResponse(response));
+  }
+
+  /** Calls `target` (a number, user@host, or a SIP URI) on `account`. */
+  call(target: string | Uri, account: CallAccount, options: { lateOffer?: boolean } = {}): Call {
+    const uri = typeof target === 'string' ? targetUri(target, account) : target;
+    const call = Call.outgoing(this.context, account, uri, options);
+    if (call.state !== 'ended') this.byCallId.set(call.callId, call);
+    return call;
+  }
+
+  onIncoming(listener: (call: Call) => void): () => void {
+    return this.events.on('incoming', listener);
+  }
+
+  get calls(): Call[] {
+    return [...this.byCallId.values()];
+  }
+
+  find(callId: string): Call | undefined {
+    return this.byCallId.get(callId);
+  }
+
+  /** Hangs up every call (shutdown). */
+  hangupAll(): void {
+    for (const call of this.calls) call.hangup();
+  }
+
+  private receiveInvite(incoming: IncomingRequest): void {
+    const request = incoming.request;
+    const account = this.options.accountFor?.(request) ?? directAccount(request);
+    const call = Call.incoming(this.context, account, incoming);
+    if (!call) return;
+    this.byCallId.set(call.callId, call);
+    this.events.emit('incoming', call, (err) => this.context.log.warn({ err }, 'calls: incoming listener failed'));
+    // Nobody to ring (no phone layer listening): RFC 3261 §21.4.18 480 Temporarily Unavailable.
+    if (call.state === 'ringing' && this.events.count('incoming') === 0) call.reject(480);
+  }
+
+  private strayResponse(response: SipResponse): void {
+    this.byCallId.get(response.callId)?.receiveStrayResponse(response);
+  }
+}
+
+/** "201" → sip:201@domain; "bob@host" → sip:bob@host; a URI as written. */
+export function targetUri(target: string, account: Pick<CallAccount, 'domain'>): Uri {
+  const text = target.trim();
+  if (/^(sips?|tel):/i.test(text)) return parseUri(text);
+  if (text.includes('@')) return parseUri(`sip:${text}`);
+  return parseUri(`sip:${text}@${account.domain}`);
+}
+
+function directAccount(request: SipRequest): CallAccount {
+  const uri = request.uri;
+  const user = uri instanceof SipUri && uri.user ? uri.user : 'deskphone';
+  const host = uri instanceof SipUri ? uri.host : 'localhost';
+  return { user, domain: host };
+}

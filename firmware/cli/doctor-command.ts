@@ -36,8 +36,9 @@ export async function runDoctorCommand(options: DoctorOptions, deps: DoctorDeps 
     throw error;
   }
   const probes = deps.probes ?? systemProbes(options.sysfsRoot === undefined ? { sysfsRoot: board.sysfsRoot } : { sysfsRoot: options.sysfsRoot });
+  const environment = (await probes.environment?.().catch((e: Error) => [`(could not describe the machine: ${e.message})`])) ?? [];
   const results: DoctorResult[] = await runDoctor(boardChecks(board), probes, deps.clock ?? new SystemClock(), options.timeoutMs ?? 5000);
-  out(options.json ? `${JSON.stringify({ board: board.name, ok: results.every((r) => r.ok), results }, null, 2)}\n` : formatDoctorReport(board.name, results));
+  out(options.json ? `${JSON.stringify({ board: board.name, ok: results.every((r) => r.ok), environment, results }, null, 2)}\n` : formatDoctorReport(board.name, results, environment));
   return results.every((r) => r.ok) ? 0 : 1;
 }
 

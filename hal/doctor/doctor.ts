@@ -15,6 +15,8 @@ export interface DoctorProbes {
   alsaPcm(pcm: string, direction: 'capture' | 'playback'): Promise<string>;
   uart(path: string): Promise<string>;
   file(path: string, mode: 'read' | 'write'): Promise<string>;
+  /** Facts about the machine printed above the table (the GPIO chips and their bases), when the probes know them. */
+  environment?(): Promise<string[]>;
 }
 
 export interface DoctorResult {
@@ -91,7 +93,7 @@ function withTimeout<T>(p: Promise<T>, clock: HalClock, ms: number): Promise<T> 
 }
 
 /** The table people read: one row per check, then a summary line. */
-export function formatDoctorReport(board: string, results: readonly DoctorResult[]): string {
+export function formatDoctorReport(board: string, results: readonly DoctorResult[], environment: readonly string[] = []): string {
   const head = ['SETTING', 'CHECK', 'RESULT', 'DETAIL'];
   const rows = results.map((r) => [r.setting, r.check, r.ok ? 'ok' : 'MISSING', oneLine(r.detail)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -102,7 +104,7 @@ export function formatDoctorReport(board: string, results: readonly DoctorResult
       .trimEnd();
   const failed = results.filter((r) => !r.ok).length;
   const summary = failed === 0 ? `board ${board}: all ${results.length} checks passed` : `board ${board}: ${failed} of ${results.length} checks failed`;
-  return [fmt(head), ...rows.map(fmt), '', summary, ''].join('\n');
+  return [...environment, ...(environment.length > 0 ? [''] : []), fmt(head), ...rows.map(fmt), '', summary, ''].join('\n');
 }
 
 function oneLine(s: string): string {

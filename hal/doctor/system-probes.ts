@@ -63,6 +63,12 @@ export function systemProbes(options: SystemProbeOptions = {}): DoctorProbes {
       await fd.close();
       return 'opens';
     },
+    async environment() {
+      // The chips and their bases, so a board naming the wrong chip label (or a kernel that moved the base) is plain to see.
+      const chips = await map.list().catch(() => undefined);
+      if (chips === undefined) return [`GPIO chips: none found in ${sysfsRoot}`];
+      return [`GPIO chips in ${sysfsRoot}: ${chips.map((c) => `${c.label} (base ${c.base}, ${c.ngpio} lines)`).join(', ') || 'none'}`];
+    },
     async file(path, mode) {
       if (mode === 'read') await access(path, constants.R_OK);
       else await access(dirname(path), constants.W_OK);

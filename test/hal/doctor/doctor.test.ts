@@ -138,3 +138,21 @@ describe('doctor GPIO probe and a running phone', () => {
     }
   });
 });
+
+describe('doctor environment line', () => {
+  it('lists the GPIO chips with their bases above the table', async () => {
+    const t = await makeSysfsGpioTree([
+      { label: 'pinctrl-bcm2711', base: 512, ngpio: 58 },
+      { label: 'raspberrypi-exp-gpio', base: 570, ngpio: 8 },
+    ]);
+    try {
+      expect(await systemProbes({ sysfsRoot: t.root }).environment!()).toEqual([`GPIO chips in ${t.root}: pinctrl-bcm2711 (base 512, 58 lines), raspberrypi-exp-gpio (base 570, 8 lines)`]);
+      const probes = { ...fakeProbes(), environment: async () => ['GPIO chips: test'] };
+      let text = '';
+      await runDoctorCommand({ board: 'sim' }, { probes, clock: new SystemClock(), out: (s) => (text += s) });
+      expect(text.split('\n').slice(0, 3)).toEqual(['GPIO chips: test', '', expect.stringMatching(/^SETTING/)]);
+    } finally {
+      await t.remove();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { SipParseError } from './parse-error.js';
 import { MAX_LIST_VALUES } from './limits.js';
 import { isToken, splitList } from './syntax.js';
+import type { SourceText } from './source-text.js';
 
 /**
  * RFC 3261 §7.3.3 compact forms, plus those registered later (RFC 3265 o/u,
@@ -57,8 +58,9 @@ export class SipHeaders implements Iterable<HeaderField> {
   private keys: string[] = [];
   private values: string[] = [];
   /** Byte offset of each value in the parsed input (-1 for fields added later), for error positions. */
-  private offsets: number[] = [];
-  private lines: number[] = [];
+  /** Character index of each value in `source` (-1 for fields added later), for error positions. */
+  private positions: number[] = [];
+  private source: SourceText | undefined;
   /** Parsed values aligned with the fields: a value, or for list headers the items of that field. */
   private parsed: unknown[] = [];
   /** Whole parsed lists by key (all fields of the name joined). */
@@ -69,13 +71,13 @@ export class SipHeaders implements Iterable<HeaderField> {
   }
 
   /** Used by the parser: appends without re-validating. */
-  static fromParsed(names: string[], keys: string[], values: string[], offsets: number[], lines: number[]): SipHeaders {
+  static fromParsed(names: string[], keys: string[], values: string[], positions: number[], source: SourceText | undefined): SipHeaders {
     const h = new SipHeaders();
     h.names = names;
     h.keys = keys;
     h.values = values;
-    h.offsets = offsets;
-    h.lines = lines;
+    h.positions = positions;
+    h.source = source;
     return h;
   }
 
@@ -158,7 +160,7 @@ export class SipHeaders implements Iterable<HeaderField> {
 
   /** A deep copy (parsed-value cache not shared). */
   clone(): SipHeaders {
-    return SipHeaders.fromParsed(this.names.slice(), this.keys.slice(), this.values.slice(), this.offsets.slice(), this.lines.slice());
+    return SipHeaders.fromParsed(this.names.slice(), this.keys.slice(), this.values.slice(), this.positions.slice(), this.source);
   }
 
   /** The parsed value of the first field named `key` (a headerKey), cached; undefined when absent. */
@@ -222,10 +224,11 @@ export class SipHeaders implements Iterable<HeaderField> {
 
   /** A SipParseError positioned at the field at index `i` (offset within its value). */
   private errorAt(i: number, reason: string, within: number): SipParseError {
-    const base = this.offsets[i]!;
+    const at = this.positions[i]!;
     const name = this.names[i]!;
     const text = reason.toLowerCase().includes(headerKey(name)) ? reason : `${reason} in ${name}`;
-    return new SipParseError(text, base >= 0 ? base + within : 0, this.lines[i]!);
+    if (at < 0 || this.source === undefined) return new SipParseError(text, 0, 0);
+    return new SipParseError(text, this.source.byte(at + within), this.source.line(at));
   }
 
   private remove(key: string): void {
@@ -235,8 +238,7 @@ export class SipHeaders implements Iterable<HeaderField> {
       this.names.splice(i, 1);
       this.keys.splice(i, 1);
       this.values.splice(i, 1);
-      this.offsets.splice(i, 1);
-      this.lines.splice(i, 1);
+      this.positions.splice(i, 1);
       this.parsed.splice(i, 1);
     }
   }
@@ -256,8 +258,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     this.names.splice(at, 0, ...names);
     this.keys.splice(at, 0, ...names.map(() => key));
     this.values.splice(at, 0, ...strs);
-    this.offsets.splice(at, 0, ...names.map(() => -1));
-    this.lines.splice(at, 0, ...names.map(() => 0));
+    this.positions.splice(at, 0, ...names.map(() => -1));
     this.parsed.splice(at, 0, ...names.map(() => undefined));
   }
 }

@@ -3,23 +3,34 @@
  *
  * - `parseMessage(data, { stream? })` → `SipRequest | SipResponse` (check
  *   `.kind`); throws `SipParseError { reason, offset, line, partial? }`.
- *   Start line, header syntax, Content-Length framing and the values of Via,
- *   From, To, Call-ID, CSeq and Max-Forwards are checked at parse time; other
- *   values parse on first access (and may throw SipParseError then).
- *   Responses missing a mandatory field are rejected; requests are returned so
- *   the UA can answer 400 — call `validateRequest(req)` for the list of
- *   problems (missing fields, CSeq method mismatch, SIP version → 505).
+ *   Checked at parse time: size limits, start line, header syntax (token
+ *   names, CRLF line ends, folding, no control characters, valid UTF-8),
+ *   Content-Length framing (§18.3), and the values every transaction reads:
+ *   top Via, From, To (display name, tag; not the URI), Call-ID, CSeq,
+ *   Max-Forwards. A response missing Via/From/To/Call-ID/CSeq is rejected
+ *   (§18.1.2); a request is returned so the UA can answer it — call
+ *   `validateRequest(req)` for its problems (missing fields, CSeq method
+ *   mismatch, bad or unsupported Request-URI, SIP version → 400/416/505).
+ *   Everything else (Request-URI, From/To URIs, further Vias, Contact,
+ *   Route…) is parsed on first access and cached; a malformed value throws
+ *   SipParseError then. `err.partial` (a message that parsed structurally
+ *   but has a bad core field) still lets a UAS copy Via/From/To/Call-ID/CSeq
+ *   into a 400 with `createResponse`.
+ * - `msg.body` is a view into the input (no copy); copy it to keep it past
+ *   the input buffer's reuse.
  * - `serializeMessage(msg)` → bytes; Content-Length always equals the body.
  *   parse ∘ serialize ∘ parse is stable.
  * - `frameStreamMessage(buf, offset)` → length of the next complete message on
- *   TCP/TLS (0 = need more bytes).
+ *   TCP/TLS (0 = need more bytes; throws when the stream cannot be framed).
  * - Messages: `msg.headers` (SipHeaders: ordered fields, case-insensitive and
  *   compact-name lookup, `get/getAll/list/set/append/prepend/delete`), typed
  *   accessors `vias`, `topVia`, `from`, `to` (NameAddr with `.tag`), `callId`,
  *   `cseq` ({seq, method}), `maxForwards`, `contacts`, `contactWildcard`,
  *   `routes`, `recordRoutes`, `expires`, `contentLength`, `contentType`,
- *   `tokens(name)`, `body` (Uint8Array), `bodyText`. Parsed values are
- *   immutable: change a header with `headers.set('To', to.withTag(t))`.
+ *   `tokens(name)`, `body`, `bodyText`; requests `method`, `uri`,
+ *   `uriString`; responses `status`, `reason`. Parsed values are immutable:
+ *   change a header with `headers.set('To', to.withTag(t))`. Challenges and
+ *   credentials are read by firmware/sip/auth (`parseChallenges(msg.headers.getAll('WWW-Authenticate'))`).
  * - Values: `SipUri`/`TelUri`/`AbsoluteUri` (`parseUri`, `uriEquals` per
  *   §19.1.4), `NameAddr` (`parseNameAddr`), `Via` (`parseVia`, `.branch`,
  *   `.received`, `.rport`), `CSeq`, `Params`.

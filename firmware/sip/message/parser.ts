@@ -1,6 +1,7 @@
 import { SipParseError } from './parse-error.js';
 import { MAX_CONTENT_LENGTH, MAX_HEADER_COUNT, MAX_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
 import { SipHeaders, headerKey } from './headers.js';
+import { SourceText } from './source-text.js';
 import { SipRequest, SipResponse, parseCallId, parseMaxForwards, parseUnsigned, type SipMessage } from './message.js';
 import { parseVia } from './via.js';
 import { parseNameAddr } from './name-addr.js';
@@ -21,19 +22,6 @@ const END_OF_HEADERS = Buffer.from('\r\n\r\n', 'latin1');
 function toBuffer(data: Uint8Array | string): Buffer {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Positions in the decoded header text → byte offsets in the input. */
-class Locator {
-  constructor(
-    private readonly head: string,
-    private readonly base: number,
-    private readonly ascii: boolean,
-  ) {}
-
-  byte(charIndex: number): number {
-    return this.base + (this.ascii ? charIndex : Buffer.byteLength(this.head.slice(0, charIndex), 'utf8'));
-  }
 }
 
 function isVersion(s: string): boolean {
@@ -70,7 +58,7 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   // the header section including the CRLF of its last line
   const head = buf.toString('utf8', start, headEnd + 2);
   const ascii = head.length === headEnd + 2 - start;
-  const loc = new Locator(head, start, ascii);
+  const loc = new SourceText(head, start, ascii);
 
   // start line; its characters are checked by the request/status line parsers
   const eol = head.indexOf('\r\n');
@@ -84,8 +72,7 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   const names: string[] = [];
   const keys: string[] = [];
   const values: string[] = [];
-  const offsets: number[] = [];
-  const lines: number[] = [];
+  const positions: number[] = [];
   const n = head.length;
   let i = eol + 2;
   let lineNo = 2;
@@ -140,11 +127,10 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
     names.push(name);
     keys.push(key);
     values.push(value);
-    offsets.push(loc.byte(v0));
-    lines.push(startLineNo);
+    positions.push(v0);
     if (names.length > MAX_HEADER_COUNT) throw new SipParseError('too many header fields', loc.byte(lineStart), startLineNo);
   }
-  const headers = SipHeaders.fromParsed(names, keys, values, offsets, lines);
+  const headers = SipHeaders.fromParsed(names, keys, values, positions, loc);
   const message: SipMessage =
     startLine.kind === 'request'
       ? new SipRequest(startLine.method, startLine.uri, headers, undefined, startLine.version)
@@ -158,11 +144,11 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
     try {
       length = parseUnsigned(values[clIndex]!, MAX_CONTENT_LENGTH);
     } catch (e) {
-      if (e instanceof SipParseError) throw new SipParseError('bad Content-Length', offsets[clIndex]!, lines[clIndex]!);
+      if (e instanceof SipParseError) throw new SipParseError('bad Content-Length', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
       throw e;
     }
     // "If the transport packet ends before the end of the message body, this is considered an error"
-    if (length > available) throw new SipParseError('Content-Length larger than the data', offsets[clIndex]!, lines[clIndex]!);
+    if (length > available) throw new SipParseError('Content-Length larger than the data', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
   } else if (options?.stream) {
     throw new SipParseError('missing Content-Length on a stream transport', headEnd, lineNo);
   }
@@ -224,7 +210,7 @@ interface RequestLine {
   version: string;
 }
 
-function parseStatusLine(line: string, loc: Locator): StatusLine {
+function parseStatusLine(line: string, loc: SourceText): StatusLine {
   // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (§7.2)
   const sp = line.indexOf(' ');
   const version = sp < 0 ? line : line.slice(0, sp);
@@ -248,7 +234,7 @@ function parseStatusLine(line: string, loc: Locator): StatusLine {
   return { kind: 'response', version, status, reason };
 }
 
-function parseRequestLine(line: string, loc: Locator): RequestLine {
+function parseRequestLine(line: string, loc: SourceText): RequestLine {
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF, "separated by a single SP" (§7.1)
   const sp1 = line.indexOf(' ');
   if (sp1 <= 0) throw new SipParseError(sp1 === 0 ? 'request line starts with a space' : 'bad request line', loc.byte(0), 1);

@@ -12,7 +12,7 @@
  * Run: npm run bench -- parse
  */
 import { createRequire } from 'node:module';
-import { printBench, opsPerSecond, type BenchRow } from '../../support/bench-report.js';
+import { printBench, type BenchRow } from '../../support/bench-report.js';
 import { parseMessage } from '../../../firmware/sip/message/index.js';
 import { REALISTIC_MIX } from './message/fixtures/messages.js';
 
@@ -105,14 +105,35 @@ const contenders: Contender[] = [
 // each parser must read every message of the mix, or its figure means nothing
 for (const c of contenders) for (let i = 0; i < sources.length; i++) c.parse(fresh(i));
 
-const ms = Number(process.env.BENCH_MS ?? 1500);
-const rows: BenchRow[] = contenders.map((c) => ({
-  name: c.name,
-  value: opsPerSecond((i) => c.parse(fresh(i)), ms),
-  unit: 'msg/s',
-  note: c.note,
-}));
-printBench(`SIP parse, realistic mix of ${sources.length} (avg ${avgBytes.toFixed(0)} B), fresh copy per call`, rows, 'header-split floor');
+/**
+ * Messages per CPU-second of this process, best of several interleaved rounds:
+ * the machine is shared, and interleaving plus CPU time (not wall time) keeps
+ * another process's burst from landing on one contender only.
+ */
+function cpuRate(fn: (i: number) => unknown, ms: number): number {
+  for (let i = 0; i < 300; i++) fn(i);
+  const start = process.cpuUsage();
+  let n = 0;
+  let used = 0;
+  while (used < ms) {
+    for (let k = 0; k < 200; k++) fn(n++);
+    const u = process.cpuUsage(start);
+    used = (u.user + u.system) / 1000;
+  }
+  return (n / used) * 1000;
+}
+
+const ms = Number(process.env.BENCH_MS ?? 2500);
+const ROUNDS = 5;
+const best = new Map<string, number>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of contenders) {
+    const rate = cpuRate((i) => c.parse(fresh(i)), ms / ROUNDS);
+    best.set(c.name, Math.max(best.get(c.name) ?? 0, rate));
+  }
+}
+const rows: BenchRow[] = contenders.map((c) => ({ name: c.name, value: best.get(c.name)!, unit: 'msg/s', note: c.note }));
+printBench(`SIP parse, realistic mix of ${sources.length} (avg ${avgBytes.toFixed(0)} B), fresh copy per call, per CPU-second, best of ${ROUNDS} interleaved rounds`, rows, 'header-split floor');
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc) {

@@ -142,6 +142,18 @@ export const configSchema = z.strictObject({
   sip: sipSchema.default(sipSchema.parse({})),
   audio: audioSchema.default(audioSchema.parse({})),
   dialPlan: dialPlanSchema.default(dialPlanSchema.parse({})),
+  /** How the phone treats calls (issue 5: call waiting, DND). */
+  phone: z
+    .strictObject({
+      /** A second call while in one rings through with the call-waiting tone; off: 486 at once. */
+      callWaiting: z.boolean().default(true),
+      doNotDisturb: z.boolean().default(false),
+      /** What callers get while DND is on: 486 Busy Here or 480 Temporarily Unavailable. */
+      dndResponse: z.union([z.literal(486), z.literal(480)]).default(486),
+      /** Forward every incoming call to this number or URI; empty: off. */
+      callForward: z.string().max(256).default(''),
+    })
+    .default({ callWaiting: true, doNotDisturb: false, dndResponse: 486, callForward: '' }),
   /** IANA time zone for the clock on the idle screen and the call log. */
   timeZone: z
     .string()

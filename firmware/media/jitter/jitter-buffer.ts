@@ -53,7 +53,7 @@ export interface JitterBufferStats {
   concealed: number;
   /** Frames synthesized to grow the delay. */
   stretched: number;
-  /** Frames discarded to shrink the delay. */
+  /** Frame slots discarded to shrink the delay (with their packet, or a missing one never concealed). */
   skipped: number;
   resyncs: number;
   timestampJumps: number;
@@ -120,6 +120,9 @@ export class JitterBuffer {
   private frameSamples: number;
   /** Extended timestamp of the next frame to play; NaN while waiting to (re)start. */
   private playTs = NaN;
+  /** While waiting to re-anchor, frames older than this are late (the end of the last frame played). */
+  private horizonTs = -Infinity;
+  private playedEndTs = -Infinity;
   private concealedRunMs = 0;
   private lastCompressMs = -Infinity;
   private lastPlayedPt = -1;
@@ -253,7 +256,9 @@ export class JitterBuffer {
       this.stats.duplicates++;
       return 'duplicate';
     }
-    if (!Number.isNaN(this.playTs) && tsExt < this.playTs) {
+    // While waiting to re-anchor, the horizon (where playout stopped) still rules: a frame
+    // older than what was already played or concealed can never be played in order.
+    if (tsExt < (Number.isNaN(this.playTs) ? this.horizonTs : this.playTs)) {
       this.stats.lateDropped++;
       return 'late';
     }
@@ -269,7 +274,7 @@ export class JitterBuffer {
 
     // RFC 3551 §4.1: a marker starts a talk spurt; with nothing queued we are in a
     // pause, where the delay can be re-anchored to the target without cutting speech.
-    if (packet.marker && this.queued === 0 && !Number.isNaN(this.playTs) && this.concealedRunMs > 0) this.playTs = NaN;
+    if (packet.marker && this.queued === 0 && !Number.isNaN(this.playTs) && this.concealedRunMs > 0) this.stopPlayout();
 
     const len = Math.min(packet.payload.length, this.o.maxPayloadBytes);
     const view = this.slotViews[slot]!;
@@ -318,6 +323,7 @@ export class JitterBuffer {
       if (!inSilence && !overMax && (out.skipped > 0 || nowMs - this.lastCompressMs < this.o.speechCompressIntervalMs)) break;
       const skippedSamples = slot >= 0 ? this.consume(slot) : this.frameSamples;
       this.playTs += skippedSamples;
+      if (slot >= 0) this.playedEndTs = this.playTs;
       delay -= skippedSamples * this.msPerTs;
       out.skipped++;
       this.stats.skipped++;
@@ -345,6 +351,7 @@ export class JitterBuffer {
       out.playoutDelayMs = nowMs - this.slotArrival[slot]!;
       out.samples = this.consume(slot);
       this.playTs += out.samples;
+      this.playedEndTs = this.playTs;
       this.lastPlayedPt = out.payloadType;
       this.concealedRunMs = 0;
       this.stats.played++;
@@ -369,7 +376,7 @@ export class JitterBuffer {
     if (this.queued === 0 && this.concealedRunMs >= this.o.maxConcealMs) {
       // Nothing is coming: the talker paused (DTX without CN) or the stream stopped.
       // Re-anchor on whatever arrives next instead of concealing forever.
-      this.playTs = NaN;
+      this.stopPlayout();
     }
     return out;
   }
@@ -380,9 +387,19 @@ export class JitterBuffer {
     this.queued = 0;
     this.baseline.clear();
     this.playTs = NaN;
+    this.horizonTs = -Infinity;
+    this.playedEndTs = -Infinity;
     this.lastPlayedPt = -1;
     this.lastPushedSeq = NaN;
     this.stats.resyncs++;
+  }
+
+  /** Pauses playout until the next packet re-anchors it, remembering where it stopped. */
+  private stopPlayout(): void {
+    // Only frames really played (or discarded) are behind us: concealed slots may still be
+    // filled by the talk spurt that re-anchors playout.
+    this.horizonTs = this.playedEndTs;
+    this.playTs = NaN;
   }
 
   private silence(): PlayoutFrame {

@@ -38,13 +38,13 @@ export const PEER: HostPort = { address: '127.0.0.1', port: 5070 };
 export const ACCOUNT: CallAccount = { user: 'alice', domain: 'lab.test', password: 'secret' };
 
 /** A UA core on a fake UDP transport and a FakeClock with a CallManager on top; the test plays the far end. */
-export function harness(options: Partial<CallManagerOptions> & { codecs?: SdpCodec[]; random?: () => number } = {}) {
+export function harness(options: Partial<CallManagerOptions> & { codecs?: SdpCodec[]; random?: () => number; listen?: boolean } = {}) {
   const clock = new FakeClock();
   const udp = new FakeTransport({ address: '127.0.0.1', port: 5062 }, clock);
   const core = new UserAgentCore({
     clock,
     transports: [udp],
-    locate: () => Promise.resolve([{ protocol: 'UDP', address: PEER.address, port: PEER.port }]),
+    locate: () => Promise.resolve([{ protocol: 'UDP' as const, address: PEER.address, port: PEER.port, serverName: 'lab.test' }]),
     supported: ['100rel', 'timer', 'replaces'],
   });
   const manager = new CallManager(core, { clock, random: options.random ?? (() => 0.5) }, {
@@ -52,7 +52,7 @@ export function harness(options: Partial<CallManagerOptions> & { codecs?: SdpCod
     ...options,
   });
   const incoming: Call[] = [];
-  manager.onIncoming((call) => incoming.push(call));
+  if (options.listen !== false) manager.onIncoming((call) => incoming.push(call));
   let mark = 0;
   const t = {
     clock,

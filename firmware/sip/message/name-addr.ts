@@ -76,7 +76,19 @@ export function parseNameAddr(s: string): NameAddr {
     i = skipWs(s, end);
     if (s.charCodeAt(i) !== 60) throw new SipParseError('expected < after display name', i);
   }
-  const lt = displayName === undefined ? s.indexOf('<', i) : i;
+  // name-addr when a "<" comes before any ";" or quote: in an addr-spec a "<" can only sit in a quoted parameter value
+  let lt = i;
+  if (displayName === undefined) {
+    lt = -1;
+    for (let k = i; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c === 60) {
+        lt = k;
+        break;
+      }
+      if (c === 59 || c === 34) break;
+    }
+  }
   if (lt >= 0) {
     if (displayName === undefined && lt > i) {
       // display-name = *(token LWS); UTF-8 text is tolerated unquoted since phones send it

@@ -1,6 +1,6 @@
 import { SipParseError } from './parse-error.js';
 import { Params, formatHeaderParams, parseHeaderParams, type Param } from './params.js';
-import { checkHost, isDigit, isTokenChar, skipWs } from './syntax.js';
+import { checkHost, isDigit, isIPv6, isTokenChar, skipWs } from './syntax.js';
 
 /** RFC 3261 §8.1.1.7: a branch starting with this cookie was made by an RFC 3261 element. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -123,8 +123,9 @@ export function parseVia(s: string): Via {
   if (typeof rport === 'string' && (!/^\d{1,5}$/.test(rport) || Number(rport) > 65535)) {
     throw new SipParseError('bad rport in Via', i);
   }
+  // via-received = IPv4address / IPv6address (bare, §25.1); a bracketed one or a name is tolerated
   const received = params.get('received');
-  if (received === null || (typeof received === 'string' && checkHost(received) !== undefined)) {
+  if (received === null || (typeof received === 'string' && !isIPv6(received) && checkHost(received) !== undefined)) {
     throw new SipParseError('bad received in Via', i);
   }
   if (params.get('branch') === null) throw new SipParseError('empty branch in Via', i);

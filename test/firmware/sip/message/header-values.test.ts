@@ -39,6 +39,12 @@ describe('name-addr and addr-spec (RFC 3261 §20.10, §25.1)', () => {
     expect(c.params.get('+sip.instance')).toBe('"<urn:uuid:1234>"');
   });
 
+  it('reads an addr-spec whose quoted parameter holds a < (not a name-addr)', () => {
+    const na = parseNameAddr('sip:bob@biloxi.com;tag=1;x="<a>"');
+    expect(String(na.uri)).toBe('sip:bob@biloxi.com');
+    expect(na.params.get('x')).toBe('"<a>"');
+  });
+
   it('accepts whitespace around = and ; in parameters', () => {
     const na = parseNameAddr('<sip:a@b> ; tag = 77 ;lr');
     expect(na.tag).toBe('77');
@@ -88,6 +94,10 @@ describe('Via (RFC 3261 §20.42, RFC 3581)', () => {
     expect(v.received).toBe('192.0.2.1');
     expect(v.rport).toBe(5066);
     expect(v.params.get('ttl')).toBe('16');
+  });
+
+  it('reads a bare IPv6 received (§25.1 via-received)', () => {
+    expect(parseVia('SIP/2.0/UDP [2001:db8::9];branch=z9hG4bK1;received=2001:db8::9').received).toBe('2001:db8::9');
   });
 
   it('tells an empty rport (please fill in) from an absent one', () => {

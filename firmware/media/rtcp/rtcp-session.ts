@@ -91,11 +91,12 @@ export class RtcpSession {
     this.weSent = local.packetsSent > this.packetsAtLastReport;
     this.packetsAtLastReport = local.packetsSent;
     const reports = sources.map((s) => this.reportBlock(s, nowMs));
+    const ntp = this.ntpNow(nowMs);
     const first: RtcpPacket = this.weSent
       ? {
           type: 'sr',
           ssrc: local.ssrc,
-          sender: { ...this.ntpNow(nowMs), rtpTimestamp: local.timestamp, packetCount: local.packetsSent, octetCount: local.octetsSent },
+          sender: { ntpSeconds: ntp.seconds, ntpFraction: ntp.fraction, rtpTimestamp: local.timestamp, packetCount: local.packetsSent, octetCount: local.octetsSent },
           reports,
         }
       : { type: 'rr', ssrc: local.ssrc, reports };
@@ -157,9 +158,8 @@ export class RtcpSession {
     };
   }
 
-  private ntpNow(nowMs: number): { ntpSeconds: number; ntpFraction: number; seconds: number; fraction: number } {
-    const t = ntpFromUnixMs(this.o.unixMsAtZero + nowMs);
-    return { ntpSeconds: t.seconds, ntpFraction: t.fraction, seconds: t.seconds, fraction: t.fraction };
+  private ntpNow(nowMs: number): { seconds: number; fraction: number } {
+    return ntpFromUnixMs(this.o.unixMsAtZero + nowMs);
   }
 
   /** §6.3.3: avg_rtcp_size = 1/16 · packet_size + 15/16 · avg_rtcp_size. */

@@ -24,7 +24,8 @@ export interface WebApp {
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: under it browsers send `Origin: null` on the phone's own form posts, which the CSRF check refuses.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 

@@ -74,7 +74,7 @@ export async function webFixture(options: FixtureOptions = {}): Promise<WebFixtu
     ...(options.apiToken ? { apiToken: options.apiToken } : {}),
     heartbeatMs: 15_000,
   });
-  const request = (path: string, init?: RequestInit, peer: Peer = LOCAL) => web.app.request(`http://localhost${path}`, init, peer);
+  const request = async (path: string, init?: RequestInit, peer: Peer = LOCAL) => web.app.request(`http://localhost${path}`, init, peer);
   const basic = (user = 'admin', password = ADMIN_PASSWORD) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
   return {
     web,

@@ -256,8 +256,8 @@ export class JitterBuffer {
       this.stats.duplicates++;
       return 'duplicate';
     }
-    // While waiting to re-anchor, the horizon (where playout stopped) still rules: a frame
-    // older than what was already played or concealed can never be played in order.
+    // A frame behind the playout point is late; so, while waiting to re-anchor, is one
+    // older than the last frame played (playing it now would run time backwards).
     if (tsExt < (Number.isNaN(this.playTs) ? this.horizonTs : this.playTs)) {
       this.stats.lateDropped++;
       return 'late';

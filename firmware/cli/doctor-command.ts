@@ -16,6 +16,8 @@ export interface DoctorDeps {
   probes?: DoctorProbes;
   clock?: HalClock;
   out?: (text: string) => void;
+  /** Where a usage error (an unknown board) goes; stderr by default. */
+  err?: (text: string) => void;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function runDoctorCommand(options: DoctorOptions, deps: DoctorDeps 
     board = loadBoard(options.board);
   } catch (error) {
     if (error instanceof BoardError) {
-      out(`deskphone doctor: ${error.message}\n`);
+      (deps.err ?? ((t: string) => void process.stderr.write(t)))(`deskphone doctor: ${error.message}\n`);
       return 2;
     }
     throw error;

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerConfigCommand } from './config-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
+import { registerMediaCommand } from './media-command.js';
 
 export function packageVersion(): string {
   // Two levels up from firmware/cli (source) or dist/firmware/cli (build) holds package.json.
@@ -33,6 +35,8 @@ export function createProgram(): Command {
   program.configureHelp({ sortSubcommands: false });
   registerStartCommand(program);
   registerConfigCommand(program);
+  registerDoctorCommand(program);
+  registerMediaCommand(program);
   applyToAll(program);
   return program;
 }

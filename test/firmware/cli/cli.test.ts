@@ -59,4 +59,19 @@ describe('deskphone command line', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('doctor checks the simulated board and names the known boards for an unknown one', () => {
+    const ok = deskphone('doctor', '--board', 'sim');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/board sim: all \d+ checks passed/);
+    const unknown = deskphone('doctor', '--board', 'nokia-3310');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown board 'nokia-3310'; known boards: rpi-deskphone, sim/);
+  });
+
+  it('media replay refuses a file that is not a capture, saying so', () => {
+    const r = deskphone('media', 'replay', 'README.md', '--out', '/dev/null');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a pcap file/);
+  });
 });

@@ -35,7 +35,7 @@ function fakeProbes(broken: { lines?: number[]; i2c?: boolean; pcm?: string; uar
 
 async function doctor(board: string, probes: DoctorProbes, json = false): Promise<{ code: number; text: string }> {
   let text = '';
-  const code = await runDoctorCommand({ board, json }, { probes, clock: new SystemClock(), out: (t) => (text += t) });
+  const code = await runDoctorCommand({ board, json }, { probes, clock: new SystemClock(), out: (t) => (text += t), err: (t) => (text += t) });
   return { code, text };
 }
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock/index.js';
 import { clientAddress, isLocalRequest } from './client-address.js';
 import type { ConfigAccess } from './config-access.js';
@@ -12,6 +12,7 @@ import { WebError } from './web-error.js';
 export const SESSION_COOKIE = 'deskphone_session';
 /** Double-submit token for the forms used before there is a session (login, first password). */
 export const FORM_COOKIE = 'deskphone_form';
+const BASIC_CACHE_MS = 5 * 60_000;
 
 /** Who made a request, as far as the web server is concerned. */
 export type Principal =
@@ -46,6 +47,12 @@ export interface WebAuthOptions {
 export class WebAuth {
   readonly sessions: SessionStore;
   readonly throttle: LoginThrottle;
+  /**
+   * Basic credentials already checked against the current stored password
+   * (by digest), so a script sending Basic on every call pays for scrypt once
+   * per BASIC_CACHE_MS, not per request.
+   */
+  private readonly basicChecked = new Map<string, number>();
 
   constructor(private readonly options: WebAuthOptions) {
     this.sessions = options.sessions ?? new SessionStore(options.clock);
@@ -140,8 +147,14 @@ export class WebAuth {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) throw new WebError(401, 'BAD_CREDENTIALS', 'HTTP Basic credentials must be user:password');
-      await this.checkCredentials(clientAddress(c), decoded.slice(0, colon), decoded.slice(colon + 1));
-      return { kind: 'basic', user: decoded.slice(0, colon) };
+      const user = decoded.slice(0, colon);
+      const digest = createHash('sha256').update(`${this.options.config.config.admin.password}\0${decoded}`).digest('base64');
+      const now = this.options.clock.now();
+      if ((this.basicChecked.get(digest) ?? -Infinity) > now && this.throttle.retryAfterMs(clientAddress(c)) === 0) return { kind: 'basic', user };
+      await this.checkCredentials(clientAddress(c), user, decoded.slice(colon + 1));
+      if (this.basicChecked.size >= 16) this.basicChecked.clear();
+      this.basicChecked.set(digest, now + BASIC_CACHE_MS);
+      return { kind: 'basic', user };
     }
     throw new WebError(401, 'AUTH_REQUIRED', `unsupported Authorization scheme "${scheme}"; use Basic or Bearer`);
   }

@@ -112,6 +112,8 @@ describe('POST /api/admin/password', () => {
     expect(text).not.toContain('a much better one');
     expect((await f.request('/api/status', { headers: { cookie } })).status).toBe(401);
     expect((await f.request('/api/status', { headers: f.basic('admin', 'a much better one') })).status).toBe(200);
+    // The old password was just accepted over Basic (and remembered): it no longer is.
+    expect((await f.request('/api/status', { headers: f.basic() })).status).toBe(401);
   });
 
   it('refuses a short password or a wrong current one', async () => {

@@ -62,3 +62,51 @@ describe('pcap reader', () => {
     expect(rtp[0]!.payload.length).toBe(12 + 240); // 30 ms of A-law
   });
 });
+
+describe('pcap reader on hostile input', () => {
+  it('either reads or throws PcapError, whatever the bytes', async () => {
+    const fc = (await import('fast-check')).default;
+    const header = writePcap([]);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.constantFrom(1, 113, 276, 101, 0, 228, 229), (body, link) => {
+        const file = new Uint8Array(24 + body.length);
+        file.set(header);
+        new DataView(file.buffer).setUint32(20, link, true);
+        file.set(body, 24);
+        try {
+          udpDatagrams(readPcap(file));
+        } catch (e) {
+          expect(e).toBeInstanceOf(PcapError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('skips frames with random content inside well-formed records', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 120 }), { maxLength: 20 }), (frames) => {
+        // Build records around arbitrary link-layer bytes: structure valid, content garbage.
+        const records = frames.map((f) => {
+          const r = new Uint8Array(16 + f.length);
+          const v = new DataView(r.buffer);
+          v.setUint32(8, f.length, true);
+          v.setUint32(12, f.length, true);
+          r.set(f, 16);
+          return r;
+        });
+        const header = writePcap([], { link: 'ethernet' });
+        const file = new Uint8Array(header.length + records.reduce((n, r) => n + r.length, 0));
+        file.set(header);
+        let o = header.length;
+        for (const r of records) {
+          file.set(r, o);
+          o += r.length;
+        }
+        expect(Array.isArray(udpDatagrams(readPcap(file)))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -25,6 +25,7 @@ const MANDATORY: readonly (readonly [string, string])[] = [
  * - RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Max-Forwards and Via are
  *   mandatory. Many UAs omit Max-Forwards on in-dialog requests; the UA core
  *   may choose to tolerate that problem alone.
+ * - To, From, CSeq, Call-ID and Max-Forwards appear once (§7.3.1, §20).
  * - §8.1.1.5 / RFC 4475 §3.1.2.16: the CSeq method must equal the request method.
  * - §21.5.6: a version other than SIP/2.0 is answered with 505.
  * - The Request-URI must parse (it is parsed lazily, so this is where a bad
@@ -35,7 +36,10 @@ export function validateRequest(request: SipRequest): RequestProblem[] {
   const problems: RequestProblem[] = [];
   if (request.version.toUpperCase() !== 'SIP/2.0') problems.push({ status: 505, reason: 'Version Not Supported' });
   for (const [key, name] of MANDATORY) {
-    if (!request.headers.has(key)) problems.push({ status: 400, reason: `Missing ${name}` });
+    const count = key === 'via' ? (request.headers.has(key) ? 1 : 0) : request.headers.getAll(key).length;
+    if (count === 0) problems.push({ status: 400, reason: `Missing ${name}` });
+    // §7.3.1: these carry one value; two of them (RFC 4475 §3.1.2.? "multi01") leave the request ambiguous
+    else if (count > 1) problems.push({ status: 400, reason: `Multiple ${name}` });
   }
   try {
     const uri = request.uri;

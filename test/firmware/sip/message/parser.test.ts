@@ -6,6 +6,7 @@ import {
   SipResponse,
   SipUri,
   parseMessage,
+  validateRequest,
   type SipMessage,
 } from '../../../../firmware/sip/message/index.js';
 import { INVITE_WITH_SDP, OK_WITH_SDP, REGISTER_WITH_AUTH } from './fixtures/messages.js';
@@ -281,5 +282,70 @@ describe('invalid messages are rejected with what and where (inspired by RFC 447
   it('reports a bad Request-URI when it is read (parsed lazily)', () => {
     const m = request(parseMessage(crlf('INVITE sip:a@bad..host SIP/2.0', ...good, '', '')));
     expect(() => m.uri).toThrow(/empty host label in Request-URI/);
+  });
+});
+
+describe('more RFC 4475-style messages', () => {
+  const head = (start: string, ...extra: string[]) =>
+    [start, 'Via: SIP/2.0/UDP host1.example.com;branch=z9hG4bK-d87543', 'To: <sip:j_user@example.com>', 'From: <sip:caller@example.net>;tag=134161461246', 'Call-ID: k345asd@192.0.2.1', 'Max-Forwards: 70', ...extra];
+  const msg = (lines: string[], body = '') => [...lines, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
+
+  it('§3.1.1.4 "intmeth": a method of unusual token characters, matched by CSeq', () => {
+    const method = "!interesting-Method0123456789_*+`.%indeed'~";
+    const m = request(parseMessage(msg(head(`${method} sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com SIP/2.0`, `CSeq: 139122385 ${method}`))));
+    expect(m.method).toBe(method);
+    expect(m.cseq.method).toBe(method);
+    expect((m.uri as SipUri).user).toBe("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*");
+    expect((m.uri as SipUri).password).toBe("&it+has=1,weird!*pas$wo~d_too.(doesn't-it)");
+    expect(validateRequest(m)).toEqual([]);
+  });
+
+  it('§3.1.1.5 "esc01"/"escnull": escaped characters, including %00, in the Request-URI user', () => {
+    const m = request(parseMessage(msg(head('RE%47IST%45R sip:null-%00-null@example.com SIP/2.0', 'CSeq: 1 RE%47IST%45R'))));
+    expect(m.method).toBe('RE%47IST%45R');
+    expect((m.uri as SipUri).user).toBe('null-\0-null');
+    expect(String(m.uri)).toBe('sip:null-%00-null@example.com');
+  });
+
+  it('§3.1.1.? "zeromf", "inv2543": Max-Forwards 0 and an RFC 2543 branch-less Via are structurally fine', () => {
+    const zero = request(parseMessage(msg([...head('OPTIONS sip:a@example.com SIP/2.0', 'CSeq: 1 OPTIONS')].map((l) => (l.startsWith('Max-Forwards') ? 'Max-Forwards: 0' : l)))));
+    expect(zero.maxForwards).toBe(0);
+    const old = request(parseMessage(msg(['INVITE sip:UserB@example.com SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.15', 'From: <sip:UserA@example.com>', 'To: <sip:UserB@example.com>', 'Call-ID: 0ha0isndaksdj@192.0.2.15', 'CSeq: 8 INVITE', 'Max-Forwards: 70'])));
+    expect(old.topVia.branch).toBeUndefined();
+    expect(old.from.tag).toBeUndefined();
+  });
+
+  it('§3.1.1.? "transports": varied and unknown transports in Via', () => {
+    const m = request(parseMessage(msg(head('OPTIONS sip:a@example.com SIP/2.0', 'CSeq: 1 OPTIONS', 'Via: SIP/2.0/SCTP t2.example.com;branch=z9hG4bKklasjdhf', 'Via: SIP/2.0/TLS t3.example.com;branch=z9hG4bK2980unddj', 'Via: SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en', 'Via: SIP/2.0/TCP t5.example.com;branch=z9hG4bK0a9idfnee'))));
+    expect(m.vias.map((v) => v.transport)).toEqual(['UDP', 'SCTP', 'TLS', 'UNKNOWN', 'TCP']);
+  });
+
+  it('§3.1.1.? "unksm2": an unknown URI scheme in To is read as text', () => {
+    const m = request(parseMessage(msg([...head('REGISTER sip:example.com SIP/2.0', 'CSeq: 1 REGISTER')].map((l) => (l.startsWith('To:') ? 'To: isbn:2983792873' : l)))));
+    expect(m.to.uri.scheme).toBe('isbn');
+    expect(String(m.to.uri)).toBe('isbn:2983792873');
+  });
+
+  it('§3.1.1.? "longreq": long values and 60 Vias are within the limits', () => {
+    const vias = Array.from({ length: 60 }, (_, i) => `Via: SIP/2.0/TCP sip${i}.example.com:5060;received=192.0.2.${i};branch=z9hG4bK${'x'.repeat(40)}${i}`);
+    const m = request(parseMessage(msg(head('INVITE sip:user@example.com SIP/2.0', 'CSeq: 1 INVITE', ...vias, `Subject: ${'very long subject '.repeat(200)}`, `X-Long-${'a'.repeat(300)}: ${'b'.repeat(2000)}`))));
+    expect(m.vias).toHaveLength(61);
+    expect(m.headers.get(`X-Long-${'a'.repeat(300)}`)).toHaveLength(2000);
+  });
+
+  it('§3.1.1.? "noreason"/"unreason": empty and UTF-8 reason phrases', () => {
+    const resp = (line: string) => parseMessage([line, 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'To: <sip:a@b>;tag=2', 'From: <sip:a@b>;tag=1', 'Call-ID: c', 'CSeq: 1 INVITE', 'Content-Length: 0', '', ''].join('\r\n')) as SipResponse;
+    expect(resp('SIP/2.0 100 ').reason).toBe('');
+    expect(resp('SIP/2.0 200 = 2**3 * 5**2 но сто девяносто девять - простое').reason).toBe('= 2**3 * 5**2 но сто девяносто девять - простое');
+  });
+
+  it('§3.1.2.? "multi01": two values of a single-value field are a 400', () => {
+    const m = request(parseMessage(msg(head('INVITE sip:user@company.com SIP/2.0', 'CSeq: 1 INVITE', 'To: <sip:other@example.com>', 'Call-ID: other@example.com'))));
+    expect(validateRequest(m).map((p) => p.reason)).toEqual(['Multiple To', 'Multiple Call-ID']);
+  });
+
+  it('§3.1.2.? "regbadct": a Contact addr-spec with a URI header is rejected when read', () => {
+    const m = parseMessage(msg(head('REGISTER sip:example.com SIP/2.0', 'CSeq: 1 REGISTER', 'Contact: sip:user@example.com?Route=%3Csip:sip.example.com%3E')));
+    expect(() => m.contacts).toThrow(/enclosed in <>/);
   });
 });

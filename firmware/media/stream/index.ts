@@ -8,3 +8,4 @@ export { SharedRingAudioPort } from './shared-audio-ring.js';
 export type { AudioSpec, MediaReply, MediaRequest, OpenStreamParams } from './messages.js';
 export { MediaEngine, MediaEngineError, MediaStreamHandle } from './media-engine.js';
 export type { MediaEngineOptions } from './media-engine.js';
+export { ConferenceBridge } from './conference-bridge.js';

@@ -117,7 +117,7 @@ export class MediaStream {
   readonly ptimeMs: number;
   readonly frameSamples: number;
   private readonly clock: Clock;
-  private readonly port: MediaAudioPort;
+  private port: MediaAudioPort;
   private readonly rtpSink: DatagramSink;
   private readonly rtcpSink: DatagramSink;
   private readonly onEvent: (event: MediaStreamEvent) => void;
@@ -257,23 +257,54 @@ export class MediaStream {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.startTiming();
+    this.armRtcp();
+  }
+
+  /**
+   * Moves the stream to another audio port without touching RTP (a call joins
+   * or leaves a conference, or the audio moves to another device). Returns the
+   * previous port, which the caller now owns (it is not closed).
+   */
+  replacePort(port: MediaAudioPort): MediaAudioPort {
+    if (port.sampleRate !== this.cfg.codec.clockRate) {
+      throw new MediaStreamError('MEDIA_RATE', `audio port runs at ${port.sampleRate} Hz, ${this.cfg.codec.name} at ${this.cfg.codec.clockRate} Hz`);
+    }
+    const old = this.port;
+    if (this.running) this.stopTiming();
+    this.port = port;
+    if (this.running) this.startTiming();
+    return old;
+  }
+
+  /** The port this stream plays to and captures from now. */
+  get audioPort(): MediaAudioPort {
+    return this.port;
+  }
+
+  private startTiming(): void {
     if (this.port.paced && this.port.onFrame) {
+      this.scheduler = undefined;
       this.framer = new CaptureFramer(this.frameSamples, (frame) => this.processFrame(frame, 0));
       this.unsubscribe = this.port.onFrame((samples) => this.framer!.push(samples));
     } else {
+      this.framer = undefined;
       this.scheduler = new FrameScheduler(this.clock, this.ptimeMs, (tick) => this.onTick(tick));
       this.scheduler.begin();
     }
-    this.armRtcp();
+  }
+
+  private stopTiming(): void {
+    this.scheduler?.stop();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   /** Stops media and sends RTCP BYE (RFC 3550 §6.6) unless `bye` is false. */
   stop(bye = true): void {
     if (!this.running) return;
     this.running = false;
-    this.scheduler?.stop();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.stopTiming();
     this.clock.clearTimeout(this.rtcpTimer);
     this.rtcpTimer = undefined;
     if (bye) {

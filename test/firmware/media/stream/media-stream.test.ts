@@ -9,40 +9,10 @@ import { GeneratorAudioPort, MediaStream, SilentAudioPort } from '../../../../fi
 import type { DatagramSink, MediaAudioPort, MediaStreamConfig, MediaStreamEvent } from '../../../../firmware/media/stream/index.js';
 import { callProgressTone, freqs, steady } from '../../../../firmware/media/tones/index.js';
 import { dftPower, rms } from '../tones/signal-analysis.js';
+import { Net } from './net.js';
 
 const A: RemoteEndpoint = { address: '127.0.0.1', port: 40000 };
 const B: RemoteEndpoint = { address: '127.0.0.1', port: 40002 };
-
-interface Sent {
-  at: number;
-  to: RemoteEndpoint;
-  bytes: Uint8Array;
-}
-
-/** An in-memory network on the fake clock: datagrams arrive `delayMs` later at whoever listens on `to`. */
-class Net {
-  readonly log: Sent[] = [];
-  private readonly listeners = new Map<string, (d: Uint8Array, from: RemoteEndpoint) => void>();
-  constructor(
-    readonly clock: FakeClock,
-    readonly delayMs = 5,
-  ) {}
-  listen(at: RemoteEndpoint, fn: (d: Uint8Array, from: RemoteEndpoint) => void): void {
-    this.listeners.set(`${at.address}:${at.port}`, fn);
-  }
-  sink(from: RemoteEndpoint): DatagramSink & { buffers: Set<Uint8Array> } {
-    const buffers = new Set<Uint8Array>();
-    return {
-      buffers,
-      send: (data, length, to) => {
-        buffers.add(data);
-        const bytes = data.slice(0, length); // the stream reuses its buffer
-        this.log.push({ at: this.clock.now(), to: { ...to }, bytes });
-        this.clock.setTimeout(() => this.listeners.get(`${to.address}:${to.port}`)?.(bytes, from), this.delayMs);
-      },
-    };
-  }
-}
 
 function config(remote: RemoteEndpoint, extra: Partial<MediaStreamConfig> = {}): MediaStreamConfig {
   return { codec: PCMU, payloadType: 0, remote, rtcpMux: true, cname: 'test@deskphone', telephoneEventPayloadType: 101, ...extra };

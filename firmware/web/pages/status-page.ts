@@ -1,5 +1,5 @@
 import type { PhoneStatus } from '../status-view.js';
-import { html } from './html.js';
+import { html, raw } from './html.js';
 import { page } from './layout.js';
 
 function duration(s: number): string {
@@ -44,6 +44,13 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
     <tr><th>Up for</th><td>${duration(s.uptimeS)}</td></tr>
     <tr><th>Configuration</th><td>${options.configFile ?? '(none: changes last until restart)'}</td></tr>
   </tbody></table>
-</section>`,
+</section>
+<script>${raw(LIVE_RELOAD)}</script>`,
   });
 }
+
+/** The page redraws when a registration changes (the `registration` event of /api/events). */
+const LIVE_RELOAD = `(function () {
+  var source = new EventSource('/api/events');
+  source.addEventListener('registration', function () { source.close(); location.reload(); });
+})();`;

@@ -4,14 +4,14 @@ import { findPitch } from './pitch.js';
 const PITCH_MIN = 40; // 200 Hz
 const PITCH_MAX = 120; // 66.7 Hz
 const CORR_LEN = 160; // 20 ms correlation window
-/** Output delay: lets the start of an erasure overlap-add into samples not yet played (§I.2.1: 3.75 ms). */
+/** Output delay: lets the start of an erasure overlap-add into samples not yet played (Appendix I: 3.75 ms). */
 const POVERLAP_MAX = PITCH_MAX >> 2;
 const HISTORY_LEN = 3 * PITCH_MAX + POVERLAP_MAX; // 390 samples, 48.75 ms
 const SAMPLES_10MS = 80;
-/** Attenuation: 20 % per 10 ms after the first 10 ms (§I.2.4), so silence from 60 ms on. */
+/** Attenuation: 20 % per 10 ms after the first 10 ms (Appendix I), so silence from 60 ms on. */
 const ATTENUATION_PER_SAMPLE = 0.2 / SAMPLES_10MS;
 const SILENCE_AFTER = 6 * SAMPLES_10MS;
-/** Recovery overlap grows 4 ms per extra erased 10 ms, up to 10 ms (§I.2.5). */
+/** Recovery overlap grows 4 ms per extra erased 10 ms, up to 10 ms (Appendix I). */
 const RECOVERY_OVERLAP_INCREMENT = 32;
 
 /**
@@ -70,7 +70,7 @@ export class PacketLossConcealer {
       this.erasedSamples = 1;
     }
     if (this.erasedSamples > 0) {
-      // §I.2.5: fade the synthetic continuation out while the real signal fades in.
+      // Appendix I recovery: fade the synthetic continuation out while the real signal fades in.
       const extra10ms = Math.max(0, Math.ceil(this.erasedSamples / SAMPLES_10MS) - 1);
       const olen = Math.min(n, this.overlap + extra10ms * RECOVERY_OVERLAP_INCREMENT, SAMPLES_10MS);
       for (let i = 0; i < olen; i++) {
@@ -98,7 +98,7 @@ export class PacketLossConcealer {
     const h = this.history;
     this.pitch = findPitch(h, end, PITCH_MIN, PITCH_MAX, CORR_LEN);
     this.overlap = this.pitch >> 2;
-    // §I.2.2: overlap-add the last quarter period with the quarter period one pitch earlier,
+    // Appendix I: overlap-add the last quarter period with the quarter period one pitch earlier,
     // so that the end of the real signal flows into the repeated period.
     for (let i = 0; i < this.overlap; i++) {
       const k = end - this.overlap + i;
@@ -136,7 +136,7 @@ export class PacketLossConcealer {
   }
 
   /**
-   * §I.2.3: switch to repeating one more (older) period. The new stream starts
+   * Appendix I: switch to repeating one more (older) period. The new stream starts
    * at the same offset within the period, one period further back, and is
    * cross-faded in over a quarter period; the blend is computed here, read by nextSynthetic.
    */

@@ -1,5 +1,5 @@
 /**
- * Pitch period search for loss concealment (ITU-T G.711 Appendix I §I.2.2):
+ * Pitch period search for loss concealment (ITU-T G.711 Appendix I):
  * the lag in [minLag, maxLag] that maximizes the normalized cross-correlation
  * between the most recent `corrLen` samples and the samples one lag earlier.
  * Appendix I searches a 2:1 decimated signal first to save cycles; a full-rate

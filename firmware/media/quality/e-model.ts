@@ -4,7 +4,7 @@
  * at the G.107 Table 3 defaults (so R0 − Is = 93.2 and A = 0).
  */
 
-/** G.107 §7.1 with every default: Ro − Is (the best R a default narrowband connection reaches). */
+/** G.107 with every parameter at its default: Ro − Is (the best R a default narrowband connection reaches). */
 export const R_DEFAULT = 93.2;
 
 /** ITU-T G.113 Appendix I: G.711 has Ie = 0; packet-loss robustness Bpl is 25.1 with PLC, 4.3 without. */
@@ -17,14 +17,14 @@ export interface EModelInput {
   oneWayDelayMs: number;
   /** Packet loss probability Ppl in percent (lost plus discarded late). */
   packetLossPercent: number;
-  /** G.107 §3.6 burst ratio: 1 for random loss, > 1 when losses come in bursts. */
+  /** G.107 burst ratio (BurstR): 1 for random loss, > 1 when losses come in bursts. */
   burstRatio?: number;
   ie?: number;
   bpl?: number;
 }
 
 /**
- * G.107 §3.4 Idd, the impairment of absolute delay: 0 up to 100 ms, then
+ * G.107 delay impairment Idd (absolute delay): 0 up to 100 ms, then
  * Idd = 25{(1 + X⁶)^(1/6) − 3(1 + (X/3)⁶)^(1/6) + 2} with X = log₂(Ta/100).
  * Talker/listener echo terms (Idte, Idle) are left at their default-echo-loss
  * values, where they are negligible (TELR = 65 dB).
@@ -35,7 +35,7 @@ export function delayImpairment(ta: number): number {
   return 25 * (Math.pow(1 + x ** 6, 1 / 6) - 3 * Math.pow(1 + (x / 3) ** 6, 1 / 6) + 2);
 }
 
-/** G.107 §3.6: Ie,eff = Ie + (95 − Ie) · Ppl / (Ppl / BurstR + Bpl). */
+/** G.107 effective equipment impairment: Ie,eff = Ie + (95 − Ie) · Ppl / (Ppl / BurstR + Bpl). */
 export function effectiveEquipmentImpairment(ppl: number, burstRatio = 1, ie = G711_IE, bpl = G711_BPL_WITH_PLC): number {
   if (ppl <= 0) return ie;
   return ie + ((95 - ie) * ppl) / (ppl / burstRatio + bpl);

@@ -1,5 +1,5 @@
 /**
- * Burst ratio of a loss sequence (ITU-T G.107 §3.6, after G.113 Appendix I):
+ * Burst ratio of a loss sequence (ITU-T G.107's BurstR, as G.113 Appendix I uses it):
  * with p = P(loss | previous packet received) and q = P(received | previous
  * lost), BurstR = 1 / (p + q); 1 means losses are independent. Fed one packet
  * outcome at a time, in sequence order.

@@ -7,9 +7,11 @@ import { halHookSwitch } from './hal-hook-switch.js';
 import { halKeypad } from './hal-keypad.js';
 import { halLcd } from './hal-lcd.js';
 import { halAudio } from './hal-audio.js';
+import { halConsole } from './hal-console.js';
 
 export { SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from './serial-uart.js';
 export { LCD_SCREEN, LCD_TICK } from './hal-lcd.js';
+export { CONSOLE_LOGIN, CONSOLE_STATUS } from './hal-console.js';
 
 /**
  * Guest checks by name, in the order they run: first the raw libraries on
@@ -24,4 +26,6 @@ export const CHECKS: Readonly<Record<string, () => Promise<CheckResult>>> = {
   'hal-keypad': halKeypad,
   'hal-lcd': halLcd,
   'hal-audio': halAudio,
+  // After serial-uart: the host's end of the UART first echoes, then plays the terminal.
+  'hal-console': halConsole,
 };

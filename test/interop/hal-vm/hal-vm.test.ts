@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRig, runInVm, GPIO_MOCKUP, I2C_STUB_ADDRESS, type Rig, type VmRunResult } from '../../../scripts/vm/index.js';
 import { parseResults, type CheckResult } from '../../hal-vm-guest/report.js';
-import { LCD_SCREEN, LCD_TICK, SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from '../../hal-vm-guest/checks/index.js';
+import { CONSOLE_LOGIN, LCD_SCREEN, LCD_TICK, SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from '../../hal-vm-guest/checks/index.js';
 import { latchedBytes, type SmbusWrite } from '../../hal-vm-guest/smbus-trace.js';
 import { Hd44780Model } from '../../../hal/sim/index.js';
 import { bundleGuest } from './support/guest-bundle.js';
@@ -23,6 +23,28 @@ const skip = await vmRigSkipReason();
 const BUILD_TIMEOUT_MS = 480_000;
 const RUN_TIMEOUT_MS = 300_000;
 const log = (line: string): void => void process.stderr.write(`[vm] ${line}\n`);
+const PROMPT_TIMEOUT_MS = 30_000;
+
+/**
+ * The person at the maintenance terminal (the hal-console check): waits for
+ * the login prompt after the raw serial check's bytes, logs in, runs
+ * `status`, logs out. Returns what the screen showed.
+ */
+async function playTerminal(uart: UartPeer): Promise<{ transcript: string; status: string }> {
+  const shellPrompt = `${CONSOLE_LOGIN.username}@deskphone> `;
+  let at = await uart.waitForText('deskphone login: ', SERIAL_BYTES, RUN_TIMEOUT_MS);
+  uart.write(`${CONSOLE_LOGIN.username}\r`);
+  at = await uart.waitForText('Password: ', at, PROMPT_TIMEOUT_MS);
+  uart.write(`${CONSOLE_LOGIN.password}\r`);
+  at = await uart.waitForText(shellPrompt, at, PROMPT_TIMEOUT_MS);
+  uart.write('status\r');
+  const statusFrom = at;
+  at = await uart.waitForText(shellPrompt, at, PROMPT_TIMEOUT_MS);
+  const status = Buffer.from(uart.received.slice(statusFrom, at)).toString('utf8');
+  uart.write('logout\r');
+  await uart.waitForText('deskphone login: ', at, PROMPT_TIMEOUT_MS);
+  return { transcript: uart.text(SERIAL_BYTES), status };
+}
 
 describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip ?? 'rig prerequisites present'})`, () => {
   let rig: Rig;
@@ -44,16 +66,23 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
     let run: VmRunResult;
     let results: Map<string, CheckResult>;
     let uart: UartPeer;
+    let terminal: { transcript: string; status: string } | Error;
 
     beforeAll(async () => {
       const main = await bundleGuest();
-      uart = await UartPeer.listen((chunk) => Buffer.from([...chunk].map(SERIAL_ECHO_TRANSFORM)));
+      // serial-uart: the first 256 bytes go back inverted; after them the host is a terminal.
+      uart = await UartPeer.listen((chunk, peer) => {
+        const before = peer.received.length - chunk.length;
+        return Buffer.from([...chunk.subarray(0, Math.max(0, SERIAL_BYTES - before))].map(SERIAL_ECHO_TRANSFORM));
+      });
+      const session = playTerminal(uart).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
       run = await runInVm(rig, {
         command: ['node', main],
         serialSocket: uart.path,
         timeoutMs: RUN_TIMEOUT_MS,
       });
       results = parseResults(run.output);
+      terminal = await session;
       // Kept for a failing CI run: the whole console, boot included.
       await writeFile(join(rig.cacheRoot, 'last-guest-console.txt'), run.console.replaceAll('\r', ''));
       log(`guest checks: exit ${run.exitCode}, boot ${(run.bootMs / 1000).toFixed(1)} s, total ${(run.totalMs / 1000).toFixed(1)} s`);
@@ -163,6 +192,17 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
       expect(r['frameSamples']).toBe(160);
       expect(r['indexGaps']).toBe(0);
       expect((r['stats'] as { playbackDropped: number }).playbackDropped).toBe(0);
+    });
+
+    it('hal/serial maintenance console over the UART: login without echoing the password, status, logout', () => {
+      const r = passed('hal-console');
+      if (terminal instanceof Error) throw terminal;
+      expect(r['asked']).toEqual(['status']);
+      expect(terminal.transcript).toContain(`Logged in as ${CONSOLE_LOGIN.username}.`);
+      expect(terminal.transcript).not.toContain(CONSOLE_LOGIN.password);
+      expect(terminal.status).toMatch(/firmware:\s+0\.1\.0-vm\r\n/);
+      expect(terminal.status).toMatch(/board:\s+qemu-tier-a\r\n/);
+      expect(terminal.transcript).toMatch(/Bye\.\r\n(\r\n)?deskphone login: $/);
     });
 
     it('the guest program itself exited cleanly', () => {

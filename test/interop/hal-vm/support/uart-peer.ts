@@ -6,11 +6,13 @@ import { join } from 'node:path';
 /**
  * The host's end of the guest's UART: a unix socket QEMU connects to when it
  * starts (QEMU is the client, so no byte is lost to a late connect). Every
- * byte the guest sends is recorded; `reply` decides what goes back.
+ * byte the guest sends is recorded; `reply` may answer each chunk, and a
+ * test can also play a terminal with `waitForText` and `write`.
  */
 export class UartPeer {
   readonly received: number[] = [];
   private socket: Socket | undefined;
+  private waiters = new Set<() => void>();
 
   private constructor(
     readonly path: string,
@@ -18,17 +20,19 @@ export class UartPeer {
     private readonly server: Server,
   ) {}
 
-  static async listen(reply: (chunk: Buffer, peer: UartPeer) => Buffer | undefined): Promise<UartPeer> {
+  static async listen(reply: (chunk: Buffer, peer: UartPeer) => Buffer | undefined = () => undefined): Promise<UartPeer> {
     const dir = await mkdtemp(join(tmpdir(), 'deskphone-uart-'));
     const path = join(dir, 'ttyS1.sock');
     let peer: UartPeer | undefined;
     const server = createServer((socket) => {
       if (!peer) return;
-      peer.socket = socket;
+      const p = peer;
+      p.socket = socket;
       socket.on('data', (chunk: Buffer) => {
-        peer!.received.push(...chunk);
-        const answer = reply(chunk, peer!);
+        p.received.push(...chunk);
+        const answer = reply(chunk, p);
         if (answer && answer.length > 0) socket.write(answer);
+        for (const wake of p.waiters) wake();
       });
       socket.on('error', () => {}); // QEMU closing at power-off is the normal end
     });
@@ -40,7 +44,37 @@ export class UartPeer {
     return peer;
   }
 
-  write(bytes: Buffer): void {
+  /** What the guest sent from byte `from` on, as text. */
+  text(from = 0): string {
+    return Buffer.from(this.received.slice(from)).toString('utf8');
+  }
+
+  /**
+   * Resolves with the index just past the first `needle` sent at or after
+   * byte `from` (so the next wait starts there); rejects after `timeoutMs`.
+   */
+  waitForText(needle: string, from: number, timeoutMs: number): Promise<number> {
+    const target = Buffer.from(needle, 'utf8');
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const at = Buffer.from(this.received.slice(from)).indexOf(target);
+        if (at < 0) return false;
+        this.waiters.delete(wake);
+        clearTimeout(timer);
+        resolve(from + at + target.length);
+        return true;
+      };
+      const wake = (): void => void check();
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        reject(new Error(`no ${JSON.stringify(needle)} on the UART within ${timeoutMs} ms; got ${JSON.stringify(this.text(from).slice(-300))}`));
+      }, timeoutMs);
+      this.waiters.add(wake);
+      check();
+    });
+  }
+
+  write(bytes: Buffer | string): void {
     this.socket?.write(bytes);
   }
 

@@ -172,6 +172,18 @@ describe('front panel page', () => {
     expect(page).toContain('Ready');
   });
 
+  it('needs a login once a password is set, and then sends key presses with the session\'s CSRF token', async () => {
+    f = await webFixture({ withPassword: true });
+    expect((await f.request('/')).headers.get('location')).toBe('/login?next=%2F');
+    const cookie = await browserLogin(f);
+    const page = await (await f.request('/', { headers: { cookie } })).text();
+    const config = JSON.parse(/<script type="application\/json" id="panel-config">(.*?)<\/script>/.exec(page)![1]!) as { csrfToken: string };
+    const press = (headers: Record<string, string>) =>
+      f.request('/api/panel/key', { method: 'POST', headers: { 'content-type': 'application/json', cookie, ...headers }, body: JSON.stringify({ key: '5' }) });
+    expect((await press({})).status).toBe(403);
+    expect((await press({ 'x-csrf-token': config.csrfToken })).status).toBe(200);
+  });
+
   it('sends pages security headers that keep other sites from framing the keypad', async () => {
     f = await webFixture();
     const res = await f.request('/');

@@ -32,17 +32,17 @@ let sink = 0;
 type Candidate = [name: string, fn: (i: number) => void];
 
 /**
- * Interleaved rounds, best of three per candidate: the machine is shared (the slower
+ * Interleaved rounds, best of five per candidate: the machine is shared (the slower
  * rounds are the neighbours' noise) and rotating the order keeps the JIT from favouring
  * whichever closure happened to run first. Each candidate is its own closure with its
  * law fixed, so no call site is polymorphic on the law.
  */
 function measureAll(candidates: Candidate[]): BenchRow[] {
   const best = new Map<string, number>();
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     for (let k = 0; k < candidates.length; k++) {
       const [name, fn] = candidates[(k + round) % candidates.length]!;
-      best.set(name, Math.max(best.get(name) ?? 0, opsPerSecond(fn, 400)));
+      best.set(name, Math.max(best.get(name) ?? 0, opsPerSecond(fn, 300)));
     }
   }
   return candidates.map(([name]) => ({ name, value: (best.get(name)! * FRAME) / 1e6, unit: 'Msample/s' }));

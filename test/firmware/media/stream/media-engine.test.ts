@@ -34,6 +34,19 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, w
 }
 
 // Generous limits: on a loaded 2-core machine the worker may start and fill its jitter buffer slowly.
+/** Keeps the last `n` samples a stream played, across takePlayed() calls. */
+function recorder(handle: MediaStreamHandle, n: number): () => Promise<Int16Array> {
+  let kept = new Int16Array(0);
+  return async () => {
+    const chunk = await handle.takePlayed();
+    const joined = new Int16Array(kept.length + chunk.length);
+    joined.set(kept);
+    joined.set(chunk, kept.length);
+    kept = joined.slice(Math.max(0, joined.length - n));
+    return kept;
+  };
+}
+
 describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, () => {
   it('loops a 1 kHz tone from one stream to the other and back a 440 Hz one', async () => {
     const b = await engine.openStream({
@@ -62,20 +75,17 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
     b.on((e) => dtmf.push(e));
 
     // Wait until B has played a full second of what A sends.
-    let heardAtB = new Int16Array(0);
-    await waitFor(async () => {
-      const chunk = await b.takePlayed();
-      const joined = new Int16Array(heardAtB.length + chunk.length);
-      joined.set(heardAtB);
-      joined.set(chunk, heardAtB.length);
-      heardAtB = joined.slice(Math.max(0, joined.length - 8000));
-      return heardAtB.length === 8000 && dftPower(heardAtB, 1000) > 5000 ? true : undefined;
+    const playedAtB = recorder(b, 8000);
+    const heardAtB = await waitFor(async () => {
+      const x = await playedAtB();
+      return x.length === 8000 && dftPower(x, 1000) > 5000 ? x : undefined;
     }, '1 kHz at B');
     expect(dftPower(heardAtB, 440)).toBeLessThan(dftPower(heardAtB, 1000) / 20);
 
+    const playedAtA = recorder(a, 4000);
     await waitFor(async () => {
-      const atA = await a.takePlayed();
-      return atA.length >= 4000 && dftPower(atA.subarray(atA.length - 4000), 440) > 5000 ? true : undefined;
+      const x = await playedAtA();
+      return x.length === 4000 && dftPower(x, 440) > 5000 ? true : undefined;
     }, '440 Hz at A (B latched to A)');
 
     await a.sendDtmf('5#');
@@ -152,13 +162,9 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
       }
     }, 20);
     try {
-      let played = new Int16Array(0);
+      const playedAtB = recorder(b, 4000);
       const heard = await waitFor(async () => {
-        const chunk = await b.takePlayed();
-        const joined = new Int16Array(played.length + chunk.length);
-        joined.set(played);
-        joined.set(chunk, played.length);
-        played = joined.slice(Math.max(0, joined.length - 4000));
+        const played = await playedAtB();
         const st = await a.stats();
         return played.length === 4000 && dftPower(played, 1000) > 3000 ? st : undefined;
       }, '1 kHz from the capture-driven stream');

@@ -57,6 +57,7 @@ main{max-width:60rem;margin:1rem auto;padding:0 1rem}
 h1{font-size:1.35rem;margin:.5rem 0 1rem}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .card{background:#fff;border-radius:8px;padding:1rem 1.25rem;margin-bottom:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+.card>h2:first-child{margin-top:0}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e2e4e7;vertical-align:top}
 label{display:block;font-weight:600;margin:.6rem 0 .2rem}
 input[type=text],input[type=password],input[type=number],select{width:100%;max-width:26rem;padding:.4rem .5rem;border:1px solid #8c959f;border-radius:4px;font:inherit}

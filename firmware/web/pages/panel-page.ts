@@ -174,5 +174,5 @@ kbd{border:1px solid #aaa;border-bottom-width:2px;border-radius:3px;padding:0 .3
 .status-line{margin:0;font-size:.8rem}
 .connection{padding:.1rem .45rem;border-radius:10px;background:#555}.connection.live{background:#1d6b2d}.connection.lost{background:#8a2424}
 .problem{color:#ffb3ad}
-@media (max-width:760px){.phone{flex-direction:column}.cradle{width:auto;flex-direction:row}.handset{height:5rem;width:16rem}.handset .label{writing-mode:horizontal-tb;transform:none}.controls,.top-row{flex-wrap:wrap}}
+@media (max-width:760px){.phone{flex-direction:column}.cradle{width:auto;flex-direction:row}.handset{height:5rem;width:16rem;flex-direction:row;padding:0 1rem}.handset .label{writing-mode:horizontal-tb;transform:none}.controls,.top-row{flex-wrap:wrap}}
 `;

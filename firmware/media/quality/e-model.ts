@@ -26,8 +26,9 @@ export interface EModelInput {
 /**
  * G.107 delay impairment Idd (absolute delay): 0 up to 100 ms, then
  * Idd = 25{(1 + X⁶)^(1/6) − 3(1 + (X/3)⁶)^(1/6) + 2} with X = log₂(Ta/100).
- * Talker/listener echo terms (Idte, Idle) are left at their default-echo-loss
- * values, where they are negligible (TELR = 65 dB).
+ * The talker- and listener-echo terms (Idte, Idle) are left out: the phone
+ * cannot measure the echo loss of the far end's path, and with working echo
+ * cancellation they are small; so this MOS is an upper bound for long delays.
  */
 export function delayImpairment(ta: number): number {
   if (ta <= 100) return 0;

@@ -36,6 +36,14 @@ export function headerKey(name: string): string {
   return lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
 }
 
+interface ParsedFields {
+  names: string[];
+  keys: string[];
+  values: string[];
+  positions: number[];
+  source: SourceText | undefined;
+}
+
 export interface HeaderField {
   /** As written (compact or long, original case). */
   readonly name: string;
@@ -54,31 +62,29 @@ export type HeaderValue = string | number | { toString(): string };
  * costs only the header split until someone asks for a value.
  */
 export class SipHeaders implements Iterable<HeaderField> {
-  private names: string[] = [];
-  private keys: string[] = [];
-  private values: string[] = [];
-  /** Byte offset of each value in the parsed input (-1 for fields added later), for error positions. */
+  private names: string[];
+  private keys: string[];
+  private values: string[];
   /** Character index of each value in `source` (-1 for fields added later), for error positions. */
-  private positions: number[] = [];
+  private positions: number[];
   private source: SourceText | undefined;
   /** Parsed values aligned with the fields: a value, or for list headers the items of that field. */
   private parsed: unknown[] = [];
   /** Whole parsed lists by key (all fields of the name joined). */
   private lists: Map<string, unknown[]> | undefined;
 
-  constructor(fields?: Iterable<HeaderField | readonly [string, HeaderValue]>) {
+  constructor(fields?: Iterable<HeaderField | readonly [string, HeaderValue]>, parsed?: ParsedFields) {
+    this.names = parsed?.names ?? [];
+    this.keys = parsed?.keys ?? [];
+    this.values = parsed?.values ?? [];
+    this.positions = parsed?.positions ?? [];
+    this.source = parsed?.source;
     if (fields) for (const f of fields) Array.isArray(f) ? this.append(f[0], f[1]) : this.append((f as HeaderField).name, (f as HeaderField).value);
   }
 
-  /** Used by the parser: appends without re-validating. */
+  /** Used by the parser: takes the split fields as they are (already validated). */
   static fromParsed(names: string[], keys: string[], values: string[], positions: number[], source: SourceText | undefined): SipHeaders {
-    const h = new SipHeaders();
-    h.names = names;
-    h.keys = keys;
-    h.values = values;
-    h.positions = positions;
-    h.source = source;
-    return h;
+    return new SipHeaders(undefined, { names, keys, values, positions, source });
   }
 
   get size(): number {

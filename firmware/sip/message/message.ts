@@ -1,5 +1,5 @@
 import { SipParseError } from './parse-error.js';
-import { SipHeaders, headerKey } from './headers.js';
+import { SipHeaders } from './headers.js';
 import { parseNameAddr, type NameAddr } from './name-addr.js';
 import { parseVia, type Via } from './via.js';
 import { parseCSeq, type CSeq } from './cseq.js';
@@ -48,11 +48,6 @@ function parseLength(s: string): number {
 
 function parseContact(s: string): NameAddr | '*' {
   return s === '*' ? '*' : parseNameAddr(s);
-}
-
-function parseToken(s: string): string {
-  if (!isToken(s)) throw new SipParseError('expected a token', 0);
-  return s;
 }
 
 /**
@@ -146,9 +141,12 @@ abstract class SipMessageBase {
     return this.headers.get('content-type');
   }
 
-  /** Option tags / methods of a token-list header (Supported, Require, Allow…), as written. */
+  /** Option tags / methods of a token-list header (Supported, Require, Allow…), as written; throws SipParseError on a non-token. */
   tokens(name: string): readonly string[] {
-    return this.headers.parsedList(headerKey(name), parseToken);
+    // not cached: the per-field cache belongs to the typed accessors, and these lists are short
+    const out = this.headers.list(name);
+    for (const t of out) if (!isToken(t)) throw new SipParseError(`bad token ${JSON.stringify(t)} in ${name}`);
+    return out;
   }
 
   get bodyText(): string {

@@ -258,8 +258,8 @@ export class Call {
       }
     }
     incoming.onCancel(() => call.cancelledByCaller());
-    incoming.transaction.kind === 'server-invite' &&
-      incoming.transaction.setUser({ onAck: (ack) => call.receiveAck(ack), onFailure: () => undefined });
+    // RFC 6026 §7.1: an ACK that matches the INVITE transaction in Accepted is passed up to us.
+    if (incoming.transaction.kind === 'server-invite') incoming.transaction.setUser({ onAck: (ack) => call.receiveAck(ack) });
     call.sendRinging();
     return call;
   }
@@ -397,7 +397,8 @@ export class Call {
     }
     if (this.current === 'ended') return;
     this.dropEarly();
-    if (this.cancelRequested && status === 487) {
+    if (this.cancelRequested) {
+      // 487 is the usual answer to our CANCEL (§9.1); any other final response also ends what we cancelled.
       this.finish({ kind: 'local', words: 'Cancelled', status });
       return;
     }
@@ -680,7 +681,10 @@ export class Call {
     if (!waiting || ack.cseq.seq !== waiting.cseq) return;
     waiting.retransmitter.stop();
     this.awaitingAck = undefined;
-    if (!waiting.offerInAnswer) return;
+    if (!waiting.offerInAnswer) {
+      this.settleWishes();
+      return;
+    }
     if (!hasSdp(ack)) {
       // RFC 3264 §4: an offer in the 2xx must be answered in the ACK; without one the session cannot go on.
       this.sendBye({ kind: 'failed', words: statusWords(488), status: 488 });
@@ -691,7 +695,9 @@ export class Call {
     } catch (err) {
       if (!(err instanceof SdpError)) throw err;
       this.sendBye({ kind: 'failed', words: statusWords(488), status: 488 });
+      return;
     }
+    this.settleWishes();
   }
 
   // ================================================================ inside the dialog

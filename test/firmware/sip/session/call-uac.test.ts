@@ -132,6 +132,17 @@ describe('CANCEL (RFC 3261 §9.1)', () => {
     expect(call.ended).toMatchObject({ kind: 'local', words: 'Cancelled' });
   });
 
+  it('answers a 2xx that comes with no provisional before it, after hang-up, with ACK and BYE', async () => {
+    const t = harness();
+    const { invite, call } = await dial(t);
+    call.hangup();
+    await flush();
+    t.receive(reply(invite, 200, { body: sdpBody() }));
+    await flush();
+    expect(t.newlySent()).toEqual(['INVITE', 'ACK', 'BYE']);
+    expect(call.ended).toMatchObject({ kind: 'local', words: 'Cancelled' });
+  });
+
   it('gives up waiting for the 487 after 64*T1', async () => {
     const t = harness();
     const { invite, call } = await dial(t);

@@ -403,3 +403,51 @@ function replyTo(request: import('../../../../firmware/sip/message/index.js').Si
   ];
   return lines.join('\r\n') + '\r\n\r\n' + body;
 }
+
+describe('offers that wait their turn', () => {
+  it('holds once the ACK for our 2xx has arrived when hold was pressed before it', async () => {
+    const t = harness();
+    const { call } = await ring(t);
+    call.answer();
+    await flush();
+    call.hold();
+    await flush();
+    expect(t.requests('INVITE')).toHaveLength(0);
+    t.receive(ack(t));
+    await flush();
+    expect(parse(t.last('INVITE').bodyText).media[0]!.direction).toBe('sendonly');
+  });
+
+  it('answers 491 to an UPDATE offer that crosses our re-INVITE (RFC 3311 §5.2)', async () => {
+    const t = harness();
+    const { call, toTag } = await answered(t);
+    call.hold();
+    await flush();
+    t.receive(peerRequest('UPDATE', { toTag, cseq: 2, body: sdpBody({ version: 2 }) }));
+    await flush();
+    expect(t.responses(491).map((r) => r.cseq.method)).toEqual(['UPDATE']);
+  });
+
+  it('acknowledges every retransmission of the 2xx to its own re-INVITE', async () => {
+    const t = harness();
+    const { call } = await answered(t);
+    call.hold();
+    await flush();
+    const ok = replyTo(t.last('INVITE'), 200, sdpBody({ direction: 'recvonly' }));
+    t.receive(ok);
+    await flush();
+    t.receive(ok);
+    await flush();
+    expect(t.newlySent()).toEqual(['INVITE', 'ACK', 'ACK']);
+  });
+
+  it('refreshes by UPDATE without a body when configured so (RFC 4028 §7.4)', async () => {
+    const t = harness({ refreshMethod: 'UPDATE' });
+    await answered(t, ['Session-Expires: 120']);
+    t.clock.advance(60_000);
+    await flush();
+    const update = t.last('UPDATE');
+    expect(update.body.length).toBe(0);
+    expect(update.headers.get('session-expires')).toBe('120;refresher=uac');
+  });
+});

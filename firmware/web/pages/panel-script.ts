@@ -163,7 +163,11 @@ export const PANEL_SCRIPT = String.raw`
 
   var source = new EventSource(config.api + '/events');
   source.addEventListener('open', function () { connection.textContent = 'Live'; connection.className = 'connection live'; });
-  source.addEventListener('error', function () { connection.textContent = 'Reconnecting…'; connection.className = 'connection lost'; });
+  source.addEventListener('error', function () {
+    connection.className = 'connection lost';
+    // EventSource retries by itself after a network error, but gives up on an HTTP refusal (an expired login).
+    connection.textContent = source.readyState === EventSource.CLOSED ? 'Disconnected: reload the page' : 'Reconnecting…';
+  });
   source.addEventListener('panel', function (e) { render(JSON.parse(e.data)); });
   source.addEventListener('key', function (e) { showKey(JSON.parse(e.data)); });
   render(state);

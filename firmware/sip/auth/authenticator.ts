@@ -125,10 +125,16 @@ export class DigestAuthenticator {
     return { ok: true, headers };
   }
 
-  /** Headers for `request` from challenges already answered (pre-emptive authorization, RFC 3261 §22.3 last paragraph). */
-  authorize(request: SipRequest): AuthorizationHeader[] {
+  /**
+   * Headers for `request` from challenges already answered (pre-emptive
+   * authorization, RFC 3261 §22.3 last paragraph). `realms` limits them to
+   * the realms of the server the request goes to, so credentials for one
+   * domain are not shown to another.
+   */
+  authorize(request: SipRequest, realms?: readonly string[]): AuthorizationHeader[] {
     const out: AuthorizationHeader[] = [];
     for (const cached of this.cache.values()) {
+      if (realms !== undefined && !realms.includes(cached.challenge.realm)) continue;
       const credentials = this.options.credentials(cached.challenge.realm);
       if (credentials !== undefined) out.push(this.sign(request, cached, credentials));
     }

@@ -58,8 +58,9 @@ describe('DigestAuthenticator against a verifying registrar', () => {
     applyAuthorization(retry, outcome.ok ? outcome.headers : []);
     expect(registrar.handle(retry).status).toBe(200);
 
+    expect(auth.authorize(register(), ['other.example'])).toEqual([]);
     const refresh = register();
-    applyAuthorization(refresh, auth.authorize(refresh));
+    applyAuthorization(refresh, auth.authorize(refresh, ['pbx.example.com']));
     expect(parseCredentials(refresh.headers.getAll('Authorization'))[0]!.nc).toBe('00000002');
     expect(registrar.handle(refresh).status).toBe(200);
   });

@@ -71,6 +71,13 @@ describe('SipHeaders', () => {
     expect(m.to.tag).toBe('10');
   });
 
+  it('reads token lists and refuses a non-token in them', () => {
+    const m = parseMessage('OPTIONS sip:a@b SIP/2.0\r\nSupported: timer, 100rel\r\nk: path\r\nRequire: a b\r\n\r\n');
+    expect(m.tokens('supported')).toEqual(['timer', '100rel', 'path']);
+    expect(m.tokens('Unsupported')).toEqual([]);
+    expect(() => m.tokens('Require')).toThrow(/bad token "a b" in Require/);
+  });
+
   it('clones independently', () => {
     const a = new SipHeaders([['X', '1']]);
     const b = a.clone();

@@ -95,6 +95,16 @@ export class MediaEngine {
     return new MediaStreamHandle(this, r.streamId, r.localPort, r.localRtcpPort, r.ssrc);
   }
 
+  /** Hosts a 3-way conference: the handset, call `a` and call `b` (a's audio device becomes the bridge's). */
+  async conference(a: MediaStreamHandle, b: MediaStreamHandle): Promise<void> {
+    await this.request({ type: 'conference', streamIds: [a.id, b.id] });
+  }
+
+  /** Ends the conference: `keep` goes on with the handset, the other call is left silent (put it on hold). */
+  async split(keep: MediaStreamHandle): Promise<void> {
+    await this.request({ type: 'split', keep: keep.id });
+  }
+
   /** Closes every stream (each sends its RTCP BYE) and stops the worker. */
   async stop(): Promise<void> {
     if (this.exited) return;

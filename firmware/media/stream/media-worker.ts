@@ -20,6 +20,7 @@ import { samplesPerFrame } from '../constants.js';
 import type { MediaAudioPort } from './audio-port.js';
 import { GeneratorAudioPort, SilentAudioPort } from './audio-port.js';
 import { MediaStream } from './media-stream.js';
+import { ConferenceBridge } from './conference-bridge.js';
 import type { DatagramSink } from './media-stream.js';
 import type { AudioSpec, MediaReply, MediaRequest, OpenStreamParams } from './messages.js';
 import { SharedRingAudioPort } from './shared-audio-ring.js';
@@ -50,8 +51,15 @@ class SocketSink implements DatagramSink {
 
 interface WorkerStream {
   stream: MediaStream;
+  /** The stream's own device (the bridge's handset while in a conference). */
   port: MediaAudioPort;
   sockets: Socket[];
+}
+
+interface Conference {
+  bridge: ConferenceBridge;
+  a: number;
+  b: number;
 }
 
 function bind(address: string, port: number): Promise<Socket> {
@@ -86,6 +94,7 @@ export class MediaWorker {
   private readonly clock = new SystemClock();
   private readonly codecs = createDefaultCodecRegistry();
   private readonly streams = new Map<number, WorkerStream>();
+  private conference: Conference | undefined;
   private nextId = 1;
 
   constructor(private readonly channel: MessagePort) {
@@ -117,7 +126,15 @@ export class MediaWorker {
           this.get(m.streamId).stream.sendDtmf(m.digits, m.durationMs);
           break;
         case 'mute':
-          this.get(m.streamId).stream.setMute(m.muted);
+          // In a conference the microphone is the bridge's: muting one leg would also cut the other call's voice.
+          if (this.conference && (this.conference.a === m.streamId || this.conference.b === m.streamId)) this.conference.bridge.setMicMuted(m.muted);
+          else this.get(m.streamId).stream.setMute(m.muted);
+          break;
+        case 'conference':
+          this.join(m.streamIds[0], m.streamIds[1]);
+          break;
+        case 'split':
+          this.split(m.keep);
           break;
         case 'tone':
           this.get(m.streamId).stream.playTone(m.tone, m.mix ?? false);
@@ -213,7 +230,45 @@ export class MediaWorker {
     }
   }
 
+  private join(aId: number, bId: number): void {
+    if (this.conference) throw new MediaWorkerError('MEDIA_CONFERENCE_BUSY', 'a conference is already running');
+    if (aId === bId) throw new MediaWorkerError('MEDIA_CONFERENCE_SAME', 'a conference needs two different calls');
+    const a = this.get(aId);
+    const b = this.get(bId);
+    if (a.stream.frameSamples !== b.stream.frameSamples) {
+      throw new MediaWorkerError('MEDIA_CONFERENCE_PTIME', `calls use different ptimes (${a.stream.ptimeMs} and ${b.stream.ptimeMs} ms)`);
+    }
+    const bridge = new ConferenceBridge(a.port, a.stream.frameSamples);
+    a.stream.replacePort(bridge.legA);
+    b.stream.replacePort(bridge.legB);
+    // One handset: B's own port is no longer needed.
+    if (b.port !== a.port) b.port.close?.();
+    b.port = a.port;
+    this.conference = { bridge, a: aId, b: bId };
+  }
+
+  private split(keepId: number): void {
+    const c = this.conference;
+    if (!c) throw new MediaWorkerError('MEDIA_NO_CONFERENCE', 'no conference is running');
+    if (keepId !== c.a && keepId !== c.b) throw new MediaWorkerError('MEDIA_NOT_IN_CONFERENCE', `stream ${keepId} is not in the conference`);
+    this.conference = undefined;
+    c.bridge.close();
+    const otherId = keepId === c.a ? c.b : c.a;
+    const keep = this.streams.get(keepId);
+    const other = this.streams.get(otherId);
+    keep?.stream.replacePort(c.bridge.device);
+    if (keep) keep.port = c.bridge.device;
+    if (other) {
+      other.port = new SilentAudioPort(c.bridge.device.sampleRate);
+      other.stream.replacePort(other.port);
+    }
+  }
+
   private close(id: number, s: WorkerStream): ReturnType<MediaStream['stats']> {
+    // A call leaving the conference hands the handset to the other one.
+    if (this.conference && (this.conference.a === id || this.conference.b === id)) {
+      this.split(this.conference.a === id ? this.conference.b : this.conference.a);
+    }
     s.stream.stop();
     const stats = s.stream.stats();
     // Let the BYE leave before the socket goes.

@@ -59,6 +59,10 @@ export type MediaRequest =
   | { type: 'stats'; requestId: number; streamId: number }
   | { type: 'played'; requestId: number; streamId: number }
   | { type: 'close'; requestId: number; streamId: number }
+  /** Joins two calls and the handset in a 3-way conference: streamIds[0]'s audio port becomes the bridge's handset. */
+  | { type: 'conference'; requestId: number; streamIds: [number, number] }
+  /** Ends the conference: `keep` gets the handset back, the other call is left on a silent port (on hold). */
+  | { type: 'split'; requestId: number; keep: number }
   | { type: 'shutdown'; requestId: number };
 
 export type MediaReply =

@@ -177,6 +177,30 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
     }
   });
 
+  it('hosts a 3-way conference: each party hears the other two, then splits back to one call', async () => {
+    const tone = (hz: number): { kind: 'tone'; tone: ReturnType<typeof steady>; recordMs: number } => ({ kind: 'tone', tone: steady(`${hz}`, freqs([hz], -12)), recordMs: 2000 });
+    const base = { codec: 'PCMU', payloadType: 0, rtcpMux: true } as const;
+    const partyA = await engine.openStream({ ...base, remote: { address: LOOP, port: 9 }, cname: 'pa@test', audio: tone(1000) });
+    const partyB = await engine.openStream({ ...base, remote: { address: LOOP, port: 9 }, cname: 'pb@test', audio: tone(1500) });
+    const phoneA = await engine.openStream({ ...base, remote: { address: LOOP, port: partyA.localPort }, cname: 'phone@test', audio: tone(500) });
+    const phoneB = await engine.openStream({ ...base, remote: { address: LOOP, port: partyB.localPort }, cname: 'phone@test', audio: { kind: 'silent' } });
+    open.push(partyA, partyB, phoneA, phoneB);
+    await engine.conference(phoneA, phoneB);
+    const heard = { a: recorder(partyA, 4000), b: recorder(partyB, 4000), handset: recorder(phoneA, 4000) };
+    const hears = (x: Int16Array, on: number[], off: number): boolean =>
+      x.length === 4000 && on.every((hz) => dftPower(x, hz) > 2000) && dftPower(x, off) < 300;
+    await waitFor(async () => (hears(await heard.a(), [500, 1500], 1000) ? true : undefined), 'party A hearing the phone and party B');
+    await waitFor(async () => (hears(await heard.b(), [500, 1000], 1500) ? true : undefined), 'party B hearing the phone and party A');
+    await waitFor(async () => (hears(await heard.handset(), [1000, 1500], 500) ? true : undefined), 'the handset hearing both parties');
+    await expect(engine.conference(phoneA, phoneB)).rejects.toMatchObject({ code: 'MEDIA_CONFERENCE_BUSY' });
+
+    await engine.split(phoneA);
+    await waitFor(async () => {
+      const x = await heard.a();
+      return x.length === 4000 && dftPower(x, 500) > 2000 && dftPower(x, 1500) < 300 ? true : undefined;
+    }, 'party A hearing only the phone after the split');
+  });
+
   it('reports a bad request as a typed error and keeps running', async () => {
     await expect(
       engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'G729', payloadType: 18, cname: 'x', audio: { kind: 'silent' } }),

@@ -161,6 +161,19 @@ describe.skipIf(skip !== undefined)(`calls with baresip (${skip ?? 'installed'})
     await baresip.waitForEvent('CALL_CLOSED');
   });
 
+  it('sends DTMF by INFO (application/dtmf-relay) and baresip reports the digits', async () => {
+    const { phone, baresip } = await direct();
+    const call = phone.calls.call(baresip.uri, phone.account);
+    await until(call, 'active');
+    await baresip.waitForEvent('CALL_ESTABLISHED');
+    for (const digit of ['1', '5', '#']) call.sendDtmfInfo(digit, 100);
+    const digits = () => baresip.events().filter((e) => e.type === 'CALL_DTMF_START').map((e) => e.param);
+    await waitFor('digits at baresip', () => (digits().length >= 3 ? true : undefined), { timeoutMs: 5000 });
+    expect(digits()).toEqual(['1', '5', '#']);
+    call.hangup();
+    await baresip.waitForEvent('CALL_CLOSED');
+  });
+
   describe('through Kamailio', () => {
     let kamailio: Kamailio;
     beforeAll(async () => {

@@ -144,6 +144,7 @@ export class Call {
   private glareTimer: TimerHandle | undefined;
   private readonly acksSent = new Map<number, SipRequest>();
   private authenticator: DigestAuthenticator;
+  private readonly dtmfQueue: DtmfInfo[] = [];
 
   // Outgoing (UAC) side
   private fromTag = generateTag();
@@ -335,12 +336,28 @@ export class Call {
     this.startOffer({ method: 'INVITE', purpose: 'renegotiate' });
   }
 
-  /** A DTMF digit by SIP INFO with application/dtmf-relay (issue 5 point 7). */
+  /**
+   * A DTMF digit by SIP INFO with application/dtmf-relay (issue 5 point 7). Digits go one INFO at a time,
+   * each after the previous one's final response, so they arrive in the order pressed whatever the network does.
+   */
   sendDtmfInfo(digit: string, durationMs = 160): void {
     this.requireActive('send DTMF');
     if (!isDtmfDigit(digit)) throw new RangeError(`"${digit}" is not a DTMF digit`);
-    this.sendInDialog('INFO', { body: formatDtmfRelay(digit, durationMs), contentType: DTMF_RELAY }, (response) => {
+    this.dtmfQueue.push({ digit, durationMs });
+    if (this.dtmfQueue.length === 1) this.sendNextDtmf();
+  }
+
+  private sendNextDtmf(): void {
+    const next = this.dtmfQueue[0];
+    if (!next || this.current !== 'active') {
+      this.dtmfQueue.length = 0;
+      return;
+    }
+    this.sendInDialog('INFO', { body: formatDtmfRelay(next.digit, next.durationMs), contentType: DTMF_RELAY }, (response) => {
+      this.dtmfQueue.shift();
+      // §12.2.1.2: 481/408 to a request in the dialog means the dialog is gone.
       if (response.status === 408 || response.status === 481) this.lostDialog(response.status);
+      else this.sendNextDtmf();
     });
   }
 

@@ -379,6 +379,21 @@ describe('UPDATE (RFC 3311) and INFO DTMF', () => {
     expect(() => call.sendDtmfInfo('x')).toThrow(RangeError);
   });
 
+  it('sends queued digits one INFO at a time, in the order pressed', async () => {
+    const t = harness();
+    const { call } = await answered(t);
+    call.sendDtmfInfo('1');
+    call.sendDtmfInfo('2');
+    call.sendDtmfInfo('3');
+    await flush();
+    expect(t.requests('INFO').map((r) => r.bodyText)).toEqual(['Signal=1\r\nDuration=160\r\n']);
+    t.receive(replyTo(t.last('INFO'), 200));
+    await flush();
+    t.receive(replyTo(t.last('INFO'), 200));
+    await flush();
+    expect(t.requests('INFO').map((r) => r.bodyText.slice(0, 8))).toEqual(['Signal=1', 'Signal=2', 'Signal=3']);
+  });
+
   it('answers a BYE from the caller while still ringing: 200, and 487 to the INVITE', async () => {
     const t = harness();
     const { call } = await ring(t);

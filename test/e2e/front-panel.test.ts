@@ -10,6 +10,7 @@ import { SimPanel } from '../../hal/sim/index.js';
 import { SystemClock } from '../../firmware/clock/index.js';
 import { loadConfigFile, parseConfigText } from '../../firmware/config/index.js';
 import { Logging } from '../../firmware/log/index.js';
+import type { RegistrationStatus } from '../../firmware/sip/index.js';
 import { hashPassword, startWebServer, type RunningWebServer } from '../../firmware/web/index.js';
 import { launchChromium, missingChromium, type Browser } from './support/chromium.js';
 
@@ -113,6 +114,17 @@ describe.skipIf(skip !== undefined)(`virtual front panel in Chromium (${skip ?? 
 });
 
 describe.skipIf(skip !== undefined)(`admin pages in Chromium (${skip ?? 'chromium installed'})`, () => {
+  // A SIP stack stand-in whose account registers when the test says so.
+  const registrations: Record<string, RegistrationStatus> = { account1: { state: 'registering', consecutiveFailures: 0 } };
+  const registrationListeners = new Set<(e: { accountId: string; status: RegistrationStatus }) => void>();
+  const liveSip = {
+    registrationStatus: () => registrations,
+    localTransports: sip.localTransports,
+    onRegistration: (l: (e: { accountId: string; status: RegistrationStatus }) => void) => {
+      registrationListeners.add(l);
+      return () => registrationListeners.delete(l);
+    },
+  };
   let browser: Browser;
   let server: RunningWebServer;
   let dir: string;
@@ -122,7 +134,7 @@ describe.skipIf(skip !== undefined)(`admin pages in Chromium (${skip ?? 'chromiu
     dir = await mkdtemp(join(tmpdir(), 'deskphone-e2e-'));
     file = join(dir, 'phone.yaml');
     await writeFile(file, `accounts:\n  - user: "201"\n    domain: lab.test\nadmin:\n  password: "${await hashPassword('front desk 42', { N: 1024, r: 8, p: 1 })}"\n`);
-    server = await startWebServer({ port: 0, clock: new SystemClock(), log, config: await loadConfigFile(file), version: '0.1.0', board: 'sim', sip });
+    server = await startWebServer({ port: 0, clock: new SystemClock(), log, config: await loadConfigFile(file), version: '0.1.0', board: 'sim', sip: liveSip });
     browser = await launchChromium();
   });
 
@@ -156,6 +168,18 @@ describe.skipIf(skip !== undefined)(`admin pages in Chromium (${skip ?? 'chromiu
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText(/^Saved to/).waitFor();
     expect(await readFile(file, 'utf8')).toContain('handset: 40');
+    await page.close();
+  });
+
+  it('shows a registration change on the status page as it happens', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}admin`);
+    const state = page.locator('tr[data-account="account1"] td').nth(2);
+    expect(await state.textContent()).toBe('registering');
+    await expect.poll(() => registrationListeners.size).toBeGreaterThan(0);
+    registrations['account1'] = { state: 'registered', expires: 3600, status: 200, consecutiveFailures: 0 };
+    for (const l of registrationListeners) l({ accountId: 'account1', status: registrations['account1'] });
+    await expect.poll(() => state.textContent()).toBe('registered');
     await page.close();
   });
 });

@@ -118,7 +118,7 @@ function directIpHelp(status: PhoneStatus): Html {
 
 function accountsSummary(status: PhoneStatus): Html {
   return html`<div class="card"><h2>Accounts</h2><ul>${status.accounts.map(
-    (a) => html`<li>${a.displayName || a.aor}: <span class="state-${a.state}">${a.state}</span></li>`,
+    (a) => html`<li>${a.displayName || a.aor}: <span class="state-${a.state}" data-account="${a.id}">${a.state}</span></li>`,
   )}</ul></div>`;
 }
 

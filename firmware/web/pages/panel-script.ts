@@ -170,6 +170,13 @@ export const PANEL_SCRIPT = String.raw`
   });
   source.addEventListener('panel', function (e) { render(JSON.parse(e.data)); });
   source.addEventListener('key', function (e) { showKey(JSON.parse(e.data)); });
+  source.addEventListener('registration', function (e) {
+    var change = JSON.parse(e.data);
+    var el = document.querySelector('[data-account="' + change.accountId + '"]');
+    if (!el) return;
+    el.textContent = change.status.state;
+    el.className = 'state-' + change.status.state;
+  });
   render(state);
   document.documentElement.dataset.ready = 'true';
 })();

@@ -9,6 +9,10 @@ import { buildGpioMockup } from './gpio-mockup-build.js';
 import { buildInitramfs } from './initramfs.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { VmRigError } from './errors.js';
+import { withBuildLock } from './build-lock.js';
+
+/** A cold build downloads ~225 MB and unpacks ~400 MB: wait that long for another one. */
+const BUILD_LOCK_TIMEOUT_MS = 600_000;
 
 /** What a run needs: a kernel, an initramfs, and the folder shared read-write. */
 export interface Rig {
@@ -64,18 +68,20 @@ export async function buildRig(options: BuildOptions = {}): Promise<Rig> {
   }
 
   const cacheDir = join(cacheRoot, kernel.release);
-  const tree = await fetchKernel(cacheDir, kernel, log);
-  const gpioMockupKo = await buildGpioMockup(cacheDir, tree, log);
-  const image = await buildInitramfs({ modulesDir: tree.modulesDir, gpioMockupKo });
-  const digest = createHash('sha256').update(image).digest('hex').slice(0, 16);
-  const initramfs = join(cacheDir, `initramfs-${digest}.cpio`);
-  if (!existsSync(initramfs)) {
-    log(`writing ${initramfs}`);
-    await mkdir(cacheDir, { recursive: true });
-    // Write then rename, so a concurrent run never boots half an archive.
-    const partial = `${initramfs}.${process.pid}.part`;
-    await writeFile(partial, image);
-    await rename(partial, initramfs);
-  }
-  return { kernel, vmlinuz: tree.vmlinuz, initramfs, workDir, cacheRoot };
+  await mkdir(cacheRoot, { recursive: true });
+  return withBuildLock(`${cacheDir}.lock`, BUILD_LOCK_TIMEOUT_MS, log, async () => {
+    const tree = await fetchKernel(cacheDir, kernel, log);
+    const gpioMockupKo = await buildGpioMockup(cacheDir, tree, log);
+    const image = await buildInitramfs({ modulesDir: tree.modulesDir, gpioMockupKo });
+    const digest = createHash('sha256').update(image).digest('hex').slice(0, 16);
+    const initramfs = join(cacheDir, `initramfs-${digest}.cpio`);
+    if (!existsSync(initramfs)) {
+      log(`writing ${initramfs}`);
+      // Write then rename, so a run never boots half an archive.
+      const partial = `${initramfs}.${process.pid}.part`;
+      await writeFile(partial, image);
+      await rename(partial, initramfs);
+    }
+    return { kernel, vmlinuz: tree.vmlinuz, initramfs, workDir, cacheRoot };
+  });
 }

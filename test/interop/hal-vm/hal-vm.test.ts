@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRig, runInVm, GPIO_MOCKUP, I2C_STUB_ADDRESS, type Rig, type VmRunResult } from '../../../scripts/vm/index.js';
@@ -67,9 +67,10 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
     let results: Map<string, CheckResult>;
     let uart: UartPeer;
     let terminal: { transcript: string; status: string } | Error;
+    let main: string | undefined;
 
     beforeAll(async () => {
-      const main = await bundleGuest();
+      main = await bundleGuest();
       // serial-uart: the first 256 bytes go back inverted; after them the host is a terminal.
       uart = await UartPeer.listen((chunk, peer) => {
         const before = peer.received.length - chunk.length;
@@ -90,6 +91,7 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
 
     afterAll(async () => {
       await uart?.close();
+      if (main !== undefined) await rm(main, { force: true });
     });
 
     /** The check's result, failing with its error or the console tail when it did not pass. */

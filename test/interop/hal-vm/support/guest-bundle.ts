@@ -16,7 +16,8 @@ export const NATIVE_PACKAGES = ['onoff', 'epoll', 'i2c-bus', 'alsa-capture', 'se
  * native ones stay external.
  */
 export async function bundleGuest(): Promise<string> {
-  const outfile = join(REPO_ROOT, '.tmp', 'vm', 'guest', 'main.mjs');
+  // One file per test process: another run in this checkout may be bundling at the same time.
+  const outfile = join(REPO_ROOT, '.tmp', 'vm', 'guest', `main-${process.pid}.mjs`);
   await build({
     entryPoints: [join(REPO_ROOT, 'test', 'hal-vm-guest', 'main.ts')],
     outfile,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parse } from 'sdp-transform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../firmware/clock/index.js';
-import { SipStack, type SipAccountConfig } from '../../firmware/sip/index.js';
+import { SipStack, parseUri, type SipAccountConfig } from '../../firmware/sip/index.js';
 import { CallManager, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../firmware/sip/sdp/index.js';
 import { writeToneWav } from './support/audio.js';
@@ -31,12 +31,12 @@ interface Phone {
   port: number;
 }
 
-async function startPhone(account?: SipAccountConfig & { proxyPort?: number }): Promise<Phone> {
+async function startPhone(account?: SipAccountConfig, transport: 'udp' | 'tcp' = 'udp'): Promise<Phone> {
   const stack = await SipStack.create(
     {
       bindAddress: '127.0.0.1',
-      ports: { udp: 0 },
-      transports: ['udp'],
+      ports: { udp: 0, tcp: 0 },
+      transports: [transport],
       userAgent: 'deskphone-interop',
       supported: ['100rel', 'timer', 'replaces'],
       accounts: account ? [account] : [],
@@ -55,7 +55,8 @@ async function startPhone(account?: SipAccountConfig & { proxyPort?: number }): 
         user: account.user,
         domain: account.domain,
         password: account.password,
-        outboundProxy: (await import('../../firmware/sip/index.js')).parseUri(`sip:${account.outboundProxy}`),
+        outboundProxy: parseUri(`sip:${account.outboundProxy}`),
+        protocol: transport === 'tcp' ? 'TCP' : 'UDP',
       }
     : { user: 'phone', domain: `127.0.0.1:${port}` };
   return { stack, calls, incoming, account: callAccount, port };
@@ -183,29 +184,33 @@ describe.skipIf(skip !== undefined)(`calls with baresip (${skip ?? 'installed'})
       await kamailio?.stop();
     });
 
-    async function registeredPair() {
-      const proxy = `127.0.0.1:${kamailio.ports.udp}`;
-      const phone = await startPhone({ id: 'line1', user: 'alice', password: 'alice-pw', domain: kamailio.domain, outboundProxy: proxy, expires: 120 });
+    async function registeredPair(transport: 'udp' | 'tcp') {
+      const proxy = `127.0.0.1:${kamailio.ports.udp}${transport === 'tcp' ? ';transport=tcp' : ''}`;
+      const phone = await startPhone(
+        { id: 'line1', user: 'alice', password: 'alice-pw', domain: kamailio.domain, outboundProxy: proxy, transport, expires: 120 },
+        transport,
+      );
       cleanup.push(() => phone.stack.stop());
       phone.stack.start();
       await waitFor('phone registered', () => (phone.stack.registrationStatus()['line1']?.state === 'registered' ? true : undefined));
-      const baresip = await startBaresip({ user: 'bob', password: 'bob-pw', registrar: proxy, wav });
+      const baresip = await startBaresip({ user: 'bob', password: 'bob-pw', registrar: `127.0.0.1:${kamailio.ports.udp}`, wav });
       cleanup.push(() => baresip.stop());
       return { phone, baresip };
     }
 
-    it('calls a registered baresip by number, answering the proxy\'s 407, and the BYE follows the route set', async () => {
-      const { phone, baresip } = await registeredPair();
+    it.each(['udp', 'tcp'] as const)("calls a registered baresip by number over %s, answering the proxy's 407; the BYE follows the route set", async (transport) => {
+      const { phone, baresip } = await registeredPair(transport);
       const call = phone.calls.call('bob', phone.account);
       await until(call, 'active');
       await baresip.waitForEvent('CALL_ESTABLISHED');
-      expect(call.confirmedDialog!.routeSet.length).toBeGreaterThan(0);
+      // Kamailio record-routes; between TCP and UDP it adds two entries (LAB.md), both kept in order.
+      expect(call.confirmedDialog!.routeSet.length).toBe(transport === 'tcp' ? 2 : 1);
       call.hangup();
       await baresip.waitForEvent('CALL_CLOSED');
     });
 
-    it('is called by baresip through Kamailio and answers', async () => {
-      const { phone, baresip } = await registeredPair();
+    it.each(['udp', 'tcp'] as const)('is called by baresip through Kamailio over %s, answers, and its BYE reaches baresip', async (transport) => {
+      const { phone, baresip } = await registeredPair(transport);
       await baresip.dial(`sip:alice@${kamailio.domain}`);
       const call = await waitFor('incoming call', () => phone.incoming[0]);
       call.answer();

@@ -53,6 +53,32 @@ const contenders: Contender[] = [
     },
   },
   {
+    name: 'name/value split',
+    note: 'floor plus each line cut at the colon, names lower-cased',
+    parse(buf) {
+      const s = buf.toString('utf8');
+      const names: string[] = [];
+      const values: string[] = [];
+      let pos = s.indexOf('\r\n') + 2;
+      for (;;) {
+        const eol = s.indexOf('\r\n', pos);
+        if (eol < 0 || eol === pos) break;
+        const colon = s.indexOf(':', pos);
+        names.push(s.slice(pos, colon).trim().toLowerCase());
+        values.push(s.slice(colon + 1, eol).trim());
+        pos = eol + 2;
+      }
+      return values;
+    },
+  },
+  {
+    name: 'deskphone parse only',
+    note: 'no field read beyond what the parser checks',
+    parse(buf) {
+      return parseMessage(buf);
+    },
+  },
+  {
     name: 'deskphone',
     parse(buf) {
       const m = parseMessage(buf);
@@ -90,6 +116,13 @@ const contenders: Contender[] = [
       const to = drachtio.getParser('to')({ s: h.to, i: 0 });
       keep(via[0].params.branch, cseq.seq, h['call-id'], from.params.tag, to.params.tag);
       return m;
+    },
+  },
+  {
+    name: 'drachtio-sip lazy only',
+    note: 'header strings only, no field parsed: compare with "deskphone parse only"',
+    parse(buf) {
+      return drachtio.parseSipMessage(buf, true);
     },
   },
   {
@@ -139,7 +172,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (gc) {
   const N = 20_000;
   const mem: BenchRow[] = [];
-  for (const c of contenders.slice(1)) {
+  for (const c of contenders.filter((x) => !x.name.includes('split') && !x.name.includes('only'))) {
     const held: unknown[] = new Array(N);
     gc();
     const before = process.memoryUsage().heapUsed;

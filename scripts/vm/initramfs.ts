@@ -43,6 +43,7 @@ fail() { echo; echo "${MARK_FAIL} $*@@"; sync; poweroff -f; }
 arg() { sed -n "s/.*deskphone\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 script=$(arg script)
 work=$(arg work)
+limit=$(arg timeout)
 [ -n "$script" ] && [ -n "$work" ] || fail 'kernel command line lacks deskphone.script / deskphone.work'
 
 ${bootModules.map((f) => insmod(f, [])).join('\n')}
@@ -66,7 +67,8 @@ mount -t tracefs tracefs /newroot/sys/kernel/tracing
 ${deviceModules.map((m) => insmod(m.file, m.params)).join('\n')}
 
 echo "${MARK_BEGIN}"
-chroot /newroot /bin/sh "$script"
+# The VM powers itself off when the command overruns, even if the host's runner died meanwhile.
+timeout -s KILL "\${limit:-600}" chroot /newroot /bin/sh "$script"
 rc=$?
 echo
 echo "${MARK_EXIT} $rc@@"

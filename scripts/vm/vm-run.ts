@@ -43,6 +43,8 @@ export interface VmRunResult {
 }
 
 export const DEFAULT_TIMEOUT_MS = 240_000;
+/** How much earlier than the host's timeout the guest kills an overrunning command (exit 137), so its output still comes back. */
+const GUEST_DEADLINE_MARGIN_MS = 10_000;
 
 function sh(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
@@ -99,6 +101,8 @@ export async function runInVm(rig: Rig, options: VmRunOptions): Promise<VmRunRes
     'rdinit=/init',
     `deskphone.script=${script}`,
     `deskphone.work=${rig.workDir}`,
+    // The guest's own deadline for the command, inside the host's: boot takes some of the budget.
+    `deskphone.timeout=${Math.max(1, Math.floor(((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) - GUEST_DEADLINE_MARGIN_MS) / 1000))}`,
   ].join(' ');
   const args = [
     '-accel', 'tcg,thread=multi',
@@ -131,6 +135,9 @@ export async function runInVm(rig: Rig, options: VmRunOptions): Promise<VmRunRes
   try {
     const status = await new Promise<number | null>((resolve, reject) => {
       const qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      // A test runner that exits (or is interrupted) takes its VM with it.
+      const killOnExit = (): void => void qemu.kill('SIGKILL');
+      process.once('exit', killOnExit);
       const timer = setTimeout(() => {
         timedOut = true;
         qemu.kill('SIGKILL');
@@ -143,10 +150,12 @@ export async function runInVm(rig: Rig, options: VmRunOptions): Promise<VmRunRes
       qemu.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
       qemu.on('error', (cause) => {
         clearTimeout(timer);
+        process.removeListener('exit', killOnExit);
         reject(new VmRigError('VM_BOOT', `cannot start qemu-system-x86_64: ${cause.message}`, { step: 'qemu' }, { cause }));
       });
       qemu.on('close', (code) => {
         clearTimeout(timer);
+        process.removeListener('exit', killOnExit);
         resolve(code);
       });
     });

@@ -120,6 +120,8 @@ describe('console protocol between the init and the runner', () => {
     expect(init).toMatch(/insmod \/lib\/modules\/virtio\.ko/);
     expect(init).toMatch(/insmod \/lib\/modules\/i2c-stub\.ko 'chip_addr=0x27'/);
     expect(init.indexOf(`echo "${MARK_BEGIN}"`)).toBeLessThan(init.indexOf('chroot /newroot'));
+    // The guest kills an overrunning command itself, so a VM never outlives a dead runner.
+    expect(init).toMatch(/timeout -s KILL "\$\{limit:-\d+\}" chroot \/newroot/);
     expect(init).toContain(`echo "${MARK_EXIT} $rc@@"`);
   });
 });

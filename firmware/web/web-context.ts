@@ -23,6 +23,8 @@ export interface PhoneControl {
   calls?(): CallSummary[];
   /** Acts on one call; `target` is the transfer target. Throws (any DeskphoneError) when the call cannot do it. */
   callAction?(id: string, action: CallAction, target?: string): Promise<unknown> | unknown;
+  /** Restarts the phone (hangs up, unregisters, starts again); the web answers before it happens. */
+  restart?(): Promise<unknown> | unknown;
 }
 
 export interface WebAppDeps {

@@ -9,7 +9,7 @@ function duration(s: number): string {
   return `${d ? `${d} d ` : ''}${h} h ${m} min`;
 }
 
-export function statusPage(options: { status: PhoneStatus; csrfToken: string; configFile: string | undefined }): string {
+export function statusPage(options: { status: PhoneStatus; csrfToken: string; configFile: string | undefined; canRestart: boolean }): string {
   const s = options.status;
   return page({
     title: 'Status',
@@ -44,6 +44,11 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
     <tr><th>Up for</th><td>${duration(s.uptimeS)}</td></tr>
     <tr><th>Configuration</th><td>${options.configFile ?? '(none: changes last until restart)'}</td></tr>
   </tbody></table>
+  ${
+    options.canRestart
+      ? html`<form method="post" action="/admin/restart"><input type="hidden" name="_csrf" value="${options.csrfToken}"><button type="submit" class="primary">Restart the phone</button></form>`
+      : ''
+  }
 </section>
 <script>${raw(LIVE_RELOAD)}</script>`,
   });

@@ -131,6 +131,14 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     return c.json({ ok: true, id: c.req.param('id'), action });
   });
 
+  api.post('/restart', admin, (c) => {
+    const restart = ctx.phone?.restart;
+    if (!restart) throw new WebError(503, 'PHONE_NOT_READY', 'restarting is not available: the phone layer is not running');
+    ctx.log.info({ by: c.get('principal').kind }, 'restart requested from the web');
+    scheduleRestart(ctx, () => restart.call(ctx.phone));
+    return c.json({ ok: true }, 202);
+  });
+
   // Scripts log in once and reuse the cookie (or send Basic/Bearer on every call).
   api.post('/session', async (c) => {
     ctx.auth.assertSameSite(c, undefined);
@@ -163,6 +171,18 @@ export async function setAdminPassword(ctx: WebContext, address: string, passwor
   await ctx.config.set(['admin', 'password'], await hashPassword(password));
   ctx.auth.sessions.endAll();
   ctx.log.info('admin password changed');
+}
+
+/**
+ * Runs the restart after this response has gone out (a restart closes the web
+ * server too); its failure is logged, there is no one left to answer.
+ */
+export function scheduleRestart(ctx: WebContext, restart: () => unknown): void {
+  ctx.clock.setTimeout(() => {
+    void Promise.resolve()
+      .then(restart)
+      .catch((err: Error) => ctx.log.error({ err: err.message }, 'restart failed'));
+  }, 0);
 }
 
 function knownKey(key: string): KeyName {

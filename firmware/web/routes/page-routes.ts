@@ -18,7 +18,7 @@ import { page } from '../pages/layout.js';
 import { panelPage } from '../pages/panel-page.js';
 import { settingsPage } from '../pages/settings-page.js';
 import { statusPage } from '../pages/status-page.js';
-import { setAdminPassword } from './api-routes.js';
+import { scheduleRestart, setAdminPassword } from './api-routes.js';
 
 const MIN_PASSWORD = 8;
 
@@ -112,7 +112,18 @@ export function pageRoutes(ctx: WebContext): Hono {
   app.get('/admin', async (c) => {
     const who = await viewer(c, false);
     if (who instanceof Response) return who;
-    return c.html(statusPage({ status: status(), csrfToken: csrfOf(who), configFile: ctx.config.file }));
+    return c.html(statusPage({ status: status(), csrfToken: csrfOf(who), configFile: ctx.config.file, canRestart: ctx.phone?.restart !== undefined }));
+  });
+
+  app.post('/admin/restart', async (c) => {
+    const who = await viewer(c, false);
+    if (who instanceof Response) return who;
+    ctx.auth.assertSameSite(c, who, (await formBody(c))['_csrf']);
+    const restart = ctx.phone?.restart;
+    if (!restart) throw new WebError(503, 'PHONE_NOT_READY', 'restarting is not available: the phone layer is not running');
+    ctx.log.info('restart requested from the web');
+    scheduleRestart(ctx, () => restart.call(ctx.phone));
+    return c.html(page({ title: 'Restarting', body: html`<h1>Restarting</h1><p class="ok" role="status">The phone is restarting. <a href="/admin">Back to the status page</a> in a few seconds.</p>` }), 202);
   });
 
   app.get('/admin/settings', async (c) => {

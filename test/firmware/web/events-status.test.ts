@@ -173,3 +173,21 @@ describe('unknown API routes', () => {
     expect((await errorOf(res)).code).toBe('NOT_FOUND');
   });
 });
+
+describe('POST /api/restart', () => {
+  it('answers first and restarts the phone afterwards', async () => {
+    let restarts = 0;
+    f = await webFixture({ withPassword: true, phone: { restart: () => void restarts++ } });
+    const res = await f.request('/api/restart', json({}, f.basic()));
+    expect(res.status).toBe(202);
+    expect(restarts).toBe(0);
+    f.clock.advance(0);
+    await new Promise((r) => setImmediate(r));
+    expect(restarts).toBe(1);
+  });
+
+  it('answers 503 while the phone layer is absent', async () => {
+    f = await webFixture({ withPassword: true });
+    expect((await errorOf(await f.request('/api/restart', json({}, f.basic())))).code).toBe('PHONE_NOT_READY');
+  });
+});

@@ -26,7 +26,7 @@ const MANDATORY: readonly (readonly [string, string])[] = [
  *   mandatory. Many UAs omit Max-Forwards on in-dialog requests; the UA core
  *   may choose to tolerate that problem alone.
  * - To, From, CSeq, Call-ID and Max-Forwards appear once (§7.3.1, §20).
- * - §8.1.1.5 / RFC 4475 §3.1.2.16: the CSeq method must equal the request method.
+ * - §8.1.1.5 / RFC 4475 "mismatch01": the CSeq method must equal the request method.
  * - §21.5.6: a version other than SIP/2.0 is answered with 505.
  * - The Request-URI must parse (it is parsed lazily, so this is where a bad
  *   one is caught); §19.1.1 Table 1: no URI headers in a Request-URI;
@@ -38,7 +38,7 @@ export function validateRequest(request: SipRequest): RequestProblem[] {
   for (const [key, name] of MANDATORY) {
     const count = key === 'via' ? (request.headers.has(key) ? 1 : 0) : request.headers.getAll(key).length;
     if (count === 0) problems.push({ status: 400, reason: `Missing ${name}` });
-    // §7.3.1: these carry one value; two of them (RFC 4475 §3.1.2.? "multi01") leave the request ambiguous
+    // §7.3.1: these carry one value; two of them (RFC 4475 "multi01") leave the request ambiguous
     else if (count > 1) problems.push({ status: 400, reason: `Multiple ${name}` });
   }
   try {

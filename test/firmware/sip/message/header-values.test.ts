@@ -64,9 +64,9 @@ describe('name-addr and addr-spec (RFC 3261 §20.10, §25.1)', () => {
   });
 
   it('rejects what RFC 4475 §3.1.2 calls invalid', () => {
-    // unterminated quoted display name (§3.1.2.9 "quotbal")
+    // unterminated quoted display name (RFC 4475 "quotbal")
     expect(() => parseNameAddr('"Mr J. User <sip:j.user@example.com>')).toThrow(/unterminated display name/);
-    // non-token characters in an unquoted display name (§3.1.2.8 "baddn")
+    // non-token characters in an unquoted display name (RFC 4475 "baddn")
     expect(() => parseNameAddr('Bell, Alexander <sip:a.g.bell@example.com>')).toThrow(/display name/);
     // <> not closed
     expect(() => parseNameAddr('<sip:a@b;tag=1')).toThrow(/missing >/);

@@ -43,7 +43,7 @@ describe('SIP URIs (RFC 3261 §19.1)', () => {
   });
 
   it('unescapes user and parameters, and escapes them again on output (§19.1.2)', () => {
-    // RFC 4475 §3.1.1.10 style: escaped characters in the user part
+    // RFC 4475 "esc01" style: escaped characters in the user part
     const u = sip('sip:sips%3Auser%40example.com@example.net');
     expect(u.user).toBe('sips:user@example.com');
     expect(u.toString()).toBe('sip:sips%3Auser%40example.com@example.net');

@@ -1,4 +1,4 @@
-import { html, type Html } from './html.js';
+import { html, raw, type Html } from './html.js';
 
 export interface PageOptions {
   title: string;
@@ -25,7 +25,7 @@ export function page(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · deskphone</title>
-<style>${ADMIN_CSS}</style>
+<style>${raw(ADMIN_CSS)}</style>
 ${options.head}
 </head>
 <body>

@@ -184,6 +184,15 @@ describe('front panel page', () => {
     expect((await press({ 'x-csrf-token': config.csrfToken })).status).toBe(200);
   });
 
+  it('serves its style sheets as written (not HTML-escaped, which would void the selectors)', async () => {
+    f = await webFixture();
+    const page = await (await f.request('/')).text();
+    const styles = [...page.matchAll(/<style>([^]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(2);
+    for (const css of styles) expect(css).not.toMatch(/&(gt|lt|quot|amp|#39);/);
+    expect(styles.join('')).toContain('.card>h2:first-child');
+  });
+
   it('sends pages security headers that keep other sites from framing the keypad', async () => {
     f = await webFixture();
     const res = await f.request('/');

@@ -55,7 +55,7 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
 }
 
 /** The page redraws when a registration changes (the `registration` event of /api/events). */
-const LIVE_RELOAD = `(function () {
+export const LIVE_RELOAD = `(function () {
   var source = new EventSource('/api/events');
   source.addEventListener('registration', function () { source.close(); location.reload(); });
 })();`;

@@ -196,7 +196,10 @@ describe('front panel page', () => {
   it('sends pages security headers that keep other sites from framing the keypad', async () => {
     f = await webFixture();
     const res = await f.request('/');
-    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    // Scripts run only when they hash to the page's own (an injected inline script would not).
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/]{43}=' 'sha256-[A-Za-z0-9+/]{43}=';/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });

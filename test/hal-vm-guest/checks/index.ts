@@ -8,10 +8,12 @@ import { halKeypad } from './hal-keypad.js';
 import { halLcd } from './hal-lcd.js';
 import { halAudio } from './hal-audio.js';
 import { halConsole } from './hal-console.js';
+import { boardBuild, boardDoctor } from './board-doctor.js';
 
 export { SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from './serial-uart.js';
 export { LCD_SCREEN, LCD_TICK } from './hal-lcd.js';
 export { CONSOLE_LOGIN, CONSOLE_STATUS } from './hal-console.js';
+export { ABSENT_LCD_ADDRESS } from './board-doctor.js';
 
 /**
  * Guest checks by name, in the order they run: first the raw libraries on
@@ -28,4 +30,7 @@ export const CHECKS: Readonly<Record<string, () => Promise<CheckResult>>> = {
   'hal-audio': halAudio,
   // After serial-uart: the host's end of the UART first echoes, then plays the terminal.
   'hal-console': halConsole,
+  // Last: doctor opens the UART, which the two checks above talk through.
+  'board-doctor': boardDoctor,
+  'board-build': boardBuild,
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRig, runInVm, GPIO_MOCKUP, I2C_STUB_ADDRESS, type Rig, type VmRunResult } from '../../../scripts/vm/index.js';
 import { parseResults, type CheckResult } from '../../hal-vm-guest/report.js';
-import { CONSOLE_LOGIN, LCD_SCREEN, LCD_TICK, SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from '../../hal-vm-guest/checks/index.js';
+import { ABSENT_LCD_ADDRESS, CONSOLE_LOGIN, LCD_SCREEN, LCD_TICK, SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from '../../hal-vm-guest/checks/index.js';
 import { latchedBytes, type SmbusWrite } from '../../hal-vm-guest/smbus-trace.js';
 import { Hd44780Model } from '../../../hal/sim/index.js';
 import { bundleGuest } from './support/guest-bundle.js';
@@ -205,6 +205,28 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
       expect(terminal.status).toMatch(/firmware:\s+0\.1\.0-vm\r\n/);
       expect(terminal.status).toMatch(/board:\s+qemu-tier-a\r\n/);
       expect(terminal.transcript).toMatch(/Bye\.\r\n(\r\n)?deskphone login: $/);
+    });
+
+    it('doctor passes every device of a board file for the VM and names the one LCD that does not answer', () => {
+      const r = passed('board-doctor');
+      const results = r['results'] as { setting: string; check: string; ok: boolean; detail: string }[];
+      expect(results.filter((x) => !x.ok), String(r['report'])).toEqual([]);
+      expect(results.map((x) => x.setting)).toEqual(
+        expect.arrayContaining(['keypad.rows[0]', 'hookSwitch.line', 'display.address', 'ringer.line', 'audio.routes.handset.captureDevice', 'audio.routes.handset.playbackDevice', 'serial.path']),
+      );
+      // The chip is found by label: offset 17 on the chip at base 512 is kernel GPIO 529.
+      expect(results.find((x) => x.setting === 'hookSwitch.line')?.detail).toContain('GPIO 529');
+      expect(r['missing']).toEqual([{ setting: 'display.address', check: `I2C bus ${String(r['bus'])} address 0x${ABSENT_LCD_ADDRESS.toString(16)}` }]);
+    });
+
+    it('the board starts from its file on the VM devices and gives every GPIO line back when closed', () => {
+      const r = passed('board-build');
+      expect(r['displayStatus']).toBe('ready');
+      expect(r['displayContents']).toEqual(['board qemu-tier-', ' '.repeat(16)]);
+      expect(r['ledLineWhenOn']).toBe(1);
+      expect(r['exportedWhileRunning']).toEqual([true, true, true]);
+      expect(r['leftExported']).toEqual([]);
+      expect(r['hook']).toBe('on-hook');
     });
 
     it('the guest program itself exited cleanly', () => {

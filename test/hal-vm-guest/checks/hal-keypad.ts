@@ -19,7 +19,8 @@ const KEYMAP = [['1', '2', 'ok']] as const;
 const TIMING = { debounceMs: 10, longPressMs: 800 };
 const EVENT_TIMEOUT_MS = 5_000;
 
-export async function halKeypad(): Promise<CheckResult> {
+/** One keypad session: three presses on the mock's column lines, the events that came out. */
+async function session(idle: 'poll' | 'edge'): Promise<{ rowDrivenWhileIdle: number; events: string[]; held: string[]; counters: Record<string, number> }> {
   const chip = await findChip(GPIO_MOCKUP.label);
   for (const c of COLUMNS) await driveLine(chip, c, 0);
   const events: KeyEvent[] = [];
@@ -31,6 +32,7 @@ export async function halKeypad(): Promise<CheckResult> {
     columns: COLUMNS.map(ref),
     keymap: KEYMAP.map((r) => [...r]),
     timing: TIMING,
+    idle,
   });
   keypad.onKey((e) => events.push(e));
   try {
@@ -42,18 +44,24 @@ export async function halKeypad(): Promise<CheckResult> {
       await driveLine(chip, column, 0);
       await waitFor(() => events.length >= expected, EVENT_TIMEOUT_MS, `key events after column ${column}`);
     };
+    await sleep(300); // idle for a while: polling scans, or sleeping on the sense lines' interrupts
     await press(COLUMNS[1], 150, 2); // '2': down, up
     await press(COLUMNS[0], 150, 4); // '1': down, up
     await press(COLUMNS[2], 1_300, 7); // 'ok' held past longPressMs: down, long-press, up
-    await sleep(100);
-    return {
-      ok: true,
-      rowDrivenWhileIdle,
-      events: events.map((e) => `${e.type} ${e.key}`),
-      held: [...keypad.held()],
-      counters: { ...keypad.counters },
-    };
+    await sleep(300);
+    return { rowDrivenWhileIdle, events: events.map((e) => `${e.type} ${e.key}`), held: [...keypad.held()], counters: { ...keypad.counters } };
   } finally {
     await keypad.close();
   }
+}
+
+/**
+ * Both idle modes of the driver: 'poll' keeps reading the sense lines;
+ * 'edge' sleeps on their interrupts (real ones, from gpio-mockup's irq_sim)
+ * and must not miss a press for it.
+ */
+export async function halKeypad(): Promise<CheckResult> {
+  const poll = await session('poll');
+  const edge = await session('edge');
+  return { ok: true, poll, edge };
 }

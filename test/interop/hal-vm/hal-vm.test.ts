@@ -146,11 +146,20 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
       expect(r['final']).toBe('on-hook');
     });
 
-    it('hal/gpio keypad: presses on the mock lines come out as key events, a long hold as a long press', () => {
+    it('hal/gpio keypad: presses on the mock lines come out as key events, a long hold as a long press, polling or asleep on interrupts', () => {
       const r = passed('hal-keypad');
-      expect(r['rowDrivenWhileIdle']).toBe(1);
-      expect(r['events']).toEqual(['down 2', 'up 2', 'down 1', 'up 1', 'down ok', 'long-press ok', 'up ok']);
-      expect(r['held']).toEqual([]);
+      type Session = { rowDrivenWhileIdle: number; events: string[]; held: string[]; counters: { idleScans: number; edgeWaits: number } };
+      for (const mode of ['poll', 'edge'] as const) {
+        const s = r[mode] as Session;
+        expect(s.rowDrivenWhileIdle, mode).toBe(1);
+        expect(s.events, mode).toEqual(['down 2', 'up 2', 'down 1', 'up 1', 'down ok', 'long-press ok', 'up ok']);
+        expect(s.held, mode).toEqual([]);
+      }
+      const poll = (r['poll'] as Session).counters;
+      const edge = (r['edge'] as Session).counters;
+      // Asleep between presses: it waited on interrupts and scanned far less while idle.
+      expect(edge.edgeWaits).toBeGreaterThan(0);
+      expect(edge.idleScans).toBeLessThan(poll.idleScans);
     });
 
     it('hal/lcd: the bytes the driver put on the I2C bus, replayed into the HD44780 model, read as the screen', () => {

@@ -2,6 +2,7 @@ import { SipParseError } from './parse-error.js';
 import { MAX_CONTENT_LENGTH, MAX_HEADER_COUNT, MAX_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
 import { SipHeaders, headerKey } from './headers.js';
 import { SourceText } from './source-text.js';
+import { matchKnownName } from './known-headers.js';
 import { SipRequest, SipResponse, parseCallId, parseMaxForwards, parseUnsigned, type SipMessage } from './message.js';
 import { parseVia } from './via.js';
 import { parseNameAddr } from './name-addr.js';
@@ -116,8 +117,16 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
     let e = vEnd;
     while (e > v0 && (head.charCodeAt(e - 1) === 32 || head.charCodeAt(e - 1) === 9)) e--;
     const value = folded ? unfold(head.slice(v0, e)) : head.slice(v0, e);
-    const name = head.slice(lineStart, nameEnd);
-    const key = headerKey(name);
+    let name: string;
+    let key: string;
+    const known = matchKnownName(head, lineStart, nameEnd);
+    if (known !== undefined) {
+      name = known.name ?? head.slice(lineStart, nameEnd);
+      key = known.key;
+    } else {
+      name = head.slice(lineStart, nameEnd);
+      key = headerKey(name);
+    }
     if (key === 'content-length') {
       if (clIndex >= 0 && values[clIndex] !== value) {
         throw new SipParseError('conflicting Content-Length headers', loc.byte(lineStart), startLineNo);

@@ -76,6 +76,17 @@ function slash(s: string, i: number): number {
   return skipWs(s, i + 1);
 }
 
+function isPort(s: string): boolean {
+  if (s.length === 0 || s.length > 5) return false;
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return false;
+    v = v * 10 + c - 48;
+  }
+  return v <= 65535;
+}
+
 /** Parses one via-parm (no list splitting). */
 export function parseVia(s: string): Via {
   let i = skipWs(s, 0);
@@ -120,12 +131,12 @@ export function parseVia(s: string): Via {
   }
   const params = parseHeaderParams(s, i);
   const rport = params.get('rport');
-  if (typeof rport === 'string' && (!/^\d{1,5}$/.test(rport) || Number(rport) > 65535)) {
+  if (typeof rport === 'string' && !isPort(rport)) {
     throw new SipParseError('bad rport in Via', i);
   }
   // via-received = IPv4address / IPv6address (bare, §25.1); a bracketed one or a name is tolerated
   const received = params.get('received');
-  if (received === null || (typeof received === 'string' && !isIPv6(received) && checkHost(received) !== undefined)) {
+  if (received === null || (typeof received === 'string' && checkHost(received) !== undefined && !isIPv6(received))) {
     throw new SipParseError('bad received in Via', i);
   }
   if (params.get('branch') === null) throw new SipParseError('empty branch in Via', i);

@@ -39,13 +39,15 @@ function isVersion(s: string): boolean {
  * chunk or text. Returns a SipRequest or SipResponse; throws SipParseError
  * naming the fault and its byte offset and line.
  *
- * Checked eagerly: size limits, start line (method, Request-URI, version,
- * status code), header field syntax (names are tokens, no stray control
- * characters, CRLF line ends, folding), Content-Length framing (§18.3), and
- * the values of Via, From, To, Call-ID, CSeq and Max-Forwards when present.
- * A response missing Via, From, To, Call-ID or CSeq is rejected (§18.1.2
- * discards it); a request missing them is returned so the UA can answer
- * 400 — see validateRequest. Other header values parse on first access.
+ * Checked eagerly: size limits, start line (method, the Request-URI's
+ * scheme and characters, version, status code), header field syntax (names
+ * are tokens, no stray control characters, CRLF line ends, folding),
+ * Content-Length framing (§18.3), and the values every transaction reads:
+ * the top Via, From and To (all but their URIs), Call-ID, CSeq and
+ * Max-Forwards. A response missing Via, From, To, Call-ID or CSeq is
+ * rejected (§18.1.2 discards it); a request missing them is returned so the
+ * UA can answer 400 — see validateRequest. Everything else (Request-URI,
+ * From/To URIs, other Vias, Contact, Route…) parses on first access.
  */
 export function parseMessage(data: Uint8Array | string, options?: ParseOptions): SipMessage {
   const buf = toBuffer(data);

@@ -78,6 +78,14 @@ describe('SipHeaders', () => {
     expect(() => m.tokens('Require')).toThrow(/bad token "a b" in Require/);
   });
 
+  it('keeps each name as written, whatever its case, and finds it by any spelling', () => {
+    const m = parseMessage('OPTIONS sip:a@b SIP/2.0\r\nVIA: SIP/2.0/UDP h;branch=z9hG4bK1\r\ncall-id: x\r\nCSeq: 1 OPTIONS\r\nX-Custom: y\r\n\r\n');
+    expect([...m.headers].map((f) => f.name)).toEqual(['VIA', 'call-id', 'CSeq', 'X-Custom']);
+    expect(m.headers.get('Via')).toBe('SIP/2.0/UDP h;branch=z9hG4bK1');
+    expect(m.headers.get('CALL-ID')).toBe('x');
+    expect(m.headers.get('x-custom')).toBe('y');
+  });
+
   it('clones independently', () => {
     const a = new SipHeaders([['X', '1']]);
     const b = a.clone();

@@ -18,6 +18,8 @@ import { vmRigSkipReason } from './support/skip.js';
  * and the tests below assert on what each reported.
  */
 const skip = await vmRigSkipReason();
+// The reporter folds a skipped suite into a count; say why in one line.
+if (skip !== undefined) console.warn(`tier-A VM tests skipped: ${skip}`);
 
 // TCG, 2 shared cores, node ~8× slower than on the host: generous, but bounded.
 const BUILD_TIMEOUT_MS = 480_000;

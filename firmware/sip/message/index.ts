@@ -52,7 +52,7 @@ export { NameAddr, parseNameAddr, parseNameAddrStrict } from './name-addr.js';
 export { Via, parseVia, BRANCH_MAGIC_COOKIE } from './via.js';
 export { CSeq, parseCSeq } from './cseq.js';
 export { createRequest, createResponse, DEFAULT_MAX_FORWARDS, type RequestInit, type ResponseInit } from './builders.js';
-export { validateRequest, type RequestProblem } from './validate.js';
+export { validateRequest, responseProblem, type RequestProblem } from './validate.js';
 export { reasonPhrase } from './reason-phrases.js';
 export { generateBranch, generateTag, generateCallId } from './ids.js';
 export { quote, unquote, isToken, isTokenChar, scanQuoted, skipWs } from './syntax.js';

@@ -202,6 +202,11 @@ export class SipRequest extends SipMessageBase {
   get uriString(): string {
     return this.parsedUri === undefined ? this.uriText! : this.parsedUri.toString();
   }
+
+  /** A copy with its own header list (to change for a retry, a CANCEL or an ACK); the body is shared, the URI stays unparsed if it was. */
+  clone(): SipRequest {
+    return new SipRequest(this.method, this.parsedUri ?? this.uriText!, this.headers.clone(), this.body, this.version);
+  }
 }
 
 /** A SIP response (§7.2): `SIP/2.0 180 Ringing`. */
@@ -214,6 +219,11 @@ export class SipResponse extends SipMessageBase {
     super(headers, body, version);
     this.status = status;
     this.reason = reason;
+  }
+
+  /** A copy with its own header list; the body is shared. */
+  clone(): SipResponse {
+    return new SipResponse(this.status, this.reason, this.headers.clone(), this.body, this.version);
   }
 }
 

@@ -1,5 +1,5 @@
 import { SipParseError } from './parse-error.js';
-import type { SipRequest } from './message.js';
+import type { SipRequest, SipResponse } from './message.js';
 import { SipUri, TelUri } from './uri.js';
 
 export interface RequestProblem {
@@ -61,4 +61,22 @@ export function validateRequest(request: SipRequest): RequestProblem[] {
     problems.push({ status: 400, reason: e.reason });
   }
   return problems;
+}
+
+/**
+ * What makes a UAC discard a response that parsed: RFC 3261 §8.1.3.3, "If
+ * more than one Via header field value is present in a response, the UAC
+ * SHOULD discard the message" (it was meant for a proxy). Returns the reason,
+ * or undefined when the response is fine. (A response lacking a mandatory
+ * field never gets here: parseMessage rejects it.)
+ */
+export function responseProblem(response: SipResponse): string | undefined {
+  try {
+    if (response.vias.length > 1) return 'more than one Via';
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    return e.reason;
+  }
+  if (response.version.toUpperCase() !== 'SIP/2.0') return 'unsupported SIP version';
+  return undefined;
 }

@@ -16,6 +16,7 @@ import {
   reasonPhrase,
   serializeMessage,
   validateRequest,
+  responseProblem,
   SipParseError,
 } from '../../../../firmware/sip/message/index.js';
 import { REALISTIC_MIX } from './fixtures/messages.js';
@@ -149,6 +150,35 @@ describe('validateRequest: what a UAS answers 400/416/505 to', () => {
     expect(validateRequest(parse(full('OPTIONS sip:a@b?Route=%3Csip:x%3E SIP/2.0')))).toEqual([{ status: 400, reason: 'Headers not allowed in Request-URI' }]);
     expect(validateRequest(parse(full('OPTIONS urn:service:sos SIP/2.0')))).toEqual([{ status: 416, reason: 'Unsupported URI Scheme' }]);
     expect(validateRequest(parse(full('OPTIONS sip:a@b..c SIP/2.0')))).toEqual([{ status: 400, reason: 'Bad Request-URI' }]);
+  });
+});
+
+describe('responseProblem: what a UAC discards', () => {
+  const base = (vias: string[], version = 'SIP/2.0') =>
+    parseMessage([`${version} 200 OK`, ...vias, 'To: <sip:a@b>;tag=2', 'From: <sip:a@b>;tag=1', 'Call-ID: c', 'CSeq: 1 OPTIONS', '', ''].join('\r\n')) as SipResponse;
+
+  it('accepts a response with one Via and flags more than one (§8.1.3.3), a bad second Via and another version', () => {
+    expect(responseProblem(base(['Via: SIP/2.0/UDP h;branch=z9hG4bK1']))).toBeUndefined();
+    expect(responseProblem(base(['Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'Via: SIP/2.0/UDP p;branch=z9hG4bK2']))).toBe('more than one Via');
+    expect(responseProblem(base(['Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'Via: SIP/2.0/UDP p:x']))).toMatch(/bad port in Via/);
+    expect(responseProblem(base(['Via: SIP/2.0/UDP h;branch=z9hG4bK1'], 'SIP/3.0'))).toBe('unsupported SIP version');
+  });
+});
+
+describe('clone', () => {
+  it('copies headers so the copy can change without touching the original, keeping the URI unparsed', () => {
+    const req = parseMessage(REALISTIC_MIX[1]!) as SipRequest;
+    const copy = req.clone();
+    copy.headers.set('CSeq', '2 INVITE');
+    copy.headers.prepend('Via', 'SIP/2.0/UDP new;branch=z9hG4bKnew');
+    expect(req.cseq.seq).toBe(1);
+    expect(req.topVia.branch).toBe('z9hG4bKcydzigwkX');
+    expect(copy.cseq.seq).toBe(2);
+    expect(copy.topVia.branch).toBe('z9hG4bKnew');
+    expect(copy.uriString).toBe(req.uriString);
+    expect(copy.body).toBe(req.body);
+    const res = createResponse(req, 180, { toTag: 'x' });
+    expect(res.clone().to.tag).toBe('x');
   });
 });
 

@@ -145,6 +145,7 @@ export class Call {
   private readonly acksSent = new Map<number, SipRequest>();
   private authenticator: DigestAuthenticator;
   private readonly dtmfQueue: DtmfInfo[] = [];
+  private byeAfterAck = false;
 
   // Outgoing (UAC) side
   private fromTag = generateTag();
@@ -308,6 +309,12 @@ export class Call {
         this.cancel();
         return;
       case 'active':
+        if (this.awaitingAck && this.direction === 'incoming' && this.awaitingAck.cseq === this.incoming?.request.cseq.seq) {
+          // §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its
+          // 2xx response or until the server transaction times out" — the BYE waits for the ACK (or Timer H).
+          this.byeAfterAck = true;
+          return;
+        }
         this.sendBye({ kind: 'local', words: 'Call ended' });
         return;
     }
@@ -434,7 +441,8 @@ export class Call {
 
   /** §13.2.2.1: 18x; a To tag makes an early dialog (§12.1.2), one per fork. */
   private provisional(request: SipRequest, response: SipResponse): void {
-    if (this.current === 'ended') return;
+    // A late 18x (reordered, or from a fork that lost) says nothing once a 2xx has confirmed the call.
+    if (this.current === 'ended' || this.dialog) return;
     const tag = response.to.tag;
     let leg = tag === undefined ? undefined : this.early.get(tag);
     if (tag !== undefined && !leg && !this.dialog) {
@@ -687,7 +695,7 @@ export class Call {
         // "If the server retransmits the 2xx response for 64*T1 seconds without receiving an ACK, the dialog is
         // confirmed, but the session SHOULD be terminated. This is accomplished with a BYE".
         this.awaitingAck = undefined;
-        if (this.current !== 'ended') this.sendBye({ kind: 'failed', words: 'No ACK received' });
+        if (this.current !== 'ended') this.sendBye(this.byeAfterAck ? { kind: 'local', words: 'Call ended' } : { kind: 'failed', words: 'No ACK received' });
       },
     );
     this.awaitingAck = { cseq, retransmitter, offerInAnswer };
@@ -698,6 +706,10 @@ export class Call {
     if (!waiting || ack.cseq.seq !== waiting.cseq) return;
     waiting.retransmitter.stop();
     this.awaitingAck = undefined;
+    if (this.byeAfterAck) {
+      this.sendBye({ kind: 'local', words: 'Call ended' });
+      return;
+    }
     if (!waiting.offerInAnswer) {
       this.settleWishes();
       return;
@@ -1209,7 +1221,8 @@ export class Call {
   }
 
   private commonHeaders(): Array<readonly [string, string]> {
-    const supported = ['timer', 'replaces'];
+    // Only what this usage really does: 'replaces' (RFC 3891) joins when transfer lands (issue 5 point 5).
+    const supported = ['timer'];
     if (this.ctx.reliableProvisional) supported.unshift('100rel');
     return [
       ['Allow', ALLOW],

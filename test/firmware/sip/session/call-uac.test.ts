@@ -27,7 +27,7 @@ describe('outgoing call set-up (RFC 3261 §13.2)', () => {
     expect(invite.from.tag).toBeDefined();
     expect(invite.to.tag).toBeUndefined();
     expect(invite.contacts[0]!.uri.toString()).toBe('sip:alice@127.0.0.1:5062');
-    expect(invite.headers.get('supported')).toBe('100rel, timer, replaces');
+    expect(invite.headers.get('supported')).toBe('100rel, timer');
     expect(invite.headers.get('session-expires')).toBe('1800');
     expect(invite.contentType).toBe('application/sdp');
     expect(parse(invite.bodyText).media[0]!.payloads).toBe('0 8 101');
@@ -47,6 +47,16 @@ describe('outgoing call set-up (RFC 3261 §13.2)', () => {
     expect(ack.to.tag).toBe('bobtag');
     expect(call.state).toBe('active');
     expect(log).toEqual(['state early Ringing', 'progress 180', 'state active Connected', 'media PCMU 198.51.100.7:7002 sendrecv']);
+  });
+
+  it('ignores an 18x that arrives after the 2xx', async () => {
+    const t = harness();
+    const { invite, call, log } = await dial(t);
+    t.receive(reply(invite, 200, { body: sdpBody() }));
+    t.receive(reply(invite, 180));
+    await flush();
+    expect(call.state).toBe('active');
+    expect(log).toEqual(['state active Connected', 'media PCMU 198.51.100.7:7000 sendrecv']);
   });
 
   it('flags early media when a 183 carries SDP, and takes the media from it before the answer', async () => {

@@ -87,6 +87,20 @@ describe('incoming call (RFC 3261 §13.3)', () => {
     expect(call.ended).toMatchObject({ kind: 'failed', words: 'No ACK received' });
   });
 
+  it('holds back its BYE until the ACK for its 2xx has come (§15)', async () => {
+    const t = harness();
+    const { call } = await ring(t);
+    call.answer();
+    await flush();
+    call.hangup();
+    await flush();
+    expect(t.requests('BYE')).toHaveLength(0);
+    t.receive(ack(t));
+    await flush();
+    expect(t.requests('BYE')).toHaveLength(1);
+    expect(call.ended).toMatchObject({ kind: 'local', words: 'Call ended' });
+  });
+
   it('offers in the 200 when the INVITE had no SDP, and takes the answer from the ACK', async () => {
     const t = harness();
     const { call, log } = await ring(t, { body: '' });

@@ -15,7 +15,8 @@
  *   Route…) is parsed on first access and cached; a malformed value throws
  *   SipParseError then. `err.partial` (a message that parsed structurally
  *   but has a bad core field) still lets a UAS copy Via/From/To/Call-ID/CSeq
- *   into a 400 with `createResponse`.
+ *   into a 400 with `createResponse`. `responseProblem(res)` says when a UAC
+ *   should drop a response that parsed (§8.1.3.3: more than one Via).
  * - `msg.body` is a view into the input (no copy); copy it to keep it past
  *   the input buffer's reuse.
  * - `serializeMessage(msg)` → bytes; Content-Length always equals the body.
@@ -28,7 +29,7 @@
  *   `cseq` ({seq, method}), `maxForwards`, `contacts`, `contactWildcard`,
  *   `routes`, `recordRoutes`, `expires`, `contentLength`, `contentType`,
  *   `tokens(name)`, `body`, `bodyText`; requests `method`, `uri`,
- *   `uriString`; responses `status`, `reason`. Parsed values are immutable:
+ *   `uriString`; responses `status`, `reason`; `clone()`. Parsed values are immutable:
  *   change a header with `headers.set('To', to.withTag(t))`. Challenges and
  *   credentials are read by firmware/sip/auth (`parseChallenges(msg.headers.getAll('WWW-Authenticate'))`).
  * - Values: `SipUri`/`TelUri`/`AbsoluteUri` (`parseUri`, `uriEquals` per

@@ -7,6 +7,7 @@ import {
   Via,
   createRequest,
   createResponse,
+  frameStreamMessage,
   parseMessage,
   serializeMessage,
   uriEquals,
@@ -174,6 +175,44 @@ describe('generated valid messages round-trip', () => {
         },
       ),
       { numRuns: 1500 },
+    );
+  });
+});
+
+describe('fuzzing stream framing', () => {
+  it('finds the same messages however a TCP stream of them is cut into chunks', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...REALISTIC_MIX), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 30 }), fc.boolean(), (messages, cuts, keepAlives) => {
+        const wire = Buffer.concat(messages.map((m) => Buffer.from((keepAlives ? '\r\n\r\n' : '') + m)));
+        let pending: Buffer = Buffer.alloc(0);
+        const got: string[] = [];
+        let offset = 0;
+        for (let k = 0; offset < wire.length; k++) {
+          const size = cuts[k % cuts.length]!;
+          pending = Buffer.concat([pending, wire.subarray(offset, offset + size)]);
+          offset += size;
+          for (let len = frameStreamMessage(pending); len > 0; len = frameStreamMessage(pending)) {
+            got.push(text(serializeMessage(parseMessage(pending.subarray(0, len), { stream: true }))));
+            pending = pending.subarray(len);
+          }
+        }
+        expect(got).toEqual(messages);
+        expect(pending.length).toBe(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws anything but SipParseError on arbitrary stream bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+        try {
+          frameStreamMessage(bytes);
+        } catch (e) {
+          if (!(e instanceof SipParseError)) throw e;
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -108,6 +108,59 @@ describe.skipIf(skip !== undefined)(`calls against sipp scenarios (${skip ?? 'in
     expect(await finished(run), run.peer.output()).toBe(0);
   });
 
+  it('plays early media from a 183 with SDP before the answer', async () => {
+    const p = await phone();
+    const run = await sippUas(
+      'early media',
+      `<recv request="INVITE"/>\n${send('183 Session Progress', { tag: true, sdp: true })}\n<pause milliseconds="300"/>\n` +
+        `${send('200 OK', { tag: true, sdp: true })}\n<recv request="ACK"/>\n<recv request="BYE"/>\n${send('200 OK')}`,
+    );
+    const call = p.calls.call(`sip:callee@127.0.0.1:${run.port}`, p.account);
+    const progress: string[] = [];
+    call.on('progress', (e) => progress.push(`${e.status}${e.earlyMedia ? ' early-media' : ''}`));
+    call.on('media', (m) => progress.push(`media ${m.remotePort} in ${call.state}`));
+    await waitFor('answered', () => (call.state === 'active' ? true : undefined), { timeoutMs: 10_000 });
+    expect(progress.slice(0, 2)).toEqual(['media 6000 in calling', '183 early-media']);
+    call.hangup();
+    expect(await finished(run), run.peer.output()).toBe(0);
+  });
+
+  it('takes the first 2xx of a forked INVITE and sends ACK and BYE to the second (two 180s, two 200s)', async () => {
+    const p = await phone();
+    const fork = (status: string, tag: string, sdp = false) =>
+      send(status, { sdp }).replace('[last_To:]', `[last_To:];tag=${tag}`).replace('Contact: <sip:sipp@', `Contact: <sip:${tag}@`);
+    const run = await sippUas(
+      'forking',
+      `<recv request="INVITE"/>\n${fork('180 Ringing', 'forkA')}\n${fork('180 Ringing', 'forkB')}\n<pause milliseconds="200"/>\n` +
+        `${fork('200 OK', 'forkA', true)}\n${fork('200 OK', 'forkB', true)}\n` +
+        `<recv request="ACK"/>\n<recv request="ACK"/>\n` +
+        `<recv request="BYE"><action><ereg regexp="tag=forkB" search_in="hdr" header="To:" check_it="true" assign_to="1"/></action></recv>\n${send('200 OK')}\n` +
+        `<recv request="BYE"><action><ereg regexp="tag=forkA" search_in="hdr" header="To:" check_it="true" assign_to="2"/></action></recv>\n${send('200 OK')}\n` +
+        `<Reference variables="1,2"/>`,
+    );
+    const call = p.calls.call(`sip:callee@127.0.0.1:${run.port}`, p.account);
+    await waitFor('answered', () => (call.state === 'active' ? true : undefined), { timeoutMs: 10_000 });
+    expect(call.confirmedDialog!.id.remoteTag).toBe('forkA');
+    await new Promise((r) => setTimeout(r, 300));
+    call.hangup();
+    expect(await finished(run), run.peer.output()).toBe(0);
+  });
+
+  it('retries after a 422 with the Min-SE the server asks for (RFC 4028 §6)', async () => {
+    const p = await phone();
+    const run = await sippUas(
+      '422',
+      `<recv request="INVITE"/>\n${send('422 Session Interval Too Small', { tag: true, headers: ['Min-SE: 3600'] })}\n<recv request="ACK"/>\n` +
+        `<recv request="INVITE"><action><ereg regexp="^ *3600" search_in="hdr" header="Session-Expires:" check_it="true" assign_to="1"/></action></recv>\n` +
+        `${send('200 OK', { tag: true, sdp: true, headers: ['Session-Expires: 3600;refresher=uac', 'Require: timer'] })}\n<recv request="ACK"/>\n` +
+        `<recv request="BYE"/>\n${send('200 OK')}\n<Reference variables="1"/>`,
+    );
+    const call = p.calls.call(`sip:callee@127.0.0.1:${run.port}`, p.account);
+    await waitFor('answered', () => (call.state === 'active' ? true : undefined), { timeoutMs: 10_000 });
+    call.hangup();
+    expect(await finished(run), run.peer.output()).toBe(0);
+  });
+
   it('sends PRACK to a UAS that requires 100rel, then completes the call', async () => {
     const p = await phone();
     const run = await sippUas(

@@ -20,6 +20,11 @@ describe('name-addr and addr-spec (RFC 3261 §20.10, §25.1)', () => {
     expect(na.params.get('x')).toBeNull();
   });
 
+  it('needs no space between display name and < (RFC 4475 "lwsdisp")', () => {
+    expect(parseNameAddr('caller<sip:caller@example.com>;tag=323').displayName).toBe('caller');
+    expect(parseNameAddr('"caller"<sip:caller@example.com>;tag=323').tag).toBe('323');
+  });
+
   it('reads an unquoted display name of tokens and an empty quoted one', () => {
     expect(parseNameAddr('Bob  Smith <sip:bob@biloxi.com>').displayName).toBe('Bob  Smith');
     expect(parseNameAddr('"" <sip:bob@biloxi.com>').displayName).toBe('');

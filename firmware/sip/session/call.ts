@@ -250,12 +250,17 @@ export class Call {
     const call = new Call(ctx, { callId: request.callId, direction: 'incoming', account, remote: request.from });
     call.incoming = incoming;
     if (request.body.length > 0) {
+      if (!hasSdp(request)) {
+        // §8.2.3: "If a UAS does not understand the body ... it MUST respond with a 415 ... [with] an Accept header".
+        incoming.respond(415, { headers: [['Accept', 'application/sdp']] });
+        return undefined;
+      }
       try {
         call.remoteOfferAnswer = call.sdp.receiveOffer(request.bodyText).answer;
       } catch (err) {
         if (!(err instanceof SdpError)) throw err;
-        // RFC 3261 §13.3.1.3 / RFC 3264 §6: nothing acceptable → 488 with a Warning (§20.43, code 305/304).
-        incoming.respond(err.status, { headers: [['Warning', `304 deskphone "${err.message}"`]] });
+        // RFC 3261 §13.3.1.3 / RFC 3264 §6: nothing acceptable → 488 with a Warning saying why (§20.43).
+        incoming.respond(err.status, { headers: [['Warning', sdpWarning(err)]] });
         return undefined;
       }
     }
@@ -797,7 +802,7 @@ export class Call {
       } catch (err) {
         if (!(err instanceof SdpError)) throw err;
         // RFC 3261 §14.2: an unacceptable offer in a re-INVITE → 488, "the session ... unchanged".
-        incoming.respond(err.status, { headers: [['Warning', `304 deskphone "${err.message}"`]] });
+        incoming.respond(err.status, { headers: [['Warning', sdpWarning(err)]] });
         return;
       }
     } else {
@@ -1238,6 +1243,12 @@ export class Call {
   private contactUri(protocol: TransportProtocol = this.account.protocol ?? 'UDP'): SipUri {
     return this.ctx.core.contactUri(this.account.user, protocol);
   }
+}
+
+/** §20.43 warn-codes: 305 "Incompatible media format", 399 "Miscellaneous warning" for SDP we could not read. */
+function sdpWarning(err: SdpError): string {
+  const code = err.reason === 'unparseable' ? 399 : 305;
+  return `${code} deskphone "${err.message.replace(/["\\]/g, "'")}"`;
 }
 
 function hasSdp(message: SipRequest | SipResponse): boolean {

@@ -119,7 +119,15 @@ describe('incoming call (RFC 3261 §13.3)', () => {
     t.receive(peerRequest('INVITE', { body: sdpBody({ codecs: '18' }) }));
     await flush();
     expect(t.summary()).toEqual(['100 INVITE', '488 INVITE']);
+    expect(last(t, 488).headers.get('warning')).toMatch(/^305 deskphone "no audio stream with a codec we support"$/);
     expect(t.incoming).toHaveLength(0);
+  });
+
+  it('answers 415 with Accept to an INVITE body that is not SDP (§8.2.3)', async () => {
+    const t = harness();
+    t.receive(peerRequest('INVITE', { body: '<xml/>', contentType: 'application/xml' }));
+    await flush();
+    expect(last(t, 415).headers.get('accept')).toBe('application/sdp');
   });
 
   it('rejects with the status given (486 by default)', async () => {

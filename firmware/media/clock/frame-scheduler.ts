@@ -16,6 +16,7 @@
  */
 import type { Clock, TimerHandle } from '../../clock/index.js';
 import { DeskphoneError } from '../../errors.js';
+import { LatenessHistogram } from './lateness-histogram.js';
 
 export interface FrameTick {
   /** Frame number on the grid since start (skipped frames count). */
@@ -52,6 +53,8 @@ export interface FrameSchedulerOptions {
 
 export class FrameScheduler {
   readonly stats: FrameSchedulerStats = { ticks: 0, skippedFrames: 0, maxLateMs: 0 };
+  /** Every tick's lateness, for percentiles (the stream's pacing diagnostics). */
+  readonly lateness = new LatenessHistogram();
   private startMs = 0;
   private nextIndex = 0;
   private timer: TimerHandle | undefined;
@@ -134,6 +137,7 @@ export class FrameScheduler {
     this.stats.ticks++;
     this.stats.skippedFrames += skipped;
     if (t.lateMs > this.stats.maxLateMs) this.stats.maxLateMs = t.lateMs;
+    this.lateness.record(t.lateMs);
     // Arm before the callback, so a slow or throwing callback cannot stop the clock.
     this.arm();
     this.onTick(t);

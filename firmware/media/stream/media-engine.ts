@@ -30,6 +30,13 @@ type RequestBody = DistributiveOmit<MediaRequest, 'requestId'>;
 export interface MediaEngineOptions {
   /** The worker script; defaults to media-worker next to this module (.ts through tsx in development). */
   workerUrl?: URL;
+  /**
+   * Nice value for the media thread alone (−20…19; lower is more urgent). The
+   * device's systemd unit grants CAP_SYS_NICE so the 20 ms path outranks
+   * everything else; without the privilege the engine runs at normal priority
+   * and says so in `priority`.
+   */
+  priority?: number;
 }
 
 /**
@@ -37,16 +44,16 @@ export interface MediaEngineOptions {
  * through tsx's loader; from the bundle it loads media-worker.js, which the
  * build must emit as its own entry point.
  */
-function spawnWorker(workerUrl?: URL): Worker {
+function spawnWorker(workerUrl: URL | undefined, workerData: unknown): Worker {
   const self = import.meta.url;
   if (workerUrl === undefined && self.endsWith('.ts')) {
     const tsxDir = dirname(createRequire(self).resolve('tsx/package.json'));
     const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
     const entry = new URL('./media-worker.ts', self).href;
     const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true });
+    return new Worker(boot, { eval: true, workerData });
   }
-  return new Worker(workerUrl ?? new URL('./media-worker.js', self));
+  return new Worker(workerUrl ?? new URL('./media-worker.js', self), { workerData });
 }
 
 export class MediaEngine {
@@ -55,7 +62,11 @@ export class MediaEngine {
   private nextRequest = 1;
   private exited = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    /** Whether the requested thread priority was applied (undefined when none was requested). */
+    readonly priority: { requested: number; applied: boolean; error?: string } | undefined,
+  ) {
     worker.on('message', (m: MediaReply) => this.onReply(m));
     worker.on('error', (err) => this.failAll(new MediaEngineError('MEDIA_WORKER_CRASHED', `media worker failed: ${err.message}`)));
     worker.on('exit', (code) => {
@@ -66,13 +77,13 @@ export class MediaEngine {
 
   /** Starts the worker and resolves once it is ready for streams. */
   static start(options: MediaEngineOptions = {}): Promise<MediaEngine> {
-    const worker = spawnWorker(options.workerUrl);
+    const worker = spawnWorker(options.workerUrl, { ...(options.priority !== undefined && { priority: options.priority }) });
     return new Promise((resolve, reject) => {
       const onReady = (m: MediaReply): void => {
         if (m.type !== 'ready') return;
         worker.off('message', onReady);
         worker.off('error', onError);
-        resolve(new MediaEngine(worker));
+        resolve(new MediaEngine(worker, m.priority));
       };
       const onError = (err: Error): void => {
         worker.off('message', onReady);

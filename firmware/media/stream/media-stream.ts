@@ -98,7 +98,8 @@ export interface MediaStreamStats {
   received: { datagrams: number; accepted: number; drops: Record<RtpDropReason, number>; dtmfPackets: number };
   rtcp: { sent: number; received: number };
   jitterBuffer: { targetDelayMs: number; played: number; concealed: number; stretched: number; skipped: number; resyncs: number };
-  timing: { mode: 'capture' | 'scheduler'; frames: number } & Partial<FrameSchedulerStats>;
+  /** Scheduler mode: how late each frame was sent relative to its 20 ms grid slot (ms). */
+  timing: { mode: 'capture' | 'scheduler'; frames: number; lateP50Ms?: number; lateP99Ms?: number } & Partial<FrameSchedulerStats>;
   remote: RemoteEndpoint;
   direction: MediaDirection;
   muted: boolean;
@@ -418,7 +419,15 @@ export class MediaStream {
         skipped: jb.skipped,
         resyncs: jb.resyncs,
       },
-      timing: { mode: this.scheduler ? 'scheduler' : 'capture', frames: this.frames, ...(this.scheduler ? { ...this.scheduler.stats } : {}) },
+      timing: {
+        mode: this.scheduler ? 'scheduler' : 'capture',
+        frames: this.frames,
+        ...(this.scheduler && {
+          ...this.scheduler.stats,
+          lateP50Ms: this.scheduler.lateness.percentile(50),
+          lateP99Ms: this.scheduler.lateness.percentile(99),
+        }),
+      },
       remote: { ...this.remote },
       direction: this.direction,
       muted: this.muted,

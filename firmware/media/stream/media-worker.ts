@@ -9,7 +9,8 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { SystemClock } from '../../clock/index.js';
 import { DeskphoneError } from '../../errors.js';
@@ -97,11 +98,25 @@ export class MediaWorker {
   private conference: Conference | undefined;
   private nextId = 1;
 
-  constructor(private readonly channel: MessagePort) {
+  constructor(
+    private readonly channel: MessagePort,
+    options: { priority?: number } = {},
+  ) {
     channel.on('message', (m: MediaRequest) => {
       void this.handle(m);
     });
-    this.post({ type: 'ready' });
+    let priority: { requested: number; applied: boolean; error?: string } | undefined;
+    if (options.priority !== undefined) {
+      // On Linux setpriority(PRIO_PROCESS, 0) changes the calling thread only: this worker, not the
+      // main thread's SIP and web work. Lowering the nice value needs root or CAP_SYS_NICE.
+      try {
+        setPriority(0, options.priority);
+        priority = { requested: options.priority, applied: true };
+      } catch (err) {
+        priority = { requested: options.priority, applied: false, error: (err as Error).message };
+      }
+    }
+    this.post({ type: 'ready', ...(priority && { priority }) });
   }
 
   private post(reply: MediaReply, transfer?: ArrayBuffer[]): void {
@@ -280,4 +295,4 @@ export class MediaWorker {
   }
 }
 
-if (parentPort) new MediaWorker(parentPort);
+if (parentPort) new MediaWorker(parentPort, (workerData ?? {}) as { priority?: number });

@@ -9,6 +9,8 @@ import type { CheckResult } from '../report.js';
 /** What the phone puts on the glass in this check: an idle screen, then a clock tick. */
 export const LCD_SCREEN = [`${Glyph.registered} 201 Alice`, '12:34  Menu'] as const;
 export const LCD_TICK = { row: 1, column: 3, text: '5' } as const;
+/** Nothing answers here on the VM's bus (i2c-stub serves only 0x27). */
+const ABSENT_ADDRESS = 0x3f;
 
 /**
  * hal/lcd's HD44780 driver on i2c-bus against the kernel's i2c-stub at the
@@ -16,6 +18,22 @@ export const LCD_TICK = { row: 1, column: 3, text: '5' } as const;
  * sends is taken from the smbus_write trace (with the kernel's timestamps)
  * and returned to the host, which replays it into the HD44780 model.
  */
+/** An LCD configured where nothing answers: the driver must report it missing, keep the text, and not throw. */
+async function absentDisplay(bus: number): Promise<{ status: string; error: string; writeRejected: boolean; contents: string[] }> {
+  const lcd = new CharacterLcd({ clock: new SystemClock(), bus, address: ABSENT_ADDRESS, rows: 2, columns: 16, retryMs: 60_000 });
+  try {
+    await lcd.ready;
+    const writeRejected = await lcd.writeLine(0, 'nobody home').then(
+      () => false,
+      () => true,
+    );
+    const status = lcd.status;
+    return { status: status.state, error: status.state === 'missing' ? status.error.message : '', writeRejected, contents: lcd.contents() };
+  } finally {
+    await lcd.close();
+  }
+}
+
 export async function halLcd(): Promise<CheckResult> {
   const bus = await findStubBus();
   await startSmbusTrace();
@@ -31,6 +49,7 @@ export async function halLcd(): Promise<CheckResult> {
     const tickMs = performance.now() - t0;
     const tickBytes = lcd.counters.bytesSent - bytesBeforeTick;
     const writes = await stopSmbusTrace();
+    const absent = await absentDisplay(bus);
     return {
       ok: true,
       bus,
@@ -39,6 +58,7 @@ export async function halLcd(): Promise<CheckResult> {
       counters: { ...lcd.counters },
       tickBytes,
       tickMs,
+      absent,
       // Compact for the console: [ms, protocol, command, ...data].
       writes: writes.map((w) => [Math.round(w.atMs * 1000) / 1000, w.address, w.protocol, w.command, ...w.data]),
     };

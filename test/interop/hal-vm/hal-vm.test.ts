@@ -196,6 +196,14 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
       expect(r['tickBytes']).toBeLessThanOrEqual(12);
     });
 
+    it('hal/lcd: a display that does not answer on the real bus is reported missing, keeps its text and throws nothing', () => {
+      const absent = passed('hal-lcd')['absent'] as { status: string; error: string; writeRejected: boolean; contents: string[] };
+      expect(absent.status).toBe('missing');
+      expect(absent.error).toMatch(/0x3f\) is not answering/);
+      expect(absent.writeRejected).toBe(false);
+      expect(absent.contents[0]).toBe('nobody home'.padEnd(16));
+    });
+
     it('hal/audio: frames written to the ALSA device come back through snd-aloop unchanged, in order', () => {
       const r = passed('hal-audio');
       // At the stream's own rate nothing may touch the samples (see main.ts on alsa-capture's rate rounding).

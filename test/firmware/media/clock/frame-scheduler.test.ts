@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureFramer, FrameScheduler, SchedulerStateError } from '../../../../firmware/media/clock/index.js';
+import { CaptureFramer, FrameScheduler, LatenessHistogram, SchedulerStateError } from '../../../../firmware/media/clock/index.js';
 import type { FrameTick } from '../../../../firmware/media/clock/index.js';
 import type { Clock, TimerHandle } from '../../../../firmware/clock/index.js';
 import { FakeClock } from '../../../support/fake-clock.js';
@@ -175,5 +175,28 @@ describe('CaptureFramer (capture-driven media clock)', () => {
     const f = new CaptureFramer(80, (frame) => seen.add(frame));
     f.push(new Int16Array(400));
     expect(seen.size).toBe(1);
+  });
+});
+
+describe('LatenessHistogram', () => {
+  it('gives percentiles of tick lateness to 0.1 ms, bounded by the maximum seen', () => {
+    const h = new LatenessHistogram();
+    for (let i = 0; i < 98; i++) h.record(0.25);
+    h.record(3.05);
+    h.record(-0.5); // an early wake-up counts by its magnitude
+    expect(h.count).toBe(100);
+    expect(h.percentile(50)).toBeCloseTo(0.3, 5);
+    expect(h.percentile(99)).toBeCloseTo(0.6, 5);
+    expect(h.percentile(100)).toBeCloseTo(3.05, 5);
+    expect(h.max).toBe(3.05);
+  });
+
+  it('is filled by the scheduler for every tick', () => {
+    const clock = new FakeClock(0);
+    const s = new FrameScheduler(clock, 20, () => {});
+    s.begin();
+    clock.advance(200);
+    expect(s.lateness.count).toBe(11);
+    expect(s.lateness.percentile(99)).toBe(0);
   });
 });

@@ -201,6 +201,15 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
     }, 'party A hearing only the phone after the split');
   });
 
+  it('sets the media thread\'s own priority when asked (a higher nice value needs no privilege)', async () => {
+    const low = await MediaEngine.start({ priority: 5 });
+    try {
+      expect(low.priority).toEqual({ requested: 5, applied: true });
+    } finally {
+      await low.stop();
+    }
+  });
+
   it('reports a bad request as a typed error and keeps running', async () => {
     await expect(
       engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'G729', payloadType: 18, cname: 'x', audio: { kind: 'silent' } }),

@@ -233,6 +233,68 @@ describe.skipIf(skip !== undefined)(`calls against sipp scenarios (${skip ?? 'in
     expect(await finished(run), run.peer.output()).toBe(0);
   });
 
+  /** A request from sipp acting as the caller; `first` marks the INVITE that starts the call. */
+  const request = (method: string, target: string, cseq: number, opts: { first?: boolean; headers?: string[]; body?: string } = {}) =>
+    `<send retrans="500"><![CDATA[\n${method} ${opts.first ? target : '[next_url]'} SIP/2.0\nVia: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n` +
+    `From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]\n${opts.first ? `To: <${target}>` : '[last_To:]'}\nCall-ID: [call_id]\n` +
+    `CSeq: ${cseq} ${method}\nContact: <sip:sipp@[local_ip]:[local_port]>\nMax-Forwards: 70\n${(opts.headers ?? []).map((h) => `${h}\n`).join('')}` +
+    (opts.body !== undefined ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${opts.body}\n]]></send>` : `Content-Length: 0\n\n]]></send>`);
+  const ackFor = (cseq: number) =>
+    `<send><![CDATA[\nACK [next_url] SIP/2.0\nVia: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\nFrom: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]\n` +
+    `[last_To:]\nCall-ID: [call_id]\nCSeq: ${cseq} ACK\nMax-Forwards: 70\nContent-Length: 0\n\n]]></send>`;
+
+  async function sippUac(p: { port: number }, name: string, body: string): Promise<SippRun> {
+    const run = await startSipp({ scenario: scenario(name, body), target: `127.0.0.1:${p.port}`, calls: 1 });
+    cleanup.push(() => run.stop());
+    return run;
+  }
+
+  it('sends its 180 reliably to a caller that requires 100rel, and answers the PRACK', async () => {
+    const p = await phone();
+    const answered: Call[] = [];
+    p.calls.onIncoming((call) => {
+      answered.push(call);
+      setTimeout(() => call.answer(), 300);
+    });
+    const target = `sip:phone@127.0.0.1:${p.port}`;
+    const run = await sippUac(
+      p,
+      'uac 100rel',
+      `${request('INVITE', target, 1, { first: true, headers: ['Require: 100rel', 'Supported: 100rel'], body: SDP })}\n` +
+        `<recv response="100" optional="true"/>\n` +
+        `<recv response="180" rrs="true"><action><ereg regexp="[0-9]+" search_in="hdr" header="RSeq:" check_it="true" assign_to="rseq"/></action></recv>\n` +
+        `${request('PRACK', target, 2, { headers: ['RAck: [$rseq] 1 INVITE'] })}\n<recv response="200"/>\n` +
+        `<recv response="200"/>\n${ackFor(1)}\n<pause milliseconds="200"/>\n${request('BYE', target, 3)}\n<recv response="200"/>`,
+    );
+    expect(await finished(run), run.peer.output()).toBe(0);
+    expect(answered[0]?.ended).toMatchObject({ kind: 'remote', words: 'Call ended' });
+  });
+
+  it('notices when the caller puts it on hold and takes it back (re-INVITE sendonly, then sendrecv)', async () => {
+    const p = await phone();
+    const holds: string[] = [];
+    p.calls.onIncoming((call) => {
+      call.on('hold', (h) => holds.push(`remote=${h.remote}`));
+      call.answer();
+    });
+    const target = `sip:phone@127.0.0.1:${p.port}`;
+    const sendonly = SDP.replace('o=sipp 1 1', 'o=sipp 1 2') + '\na=sendonly';
+    const sendrecv = SDP.replace('o=sipp 1 1', 'o=sipp 1 3') + '\na=sendrecv';
+    const run = await sippUac(
+      p,
+      'uac hold',
+      `${request('INVITE', target, 1, { first: true, body: SDP })}\n<recv response="100" optional="true"/>\n<recv response="180" optional="true"/>\n` +
+        `<recv response="200" rrs="true"/>\n${ackFor(1)}\n` +
+        `${request('INVITE', target, 2, { body: sendonly })}\n<recv response="100" optional="true"/>\n` +
+        `<recv response="200"><action><ereg regexp="a=recvonly" search_in="body" check_it="true" assign_to="1"/></action></recv>\n${ackFor(2)}\n` +
+        `${request('INVITE', target, 3, { body: sendrecv })}\n<recv response="100" optional="true"/>\n` +
+        `<recv response="200"><action><ereg regexp="a=sendrecv" search_in="body" check_it="true" assign_to="2"/></action></recv>\n${ackFor(3)}\n` +
+        `<pause milliseconds="100"/>\n${request('BYE', target, 4)}\n<recv response="200"/>\n<Reference variables="1,2"/>`,
+    );
+    expect(await finished(run), run.peer.output()).toBe(0);
+    expect(holds).toEqual(['remote=true', 'remote=false']);
+  });
+
   it('retransmits its 2xx to a caller that is slow to ACK, and the call stands once the ACK comes', async () => {
     const p = await phone();
     p.calls.onIncoming((call) => call.answer());

@@ -177,6 +177,36 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
     }
   });
 
+  it('opens an audio driver inside the worker (module spec) and sends at its pace', async () => {
+    const b = await engine.openStream({
+      remote: { address: LOOP, port: 9 },
+      codec: 'PCMU',
+      payloadType: 0,
+      rtcpMux: true,
+      cname: 'b4@test',
+      audio: { kind: 'tone', tone: steady('quiet', freqs([440], -60)), recordMs: 2000 },
+    });
+    open.push(b);
+    const a = await engine.openStream({
+      remote: { address: LOOP, port: b.localPort },
+      codec: 'PCMU',
+      payloadType: 0,
+      rtcpMux: true,
+      cname: 'a4@test',
+      audio: { kind: 'module', url: new URL('./fixtures/paced-tone-device.ts', import.meta.url).href, options: { hz: 1000 } },
+    });
+    open.push(a);
+    const played = recorder(b, 4000);
+    await waitFor(async () => {
+      const x = await played();
+      return x.length === 4000 && dftPower(x, 1000) > 3000 ? true : undefined;
+    }, '1 kHz from the in-worker device');
+    expect((await a.stats()).timing.mode).toBe('capture');
+    await expect(
+      engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'PCMU', payloadType: 0, cname: 'x', audio: { kind: 'module', url: new URL('./fixtures/paced-tone-device.ts', import.meta.url).href, exportName: 'nope' } }),
+    ).rejects.toMatchObject({ code: 'MEDIA_AUDIO_MODULE' });
+  });
+
   it('hosts a 3-way conference: each party hears the other two, then splits back to one call', async () => {
     const tone = (hz: number): { kind: 'tone'; tone: ReturnType<typeof steady>; recordMs: number } => ({ kind: 'tone', tone: steady(`${hz}`, freqs([hz], -12)), recordMs: 2000 });
     const base = { codec: 'PCMU', payloadType: 0, rtcpMux: true } as const;

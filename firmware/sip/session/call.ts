@@ -146,6 +146,7 @@ export class Call {
   private authenticator: DigestAuthenticator;
   private readonly dtmfQueue: DtmfInfo[] = [];
   private byeAfterAck = false;
+  private peerAllow = new Set<string>();
 
   // Outgoing (UAC) side
   private fromTag = generateTag();
@@ -249,6 +250,7 @@ export class Call {
     }
     const call = new Call(ctx, { callId: request.callId, direction: 'incoming', account, remote: request.from });
     call.incoming = incoming;
+    call.notePeerAllow(request);
     if (request.body.length > 0) {
       if (!hasSdp(request)) {
         // §8.2.3: "If a UAS does not understand the body ... it MUST respond with a 415 ... [with] an Accept header".
@@ -341,11 +343,20 @@ export class Call {
     if (this.localHeld) this.startOffer({ method: 'INVITE', purpose: 'resume' });
   }
 
-  /** Sends a new offer with the current local media (after an address or port change: issue 5 point 11). */
-  renegotiate(change: Partial<LocalMedia> = {}): void {
+  /**
+   * Sends a new offer with the current local media (after an address or port change: issue 5 point 11), in a
+   * re-INVITE or, when the peer allows it, an UPDATE (RFC 3311 §5.1: answered in the 200, no ACK).
+   */
+  renegotiate(change: Partial<LocalMedia> = {}, method: 'INVITE' | 'UPDATE' = 'INVITE'): void {
     this.requireActive('renegotiate');
+    if (method === 'UPDATE' && !this.peerAllowsUpdate) throw new CallError('the other side does not allow UPDATE', this.callId, this.current);
     this.sdp.updateLocal(change);
-    this.startOffer({ method: 'INVITE', purpose: 'renegotiate' });
+    this.startOffer({ method, purpose: 'renegotiate' });
+  }
+
+  /** The peer listed UPDATE in Allow (RFC 3311 §5.1: "the UAC ... SHOULD NOT send an UPDATE" otherwise). */
+  get peerAllowsUpdate(): boolean {
+    return this.peerAllow.has('UPDATE');
   }
 
   /**
@@ -523,6 +534,7 @@ export class Call {
     dialog.confirm();
     this.dialog = dialog;
     this.addUsage(dialog);
+    this.notePeerAllow(response);
     // The other early dialogs of the fork are over (§13.2.2.4); their later 2xx get ACK + BYE above.
     for (const [otherTag, leg] of this.early) {
       if (otherTag === tag) continue;
@@ -1037,7 +1049,8 @@ export class Call {
       this.sessionTimer = { ...this.sessionTimer!, handle: this.after(1000, () => this.refreshSession()) };
       return;
     }
-    this.startOffer({ method: this.ctx.refreshMethod, purpose: 'refresh' });
+    // RFC 4028 §7.4 / RFC 3311 §5.1: UPDATE only to a peer that listed it in Allow.
+    this.startOffer({ method: this.ctx.refreshMethod === 'UPDATE' && this.peerAllowsUpdate ? 'UPDATE' : 'INVITE', purpose: 'refresh' });
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -1130,6 +1143,12 @@ export class Call {
       cseq: response.cseq.seq,
     });
     this.ackAndBye(template, response);
+  }
+
+  private notePeerAllow(message: SipRequest | SipResponse): void {
+    const allow = message.headers.getAll('allow');
+    if (allow.length === 0) return;
+    this.peerAllow = new Set(allow.flatMap((v) => v.split(',')).map((m) => m.trim().toUpperCase()).filter((m) => m !== ''));
   }
 
   private sendBye(reason: CallEndReason): void {

@@ -478,13 +478,42 @@ describe('offers that wait their turn', () => {
     expect(t.newlySent()).toEqual(['INVITE', 'ACK', 'ACK']);
   });
 
-  it('refreshes by UPDATE without a body when configured so (RFC 4028 §7.4)', async () => {
+  it('refreshes by UPDATE without a body when configured so and the peer allows UPDATE (RFC 4028 §7.4)', async () => {
     const t = harness({ refreshMethod: 'UPDATE' });
-    await answered(t, ['Session-Expires: 120']);
+    await answered(t, ['Session-Expires: 120', 'Allow: INVITE, ACK, BYE, CANCEL, UPDATE']);
     t.clock.advance(60_000);
     await flush();
     const update = t.last('UPDATE');
     expect(update.body.length).toBe(0);
     expect(update.headers.get('session-expires')).toBe('120;refresher=uac');
+  });
+
+  it('refreshes by re-INVITE after all when the peer does not allow UPDATE', async () => {
+    const t = harness({ refreshMethod: 'UPDATE' });
+    await answered(t, ['Session-Expires: 120', 'Allow: INVITE, ACK, BYE, CANCEL']);
+    t.clock.advance(60_000);
+    await flush();
+    expect(t.requests('UPDATE')).toHaveLength(0);
+    expect(t.requests('INVITE')).toHaveLength(1);
+  });
+
+  it('sends a new offer in an UPDATE and takes the answer from its 200, without ACK (RFC 3311)', async () => {
+    const t = harness();
+    const { call, log } = await answered(t, ['Allow: INVITE, ACK, BYE, CANCEL, UPDATE']);
+    call.renegotiate({ port: 40010 }, 'UPDATE');
+    await flush();
+    const update = t.last('UPDATE');
+    expect(parse(update.bodyText).media[0]!.port).toBe(40010);
+    t.receive(replyTo(update, 200, sdpBody({ port: 7040 })));
+    await flush();
+    expect(t.newlySent()).toEqual(['UPDATE']);
+    expect(log.at(-1)).toBe('media PCMU 198.51.100.7:7040 sendrecv');
+    expect(call.media?.localPort).toBe(40010);
+  });
+
+  it('refuses to send UPDATE to a peer that did not allow it', async () => {
+    const t = harness();
+    const { call } = await answered(t);
+    expect(() => call.renegotiate({}, 'UPDATE')).toThrow(/does not allow UPDATE/);
   });
 });

@@ -69,6 +69,75 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   const first = head.slice(0, eol);
   const startLine = first.startsWith('SIP/') || first.startsWith('sip/') ? parseStatusLine(first, loc) : parseRequestLine(first, loc);
 
+  const { names, keys, values, positions, clIndex, lineNo } = scanHeaderFields(head, eol + 2, loc);
+  const headers = SipHeaders.fromParsed(names, keys, values, positions, loc);
+  const message: SipMessage =
+    startLine.kind === 'request'
+      ? new SipRequest(startLine.method, startLine.uri, headers, undefined, startLine.version)
+      : new SipResponse(startLine.status, startLine.reason, headers, undefined, startLine.version);
+
+  // body framing, §18.3
+  const bodyStart = headEnd + 4;
+  const available = buf.length - bodyStart;
+  let length = available;
+  if (clIndex >= 0) {
+    try {
+      length = parseUnsigned(values[clIndex]!, MAX_CONTENT_LENGTH);
+    } catch (e) {
+      if (e instanceof SipParseError) throw new SipParseError('bad Content-Length', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
+      throw e;
+    }
+    // "If the transport packet ends before the end of the message body, this is considered an error"
+    if (length > available) throw new SipParseError('Content-Length larger than the data', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
+  } else if (options?.stream) {
+    throw new SipParseError('missing Content-Length on a stream transport', headEnd, lineNo);
+  }
+  // a view, not a copy: allocating a fresh ArrayBuffer costs more than the rest of the parse.
+  // Transports hand over a buffer per message; whoever keeps a body past the input's life copies it.
+  if (length > 0) message.body = buf.subarray(bodyStart, bodyStart + length);
+
+  // the fields every transaction reads: parse now so a malformed one is rejected here
+  // (From/To URIs and every other value are parsed when first read)
+  try {
+    if (message.kind === 'response') {
+      // §8.1.3.3 / §18.1.2: a response without these cannot be matched and is dropped
+      message.topVia;
+      message.from;
+      message.to;
+      message.callId;
+      message.cseq;
+    } else {
+      // a request lacking them is still returned, for validateRequest and a 400
+      headers.parsedFirst('via', parseVia);
+      headers.parsedOne('from', parseNameAddr);
+      headers.parsedOne('to', parseNameAddr);
+      headers.parsedOne('call-id', parseCallId);
+      headers.parsedOne('cseq', parseCSeq);
+      headers.parsedOne('max-forwards', parseMaxForwards);
+    }
+  } catch (e) {
+    if (e instanceof SipParseError) {
+      e.partial = message;
+      if (e.line === 0) e.line = lineNo;
+    }
+    throw e;
+  }
+  return message;
+}
+
+interface HeaderFields {
+  names: string[];
+  keys: string[];
+  values: string[];
+  positions: number[];
+  /** Index of the Content-Length field, -1 when absent. */
+  clIndex: number;
+  /** Line number after the last header line. */
+  lineNo: number;
+}
+
+/** Splits the header fields of `head` from `from` on (see parseMessage). */
+function scanHeaderFields(head: string, from: number, loc: SourceText): HeaderFields {
   // header fields (§7.3) in one pass: name, colon, value up to CRLF; a CRLF followed by
   // SP/HT is a fold (§7.3.1). Controls other than HT, bare CR/LF, DEL and U+FFFD (invalid
   // UTF-8) are rejected on the way, so every value kept is clean text.
@@ -77,7 +146,7 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   const values: string[] = [];
   const positions: number[] = [];
   const n = head.length;
-  let i = eol + 2;
+  let i = from;
   let lineNo = 2;
   let clIndex = -1;
   while (i < n) {
@@ -141,59 +210,7 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
     positions.push(v0);
     if (names.length > MAX_HEADER_COUNT) throw new SipParseError('too many header fields', loc.byte(lineStart), startLineNo);
   }
-  const headers = SipHeaders.fromParsed(names, keys, values, positions, loc);
-  const message: SipMessage =
-    startLine.kind === 'request'
-      ? new SipRequest(startLine.method, startLine.uri, headers, undefined, startLine.version)
-      : new SipResponse(startLine.status, startLine.reason, headers, undefined, startLine.version);
-
-  // body framing, §18.3
-  const bodyStart = headEnd + 4;
-  const available = buf.length - bodyStart;
-  let length = available;
-  if (clIndex >= 0) {
-    try {
-      length = parseUnsigned(values[clIndex]!, MAX_CONTENT_LENGTH);
-    } catch (e) {
-      if (e instanceof SipParseError) throw new SipParseError('bad Content-Length', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
-      throw e;
-    }
-    // "If the transport packet ends before the end of the message body, this is considered an error"
-    if (length > available) throw new SipParseError('Content-Length larger than the data', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
-  } else if (options?.stream) {
-    throw new SipParseError('missing Content-Length on a stream transport', headEnd, lineNo);
-  }
-  // a view, not a copy: allocating a fresh ArrayBuffer costs more than the rest of the parse.
-  // Transports hand over a buffer per message; whoever keeps a body past the input's life copies it.
-  if (length > 0) message.body = buf.subarray(bodyStart, bodyStart + length);
-
-  // the fields every transaction reads: parse now so a malformed one is rejected here
-  // (From/To URIs and every other value are parsed when first read)
-  try {
-    if (message.kind === 'response') {
-      // §8.1.3.3 / §18.1.2: a response without these cannot be matched and is dropped
-      message.topVia;
-      message.from;
-      message.to;
-      message.callId;
-      message.cseq;
-    } else {
-      // a request lacking them is still returned, for validateRequest and a 400
-      headers.parsedFirst('via', parseVia);
-      headers.parsedOne('from', parseNameAddr);
-      headers.parsedOne('to', parseNameAddr);
-      headers.parsedOne('call-id', parseCallId);
-      headers.parsedOne('cseq', parseCSeq);
-      headers.parsedOne('max-forwards', parseMaxForwards);
-    }
-  } catch (e) {
-    if (e instanceof SipParseError) {
-      e.partial = message;
-      if (e.line === 0) e.line = lineNo;
-    }
-    throw e;
-  }
-  return message;
+  return { names, keys, values, positions, clIndex, lineNo };
 }
 
 /** §7.3.1: each fold (CRLF and the whitespace around it) becomes a single SP. */

@@ -9,3 +9,5 @@ export type { AudioSpec, MediaReply, MediaRequest, OpenStreamParams } from './me
 export { MediaEngine, MediaEngineError, MediaStreamHandle } from './media-engine.js';
 export type { MediaEngineOptions } from './media-engine.js';
 export { ConferenceBridge } from './conference-bridge.js';
+export { linkAudioDevice } from './device-link.js';
+export type { AudioDeviceLink, LinkableAudioDevice } from './device-link.js';

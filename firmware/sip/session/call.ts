@@ -248,6 +248,11 @@ export class Call {
       incoming.respond(422, { headers: [['Min-SE', String(ctx.sessionTimer.minSE)]] });
       return undefined;
     }
+    // §8.1.1.8: a dialog-creating request "MUST contain a Contact"; without one there is nowhere to send a BYE.
+    if (request.contacts.length === 0) {
+      incoming.respond(400, { reason: 'Missing Contact' });
+      return undefined;
+    }
     const call = new Call(ctx, { callId: request.callId, direction: 'incoming', account, remote: request.from });
     call.incoming = incoming;
     call.notePeerAllow(request);
@@ -524,14 +529,21 @@ export class Call {
     }
     let dialog: Dialog;
     try {
-      dialog = this.early.get(tag ?? '')?.dialog ?? Dialog.asUac(request, response);
+      dialog = Dialog.asUac(request, response);
     } catch (err) {
       this.log.warn({ err, callId: this.callId }, 'call: 2xx without the tags of a dialog');
       this.finish({ kind: 'failed', words: 'Call failed', status: response.status });
       return;
     }
-    dialog.refreshTarget(response);
-    dialog.confirm();
+    const early = this.early.get(tag ?? '');
+    if (early) {
+      // §13.2.2.4: the early dialog becomes confirmed and "the route set for the dialog MUST be recomputed based
+      // on the 2xx response"; the sequence numbers it used (PRACK, UPDATE) carry over.
+      dialog.localSeq = Math.max(dialog.localSeq ?? 0, early.dialog.localSeq ?? 0);
+      dialog.remoteSeq = early.dialog.remoteSeq;
+      this.removeUsage(early.dialog);
+      this.early.delete(tag ?? '');
+    }
     this.dialog = dialog;
     this.addUsage(dialog);
     this.notePeerAllow(response);

@@ -49,6 +49,22 @@ describe('outgoing call set-up (RFC 3261 §13.2)', () => {
     expect(log).toEqual(['state early Ringing', 'progress 180', 'state active Connected', 'media PCMU 198.51.100.7:7002 sendrecv']);
   });
 
+  it('recomputes the route set of an early dialog from the 2xx (§13.2.2.4) and keeps its CSeq', async () => {
+    const t = harness();
+    const { invite, call } = await dial(t);
+    t.receive(reply(invite, 183, { headers: ['Require: 100rel', 'RSeq: 1', 'Record-Route: <sip:old.proxy.test;lr>'] }));
+    await flush();
+    const prack = t.last('PRACK');
+    expect(prack.headers.get('route')).toBe('<sip:old.proxy.test;lr>');
+    t.receive(reply(invite, 200, { body: sdpBody(), headers: ['Record-Route: <sip:new.proxy.test;lr>'] }));
+    await flush();
+    call.hangup();
+    await flush();
+    const bye = t.last('BYE');
+    expect(bye.headers.get('route')).toBe('<sip:new.proxy.test;lr>');
+    expect(bye.cseq.seq).toBe(prack.cseq.seq + 1);
+  });
+
   it('ignores an 18x that arrives after the 2xx', async () => {
     const t = harness();
     const { invite, call, log } = await dial(t);

@@ -123,6 +123,14 @@ describe('incoming call (RFC 3261 §13.3)', () => {
     expect(t.incoming).toHaveLength(0);
   });
 
+  it('answers 400 to an INVITE without Contact (§8.1.1.8)', async () => {
+    const t = harness();
+    t.receive(peerRequest('INVITE', { body: sdpBody() }).replace('Contact: <sip:bob@127.0.0.1:5070>\r\n', ''));
+    await flush();
+    expect(last(t, 400).reason).toBe('Missing Contact');
+    expect(t.incoming).toHaveLength(0);
+  });
+
   it('answers 415 with Accept to an INVITE body that is not SDP (§8.2.3)', async () => {
     const t = harness();
     t.receive(peerRequest('INVITE', { body: '<xml/>', contentType: 'application/xml' }));

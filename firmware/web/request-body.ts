@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { WebError } from './web-error.js';
 
-/** Bodies larger than this are refused before parsing: no request needs more. */
-const MAX_BODY_BYTES = 64 * 1024;
+/** Bodies larger than this are refused while they stream in (web-app's bodyLimit): no request needs more. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The JSON body of an API request, validated. Only `application/json` is taken:
@@ -14,7 +14,6 @@ export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) throw new WebError(415, 'JSON_REQUIRED', 'send the request body as JSON (Content-Type: application/json)');
   const text = await c.req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new WebError(413, 'TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -29,10 +28,8 @@ export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
   return result.data;
 }
 
-/** The fields of a submitted HTML form (admin pages), bounded like JSON bodies. */
+/** The fields of a submitted HTML form (admin pages); only its text fields count. */
 export async function formBody(c: Context): Promise<Record<string, string | undefined>> {
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new WebError(413, 'TOO_LARGE', `forms are limited to ${MAX_BODY_BYTES} bytes`);
   const body = await c.req.parseBody();
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;

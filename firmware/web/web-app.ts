@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { createHash } from 'node:crypto';
 import { PANEL_SCRIPT } from './pages/panel-script.js';
 import { LIVE_RELOAD } from './pages/status-page.js';
 import { ConfigError } from '../config/index.js';
 import { EventStreams } from './event-stream.js';
 import { configRefusal } from './config-access.js';
+import { MAX_BODY_BYTES } from './request-body.js';
 import { apiRoutes } from './routes/api-routes.js';
 import { errorPage, pageRoutes } from './routes/page-routes.js';
 import { WebAuth } from './web-auth.js';
@@ -46,6 +48,8 @@ export function createWebApp(deps: WebAppDeps): WebApp {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
   });
+  // Counted as the body streams in (chunked uploads too), so a huge body is never buffered.
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new WebError(413, 'TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`); } }));
   const api = apiRoutes(ctx);
   app.route('/api/v1', api);
   app.route('/api', api);

@@ -99,3 +99,14 @@ describe('GET /api/panel', () => {
     expect(state['leds']).toContainEqual({ name: 'message', pattern: 'on', lit: true });
   });
 });
+
+describe('request size', () => {
+  it('refuses a body over 64 KiB with 413, before acting on it', async () => {
+    f = await webFixture();
+    const seen = keyLog(f);
+    const res = await f.request('/api/panel/key', json({ key: '5', padding: 'x'.repeat(70_000) }));
+    expect(res.status).toBe(413);
+    expect((await errorOf(res)).code).toBe('TOO_LARGE');
+    expect(seen).toEqual([]);
+  });
+});

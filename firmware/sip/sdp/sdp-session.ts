@@ -119,6 +119,7 @@ export class SdpSession {
     const m = sdp.media[0];
     if (!m || sdp.media.length !== 1 || m.type !== 'audio') throw new SdpError('mismatched-answer', 'the answer does not answer our one audio stream');
     if (m.port === 0) throw new SdpError('no-common-codec', 'the peer rejected the audio stream (port 0)');
+    if (!validPort(m.port)) throw new SdpError('unparseable', `bad media port ${m.port}`);
     const chosen = choose(formatsOf(m), offered);
     if (!chosen) throw new SdpError('no-common-codec', 'the answer lists no codec we offered');
     // The offer stays outstanding: each fork of a forked INVITE answers the same offer (RFC 3261 §13.2.1, §13.2.2.4).
@@ -136,7 +137,7 @@ export class SdpSession {
     const sdp = readSdp(text);
     let accepted: { index: number; chosen: Chosen } | undefined;
     sdp.media.forEach((m, index) => {
-      if (accepted || m.type !== 'audio' || m.port === 0 || !/^RTP\/AVP$/i.test(m.protocol)) return;
+      if (accepted || m.type !== 'audio' || !validPort(m.port) || !/^RTP\/AVP$/i.test(m.protocol)) return;
       const chosen = choose(formatsOf(m), this.local.codecs);
       if (chosen) accepted = { index, chosen };
     });
@@ -285,6 +286,11 @@ function connectionOf(sdp: SessionDescription, m: MediaDescription): string | un
 function directionOf(sdp: SessionDescription, m: MediaDescription): MediaDirection {
   const d = (m.direction ?? (sdp as { direction?: string }).direction ?? 'sendrecv') as MediaDirection;
   return DIRECTIONS.includes(d) ? d : 'sendrecv';
+}
+
+/** RFC 4566 §5.14: a UDP port; 0 marks a rejected stream (RFC 3264 §6). */
+function validPort(port: number): boolean {
+  return Number.isInteger(port) && port > 0 && port <= 65535;
 }
 
 function isHoldAddress(address: string | undefined): boolean {

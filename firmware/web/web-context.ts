@@ -37,6 +37,13 @@ export interface WebAppDeps {
   panel?: SimPanel;
   sip?: SipStatusSource;
   phone?: PhoneControl;
+  /**
+   * When set, choosing the first admin password from another machine needs this
+   * code, which main.ts shows where only someone at the phone can read it (its
+   * LCD, its console); from the phone's own machine it is not asked. Without it,
+   * whoever reaches /setup first on the network chooses the password.
+   */
+  setupCode?: string;
   /** Bearer token for the remote-control API. */
   apiToken?: string;
   /** The machine's addresses for the status page; the host's interfaces when absent. */

@@ -18,7 +18,7 @@ ${options.error ? html`<p class="alert" role="alert">${options.error}</p>` : ''}
   });
 }
 
-export function setupPage(options: { formToken: string; user: string; error?: string }): string {
+export function setupPage(options: { formToken: string; user: string; askCode: boolean; error?: string }): string {
   return page({
     title: 'Choose an admin password',
     body: html`<h1>Choose an admin password</h1>
@@ -26,6 +26,13 @@ export function setupPage(options: { formToken: string; user: string; error?: st
 ${options.error ? html`<p class="alert" role="alert">${options.error}</p>` : ''}
 <form method="post" action="/setup" class="card">
   <input type="hidden" name="_form" value="${options.formToken}">
+  ${
+    options.askCode
+      ? html`<label for="code">Setup code</label>
+  <input type="text" id="code" name="code" autocomplete="off" required aria-describedby="code-hint">
+  <p class="hint" id="code-hint">Shown on the phone's display and console while no password is set.</p>`
+      : ''
+  }
   <label for="password">New password</label>
   <input type="password" id="password" name="password" autocomplete="new-password" minlength="8" required aria-describedby="password-hint">
   <p class="hint" id="password-hint">At least 8 characters. It is stored as a scrypt hash in the configuration.</p>

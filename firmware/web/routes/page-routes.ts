@@ -2,8 +2,8 @@ import { Hono, type Context } from 'hono';
 import { ConfigError } from '../../config/index.js';
 import { DeskphoneError } from '../../errors.js';
 import { dialRequestSchema } from '../api-schemas.js';
-import { clientAddress } from '../client-address.js';
-import { hashPassword } from '../password.js';
+import { clientAddress, isLocalRequest } from '../client-address.js';
+import { constantTimeEqual, hashPassword } from '../password.js';
 import { panelState } from '../panel-view.js';
 import { formBody } from '../request-body.js';
 import { collectChanges } from '../settings-form.js';
@@ -91,9 +91,11 @@ export function pageRoutes(ctx: WebContext): Hono {
     return c.redirect('/login', 303);
   });
 
+  const askCode = (c: Context) => ctx.setupCode !== undefined && ctx.setupCode !== '' && !isLocalRequest(c);
+
   app.get('/setup', (c) => {
     if (ctx.auth.passwordSet) return c.redirect('/admin', 303);
-    return c.html(setupPage({ formToken: ctx.auth.issueFormToken(c), user: ctx.config.config.admin.user }));
+    return c.html(setupPage({ formToken: ctx.auth.issueFormToken(c), user: ctx.config.config.admin.user, askCode: askCode(c) }));
   });
 
   app.post('/setup', async (c) => {
@@ -101,8 +103,19 @@ export function pageRoutes(ctx: WebContext): Hono {
     ctx.auth.assertFormToken(c, form['_form']);
     if (ctx.auth.passwordSet) throw new WebError(409, 'PASSWORD_ALREADY_SET', 'an admin password is already set: log in and change it there');
     const password = form['password'] ?? '';
+    const again = (error: string, status: 400 | 401 | 429) =>
+      c.html(setupPage({ formToken: ctx.auth.issueFormToken(c), user: ctx.config.config.admin.user, askCode: askCode(c), error }), status);
+    if (askCode(c)) {
+      // Wrong codes count towards the same lockout as wrong passwords: six digits must not be guessable.
+      const waitMs = ctx.auth.throttle.retryAfterMs(clientAddress(c));
+      if (waitMs > 0) return again(`Too many wrong codes; try again in ${Math.ceil(waitMs / 1000)} s.`, 429);
+      if (!constantTimeEqual((form['code'] ?? '').trim(), ctx.setupCode!)) {
+        ctx.auth.throttle.failed(clientAddress(c));
+        return again('The setup code is wrong: read it from the phone\'s display or console.', 401);
+      }
+    }
     const problem = password.length < MIN_PASSWORD ? `The password needs at least ${MIN_PASSWORD} characters.` : password !== form['confirm'] ? 'The two passwords differ.' : undefined;
-    if (problem) return c.html(setupPage({ formToken: ctx.auth.issueFormToken(c), user: ctx.config.config.admin.user, error: problem }), 400);
+    if (problem) return again(problem, 400);
     await ctx.config.set(['admin', 'password'], await hashPassword(password));
     ctx.log.info({ address: clientAddress(c) }, 'admin password set');
     await ctx.auth.login(c, ctx.config.config.admin.user, password);

@@ -63,6 +63,30 @@ describe('first visit: choosing the admin password', () => {
     expect(f.config.config.admin.password).toBe('');
   });
 
+  it('asks another machine for the setup code the phone shows, and this machine not', async () => {
+    f = await webFixture({ setupCode: '428913' });
+    const local = await openForm(f, '/setup', '_form');
+    expect(local.page).not.toContain('Setup code');
+    const remote = await openForm(f, '/setup', '_form', '', REMOTE);
+    expect(remote.page).toContain('Setup code');
+    const post = (code: string) => f.request('/setup', form({ _form: remote.token, code, password: 'first password', confirm: 'first password' }, { cookie: remote.cookie }), REMOTE);
+    const wrong = await post('123456');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('The setup code is wrong');
+    expect(f.config.config.admin.password).toBe('');
+    expect((await post(' 428913 ')).status).toBe(303);
+    expect(isPasswordHash(f.config.config.admin.password)).toBe(true);
+  });
+
+  it('locks out an address that guesses setup codes', async () => {
+    f = await webFixture({ setupCode: '428913' });
+    const remote = await openForm(f, '/setup', '_form', '', REMOTE);
+    const post = (code: string) => f.request('/setup', form({ _form: remote.token, code, password: 'first password', confirm: 'first password' }, { cookie: remote.cookie }), REMOTE);
+    for (let i = 0; i < 5; i++) expect((await post(`00000${i}`)).status).toBe(401);
+    expect((await post('428913')).status).toBe(429);
+    expect(f.config.config.admin.password).toBe('');
+  });
+
   it('is closed once a password is set', async () => {
     f = await webFixture({ withPassword: true });
     expect((await f.request('/setup')).headers.get('location')).toBe('/admin');

@@ -24,6 +24,7 @@ export interface FixtureOptions {
   withPassword?: boolean;
   phone?: PhoneControl;
   apiToken?: string;
+  setupCode?: string;
   registrations?: Record<string, RegistrationStatus>;
 }
 
@@ -72,6 +73,7 @@ export async function webFixture(options: FixtureOptions = {}): Promise<WebFixtu
     addresses: () => ['192.0.2.10'],
     ...(options.phone ? { phone: options.phone } : {}),
     ...(options.apiToken ? { apiToken: options.apiToken } : {}),
+    ...(options.setupCode ? { setupCode: options.setupCode } : {}),
     heartbeatMs: 15_000,
   });
   const request = async (path: string, init?: RequestInit, peer: Peer = LOCAL) => web.app.request(`http://localhost${path}`, init, peer);

@@ -44,7 +44,7 @@ export class CallManager {
   private readonly context: CallContext;
 
   constructor(
-    private readonly core: UserAgentCore,
+    core: UserAgentCore,
     deps: CallManagerDeps,
     private readonly options: CallManagerOptions,
   ) {

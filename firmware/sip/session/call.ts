@@ -22,16 +22,8 @@ import { glareBackoffMs } from './glare.js';
 import { Listeners } from './listeners.js';
 import { formatRAck, initialRSeq, readRAck, readRSeq } from './reliable-provisional.js';
 import { ResponseRetransmitter } from './response-retransmitter.js';
-import {
-  expiryDelayMs,
-  formatSessionExpires,
-  hasOptionTag,
-  readMinSE,
-  readSessionExpires,
-  refreshDelayMs,
-  type Refresher,
-  type SessionTimerConfig,
-} from './session-timer.js';
+import { SessionRefresh } from './session-refresh.js';
+import { formatSessionExpires, hasOptionTag, readMinSE, readSessionExpires, type SessionTimerConfig } from './session-timer.js';
 
 export type CallDirection = 'outgoing' | 'incoming';
 
@@ -169,8 +161,7 @@ export class Call {
   private nextRSeq = 0;
   private awaitingAck: AwaitingAck | undefined;
 
-  // RFC 4028
-  private sessionTimer: { interval: number; weRefresh: boolean; handle: TimerHandle } | undefined;
+  private readonly refresher: SessionRefresh;
 
   private constructor(
     private readonly ctx: CallContext,
@@ -184,6 +175,10 @@ export class Call {
     this.log = ctx.log;
     this.sdp = new SdpSession(ctx.localMedia(this));
     this.sessionExpires = ctx.sessionTimer.expires;
+    this.refresher = new SessionRefresh(ctx.clock, ctx.sessionTimer, {
+      refresh: () => this.refreshSession(),
+      expire: () => this.sendBye({ kind: 'failed', words: 'Call lost (session expired)', status: 408 }),
+    });
     this.authenticator = new DigestAuthenticator({
       credentials: () =>
         init.account.password === undefined ? undefined : { username: init.account.authUser ?? init.account.user, password: init.account.password },
@@ -288,7 +283,7 @@ export class Call {
     this.dialog = dialog;
     const offerInAnswer = this.remoteOfferAnswer === undefined;
     const body = this.remoteOfferAnswer ?? this.sdp.createOffer();
-    const headers = this.uasTimerHeaders(incoming.request);
+    const headers = this.refresher.answering(incoming.request);
     const response = incoming.respond(200, { ...this.dialogResponseInit(incoming), body, contentType: 'application/sdp', headers: [...this.commonHeaders(), ...headers] });
     this.awaitAck(incoming, response, offerInAnswer);
     this.setState('active', 'Connected');
@@ -585,7 +580,7 @@ export class Call {
     }
     this.setState('active', 'Connected');
     this.mediaChanged(this.sdp.media!);
-    this.startSessionTimerAsUac(response);
+    this.refresher.answered(response);
   }
 
   private ackAndBye(request: SipRequest, response: SipResponse): void {
@@ -835,7 +830,7 @@ export class Call {
       offerInAnswer = true;
     }
     dialog.refreshTarget(request);
-    const timerHeaders = this.refreshedByPeer(request);
+    const timerHeaders = this.refresher.answering(request);
     const response = incoming.respond(200, {
       contact: new NameAddr(this.contactUri(incoming.source.protocol)),
       body,
@@ -873,7 +868,7 @@ export class Call {
       }
     }
     dialog.refreshTarget(request);
-    const timerHeaders = this.current === 'active' ? this.refreshedByPeer(request) : [];
+    const timerHeaders = this.current === 'active' ? this.refresher.answering(request) : [];
     incoming.respond(200, {
       contact: new NameAddr(this.contactUri(incoming.source.protocol)),
       ...(body !== undefined ? { body, contentType: 'application/sdp' } : {}),
@@ -924,7 +919,7 @@ export class Call {
     const direction: MediaDirection = holding ? (this.remoteHeld ? 'inactive' : 'sendonly') : this.remoteHeld ? 'recvonly' : 'sendrecv';
     const offer = pending.purpose === 'refresh' ? this.sdp.createRefreshOffer() : this.sdp.createOffer(direction);
     const headers: Array<readonly [string, string]> = [...this.commonHeaders()];
-    if (this.sessionTimer) headers.push(['Session-Expires', formatSessionExpires(this.sessionTimer.interval, 'uac')]);
+    headers.push(...this.refresher.refreshHeaders());
     const withBody = pending.method === 'INVITE' || pending.purpose !== 'refresh';
     this.sendInDialog(
       pending.method,
@@ -962,7 +957,7 @@ export class Call {
         this.localHeld = holding;
         this.emitHold();
       }
-      this.startSessionTimerFromResponse(response);
+      this.refresher.answered(response);
       this.settleWishes();
       return;
     }
@@ -1000,65 +995,11 @@ export class Call {
 
   // ---------------------------------------------------------------- RFC 4028 session timers
 
-  /** RFC 4028 §7.2: the 2xx says whether there is a session timer and who refreshes. */
-  private startSessionTimerAsUac(response: SipResponse): void {
-    this.startSessionTimerFromResponse(response);
-  }
-
-  private startSessionTimerFromResponse(response: SipResponse): void {
-    const se = readSessionExpires(response);
-    if (!se) {
-      // "If the 2xx response did not contain a Session-Expires header field, there is no session expiration".
-      this.stopSessionTimer();
-      return;
-    }
-    // We sent the request, so we are its UAC; a missing refresher in a 2xx means the UAC (§7.2).
-    this.armSessionTimer(se.interval, (se.refresher ?? 'uac') === 'uac');
-  }
-
-  /** Session-Expires and Require for our 2xx to the initial INVITE (RFC 4028 §9). */
-  private uasTimerHeaders(request: SipRequest): Array<readonly [string, string]> {
-    return this.refreshedByPeer(request);
-  }
-
-  /**
-   * We are the UAS of a request that may carry Session-Expires (initial INVITE, re-INVITE, UPDATE): RFC 4028 §9
-   * — the interval is the request's; the refresher is the one it names, else the UAC when it supports timers,
-   * else us; "Require: timer" when the UAC does the refreshing.
-   */
-  private refreshedByPeer(request: SipRequest): Array<readonly [string, string]> {
-    const se = readSessionExpires(request);
-    if (!se || this.ctx.sessionTimer.expires === 0) {
-      if (this.sessionTimer) this.armSessionTimer(this.sessionTimer.interval, this.sessionTimer.weRefresh);
-      return [];
-    }
-    const peerSupports = hasOptionTag(request, 'supported', 'timer') || hasOptionTag(request, 'require', 'timer');
-    const refresher: Refresher = se.refresher ?? (peerSupports ? 'uac' : 'uas');
-    this.armSessionTimer(se.interval, refresher === 'uas');
-    const headers: Array<readonly [string, string]> = [['Session-Expires', formatSessionExpires(se.interval, refresher)]];
-    if (peerSupports) headers.push(['Require', 'timer']);
-    return headers;
-  }
-
-  private armSessionTimer(interval: number, weRefresh: boolean): void {
-    this.stopSessionTimer();
-    const handle = weRefresh
-      ? this.after(refreshDelayMs(interval), () => this.refreshSession())
-      : // RFC 4028 §10: without a refresh, "the UAS SHOULD send a BYE" before the session expires.
-        this.after(expiryDelayMs(interval), () => this.sendBye({ kind: 'failed', words: 'Call lost (session expired)', status: 408 }));
-    this.sessionTimer = { interval, weRefresh, handle };
-  }
-
-  private stopSessionTimer(): void {
-    if (this.sessionTimer) this.cancelTimer(this.sessionTimer.handle);
-    this.sessionTimer = undefined;
-  }
-
   private refreshSession(): void {
     if (this.current !== 'active') return;
     if (this.pendingOffer || this.awaitingAck || this.glareTimer !== undefined) {
-      // Another exchange is under way and refreshes the session itself; look again shortly.
-      this.sessionTimer = { ...this.sessionTimer!, handle: this.after(1000, () => this.refreshSession()) };
+      // Another exchange is under way; its outcome re-arms the timer, or we look again shortly.
+      this.refresher.refreshSoon(1000);
       return;
     }
     // RFC 4028 §7.4 / RFC 3311 §5.1: UPDATE only to a peer that listed it in Allow.
@@ -1225,7 +1166,7 @@ export class Call {
     this.stopReliable();
     this.awaitingAck?.retransmitter.stop();
     this.awaitingAck = undefined;
-    this.stopSessionTimer();
+    this.refresher.stop();
     for (const t of this.timers) this.ctx.clock.clearTimeout(t);
     this.timers.clear();
     for (const usage of [...this.usages.values()]) {
@@ -1251,19 +1192,14 @@ export class Call {
     return handle;
   }
 
-  private cancelTimer(handle: TimerHandle): void {
-    this.ctx.clock.clearTimeout(handle);
-    this.timers.delete(handle);
-  }
 
   private commonHeaders(): Array<readonly [string, string]> {
     // Only what this usage really does: 'replaces' (RFC 3891) joins when transfer lands (issue 5 point 5).
-    const supported = ['timer'];
-    if (this.ctx.reliableProvisional) supported.unshift('100rel');
-    return [
-      ['Allow', ALLOW],
-      ['Supported', supported.join(', ')],
-    ];
+    const supported: string[] = [];
+    if (this.ctx.reliableProvisional) supported.push('100rel');
+    // RFC 4028 §7.1: "timer" only when we keep session timers; a UAS then refreshes itself if it wants one.
+    if (this.ctx.sessionTimer.expires > 0) supported.push('timer');
+    return supported.length > 0 ? [['Allow', ALLOW], ['Supported', supported.join(', ')]] : [['Allow', ALLOW]];
   }
 
   private localAor(): NameAddr {

@@ -29,3 +29,4 @@ export {
 } from './session-timer.js';
 export { readRSeq, readRAck, formatRAck, type RAck } from './reliable-provisional.js';
 export { ResponseRetransmitter } from './response-retransmitter.js';
+export { SessionRefresh, type SessionRefreshActions } from './session-refresh.js';

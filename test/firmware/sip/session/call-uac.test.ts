@@ -387,6 +387,13 @@ describe('session timers as UAC (RFC 4028)', () => {
     expect(call.state).toBe('active');
   });
 
+  it('neither asks for nor advertises session timers when they are off in config', async () => {
+    const t = harness({ sessionTimer: { expires: 0 } });
+    const { invite } = await dial(t);
+    expect(invite.headers.get('session-expires')).toBeUndefined();
+    expect(invite.headers.get('supported')).toBe('100rel');
+  });
+
   it('retries a 422 with the Min-SE it names', async () => {
     const t = harness({ sessionTimer: { expires: 90 } });
     const { invite } = await dial(t);

@@ -6,6 +6,11 @@
  * runs at the card's rate with no timer at all, and the card's crystal, not
  * the event loop, decides when a packet goes out.
  *
+ * When the device lost samples (an overrun: its sample index jumps), the
+ * partial frame is dropped and the gap is reported, so the stream advances its
+ * RTP timestamp over it (RFC 3550 §5.1: timestamps follow the sampling clock;
+ * the far end hears a loss, not a time-shifted stream).
+ *
  * One preallocated frame; no allocation per chunk.
  */
 export class CaptureFramer {
@@ -16,6 +21,7 @@ export class CaptureFramer {
   constructor(
     readonly frameSamples: number,
     private readonly onFrame: (frame: Int16Array, firstSample: number) => void,
+    private readonly onGap: (lostSamples: number) => void = () => {},
   ) {
     this.frame = new Int16Array(frameSamples);
   }
@@ -25,8 +31,20 @@ export class CaptureFramer {
     return this.total;
   }
 
-  /** Feeds one capture chunk; calls onFrame once per complete frame (the frame is reused). */
-  push(chunk: Int16Array): void {
+  /**
+   * Feeds one capture chunk; calls onFrame once per complete frame (the frame
+   * is reused). `sampleIndex` is the device's index of the chunk's first sample.
+   */
+  push(chunk: Int16Array, sampleIndex?: number): void {
+    if (sampleIndex !== undefined && sampleIndex !== this.total) {
+      if (sampleIndex > this.total) {
+        // Samples never delivered, plus the partial frame that can no longer be completed.
+        this.onGap(sampleIndex - this.total + this.fill);
+        this.fill = 0;
+      }
+      // A device restart may also count from zero again: follow its numbering.
+      this.total = sampleIndex;
+    }
     let i = 0;
     while (i < chunk.length) {
       const take = Math.min(this.frameSamples - this.fill, chunk.length - i);

@@ -286,8 +286,17 @@ export class MediaStream {
   private startTiming(): void {
     if (this.port.paced && this.port.onFrame) {
       this.scheduler = undefined;
-      this.framer = new CaptureFramer(this.frameSamples, (frame) => this.processFrame(frame, 0));
-      this.unsubscribe = this.port.onFrame((samples) => this.framer!.push(samples));
+      this.framer = new CaptureFramer(
+        this.frameSamples,
+        (frame) => this.processFrame(frame, 0),
+        (lost) => this.sender.skip(lost),
+      );
+      let first: number | undefined;
+      this.unsubscribe = this.port.onFrame((samples, index) => {
+        // Count from the first period this stream saw; the device's index may be large already.
+        first ??= index;
+        this.framer!.push(samples, index - first);
+      });
     } else {
       this.framer = undefined;
       this.scheduler = new FrameScheduler(this.clock, this.ptimeMs, (tick) => this.onTick(tick));

@@ -170,6 +170,21 @@ describe('CaptureFramer (capture-driven media clock)', () => {
     frames.forEach(([samples, first]) => expect(samples).toEqual(Array.from({ length: 160 }, (_, i) => (first + i) % 30000)));
   });
 
+  it('reports samples the device lost (an overrun) and drops the partial frame', () => {
+    const frames: number[] = [];
+    const gaps: number[] = [];
+    const f = new CaptureFramer(
+      160,
+      (_, first) => frames.push(first),
+      (lost) => gaps.push(lost),
+    );
+    f.push(new Int16Array(240), 0); // one frame + 80 samples pending
+    f.push(new Int16Array(160), 400); // 160 samples never arrived
+    f.push(new Int16Array(160), 560);
+    expect(gaps).toEqual([160 + 80]);
+    expect(frames).toEqual([0, 400, 560]);
+  });
+
   it('reuses one frame buffer', () => {
     const seen = new Set<Int16Array>();
     const f = new CaptureFramer(80, (frame) => seen.add(frame));

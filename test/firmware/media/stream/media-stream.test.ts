@@ -244,6 +244,22 @@ describe('MediaStream', () => {
     expect(listener).toBeUndefined();
   });
 
+  it('advances RTP time over samples a paced device lost (overrun), without extra packets', () => {
+    const clock = new FakeClock(0);
+    const net = new Net(clock);
+    let listener: ((s: Int16Array, i: number) => void) | undefined;
+    const port: MediaAudioPort = { sampleRate: 8000, paced: true, onFrame: (l) => ((listener = l), () => (listener = undefined)), write: () => {} };
+    const s = new MediaStream(config(B), { clock, port, rtp: net.sink(A) });
+    s.start();
+    listener!(new Int16Array(160), 10_000);
+    listener!(new Int16Array(160), 10_160);
+    listener!(new Int16Array(160), 10_160 + 480); // three frames lost in the device
+    const pkts = rtpFrom(net, B).map(({ p }) => p);
+    expect(pkts).toHaveLength(3);
+    // Timestamps follow the device's sample index: 10 000, 10 160, 10 640.
+    expect(pkts.map((p) => (p.timestamp - pkts[0]!.timestamp) >>> 0)).toEqual([0, 160, 640]);
+  });
+
   it('sends RTCP BYE on stop, and the far end reports it', () => {
     const { clock, net, a, b, eventsB } = pair();
     a.start();

@@ -1,6 +1,8 @@
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../config/index.js';
+import { glyphsToText } from '../../hal/index.js';
 import type { RegistrationStatus } from '../sip/index.js';
+import type { WebContext } from './web-context.js';
 
 /** What the web needs from the SIP stack (SipStack satisfies it). */
 export interface SipStatusSource {
@@ -88,4 +90,22 @@ export function hostAddresses(): string[] {
     }
   }
   return [...v4, ...v6];
+}
+
+/** The phone's status now, as the status page and GET /api/status show it. */
+export function currentStatus(ctx: WebContext): PhoneStatus {
+  return buildStatus({
+    config: ctx.config.config,
+    sip: ctx.sip,
+    version: ctx.version,
+    board: ctx.board,
+    uptimeS: (ctx.clock.now() - ctx.startedMs) / 1000,
+    addresses: (ctx.addresses ?? hostAddresses)(),
+  });
+}
+
+/** The handset and the glass, from the simulated panel or the board's own devices. */
+export function frontState(ctx: WebContext): { hook: 'on-hook' | 'off-hook'; lcd: string[] } | undefined {
+  const front = ctx.front ?? (ctx.panel ? { hookSwitch: ctx.panel.hook, display: ctx.panel.display } : undefined);
+  return front ? { hook: front.hookSwitch.state, lcd: front.display.contents().map(glyphsToText) } : undefined;
 }

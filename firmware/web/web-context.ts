@@ -1,3 +1,4 @@
+import type { Display, HookSwitch } from '../../hal/index.js';
 import type { SimPanel } from '../../hal/sim/index.js';
 import type { Clock } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
@@ -35,6 +36,11 @@ export interface WebAppDeps {
   board?: string;
   /** The simulated front panel (board `sim`); without it the panel routes answer 404 NO_PANEL. */
   panel?: SimPanel;
+  /**
+   * Any board's hook switch and display (BoardDevices has both), so
+   * GET /api/status reports the hook state and the LCD's lines on real hardware too.
+   */
+  front?: { hookSwitch: Pick<HookSwitch, 'state'>; display: Pick<Display, 'contents'> };
   sip?: SipStatusSource;
   phone?: PhoneControl;
   /**

@@ -8,7 +8,7 @@ import { hashPassword } from '../password.js';
 import { panelState } from '../panel-view.js';
 import { jsonBody } from '../request-body.js';
 import { clientAddress } from '../client-address.js';
-import { buildStatus, hostAddresses } from '../status-view.js';
+import { currentStatus, frontState } from '../status-view.js';
 import type { CallAction, WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { guard, type WebEnv } from './guard.js';
@@ -27,22 +27,7 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     return ctx.panel;
   };
 
-  api.get('/status', admin, (c) => {
-    const status = buildStatus({
-      config: ctx.config.config,
-      sip: ctx.sip,
-      version: ctx.version,
-      board: ctx.board,
-      uptimeS: (ctx.clock.now() - ctx.startedMs) / 1000,
-      addresses: (ctx.addresses ?? hostAddresses)(),
-    });
-    const panel = ctx.panel ? panelState(ctx.panel) : undefined;
-    return c.json({
-      ...status,
-      ...(panel ? { hook: panel.hook, lcd: panel.text } : {}),
-      calls: ctx.phone?.calls?.() ?? [],
-    });
-  });
+  api.get('/status', admin, (c) => c.json({ ...currentStatus(ctx), ...frontState(ctx), calls: ctx.phone?.calls?.() ?? [] }));
 
   api.get('/panel', panelGuard, (c) => c.json(panelState(requirePanel())));
 

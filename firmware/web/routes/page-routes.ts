@@ -7,7 +7,7 @@ import { constantTimeEqual, hashPassword } from '../password.js';
 import { panelState } from '../panel-view.js';
 import { formBody } from '../request-body.js';
 import { collectChanges } from '../settings-form.js';
-import { buildStatus, hostAddresses } from '../status-view.js';
+import { currentStatus } from '../status-view.js';
 import type { Principal } from '../web-auth.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
@@ -42,15 +42,7 @@ export function pageRoutes(ctx: WebContext): Hono {
     }
   };
   const csrfOf = (p: Principal) => (p.kind === 'session' ? p.session.csrfToken : '');
-  const status = () =>
-    buildStatus({
-      config: ctx.config.config,
-      sip: ctx.sip,
-      version: ctx.version,
-      board: ctx.board,
-      uptimeS: (ctx.clock.now() - ctx.startedMs) / 1000,
-      addresses: (ctx.addresses ?? hostAddresses)(),
-    });
+  const status = () => currentStatus(ctx);
 
   app.get('/', async (c) => {
     if (!ctx.panel) return c.redirect('/admin', 303);

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Glyph } from '../../../hal/index.js';
+import { parseConfigText } from '../../../firmware/config/index.js';
 import { DeskphoneError } from '../../../firmware/errors.js';
+import { Logging } from '../../../firmware/log/index.js';
+import { ConfigAccess, createWebApp } from '../../../firmware/web/index.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { errorOf, json, webFixture, type WebFixture } from './web-fixture.js';
 
 let f: WebFixture;
@@ -189,5 +194,20 @@ describe('POST /api/restart', () => {
   it('answers 503 while the phone layer is absent', async () => {
     f = await webFixture({ withPassword: true });
     expect((await errorOf(await f.request('/api/restart', json({}, f.basic())))).code).toBe('PHONE_NOT_READY');
+  });
+});
+
+describe('GET /api/status on a board without the simulated panel', () => {
+  it('reports the hook and the glass from the board\'s own devices', async () => {
+    const web = createWebApp({
+      clock: new FakeClock(),
+      log: new Logging({ level: 'silent' }).for('web'),
+      config: new ConfigAccess(parseConfigText('admin:\n  password: plain-pass\n')),
+      version: '1',
+      front: { hookSwitch: { state: 'off-hook' }, display: { contents: () => [`${Glyph.handset} 0:42`, 'Bob'] } },
+    });
+    const res = await web.app.request('http://localhost/api/status', { headers: { authorization: `Basic ${Buffer.from('admin:plain-pass').toString('base64')}` } });
+    expect(await res.json()).toMatchObject({ hook: 'off-hook', lcd: ['☎ 0:42', 'Bob'] });
+    expect((await web.app.request('http://localhost/api/panel', { headers: { authorization: `Basic ${Buffer.from('admin:plain-pass').toString('base64')}` } })).status).toBe(404);
   });
 });

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { parse } from 'sdp-transform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../firmware/clock/index.js';
-import { SipStack, parseUri, type SipAccountConfig } from '../../firmware/sip/index.js';
-import { CallManager, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
+import { SipStack, type SipAccountConfig } from '../../firmware/sip/index.js';
+import { CallManager, callAccount, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../firmware/sip/sdp/index.js';
 import { writeToneWav } from './support/audio.js';
 import { startBaresip, type Baresip } from './support/baresip.js';
@@ -50,16 +50,8 @@ async function startPhone(account?: SipAccountConfig, transport: 'udp' | 'tcp' =
   const incoming: Call[] = [];
   calls.onIncoming((c) => incoming.push(c));
   const port = stack.localTransports[0]!.port;
-  const callAccount: CallAccount = account
-    ? {
-        user: account.user,
-        domain: account.domain,
-        password: account.password,
-        outboundProxy: parseUri(`sip:${account.outboundProxy}`),
-        protocol: transport === 'tcp' ? 'TCP' : 'UDP',
-      }
-    : { user: 'phone', domain: `127.0.0.1:${port}` };
-  return { stack, calls, incoming, account: callAccount, port };
+  const line: CallAccount = account ? callAccount(account) : { user: 'phone', domain: `127.0.0.1:${port}` };
+  return { stack, calls, incoming, account: line, port };
 }
 
 function until(call: Call, state: Call['state'], timeoutMs = 10_000): Promise<void> {

@@ -1,7 +1,8 @@
 import type { Clock } from '../../clock/index.js';
 import { parseUri, SipUri, type SipRequest, type SipResponse, type Uri } from '../message/index.js';
 import type { LocalMedia } from '../sdp/index.js';
-import type { IncomingRequest, SipLog, UserAgentCore } from '../ua/index.js';
+import type { TransportProtocol } from '../transport/index.js';
+import type { IncomingRequest, SipAccountConfig, SipLog, UserAgentCore } from '../ua/index.js';
 import { Call, type CallAccount, type CallContext } from './call.js';
 import { Listeners } from './listeners.js';
 import { DEFAULT_SESSION_TIMER, MIN_SE_FLOOR, type SessionTimerConfig } from './session-timer.js';
@@ -69,6 +70,9 @@ export class CallManager {
     // them also lists them in Allow, which tells peers we do UPDATE, PRACK and INFO.
     for (const method of ['UPDATE', 'PRACK', 'INFO']) core.setHandler(method, (incoming) => incoming.respond(481));
     core.onStrayResponse((response) => this.strayResponse(response));
+    // §8.2.2.3: the core answers 420 to a Require it does not list as supported; calls need these two.
+    const missing = ['100rel', 'timer'].filter((tag) => !core.supported.includes(tag));
+    if (missing.length > 0) this.context.log.warn({ missing }, 'calls: the UA core does not list these option tags in Supported; callers that require them get 420');
   }
 
   /** Calls `target` (a number, user@host, or a SIP URI) on `account`. */
@@ -118,6 +122,31 @@ export function targetUri(target: string, account: Pick<CallAccount, 'domain'>):
   if (/^(sips?|tel):/i.test(text)) return parseUri(text);
   if (text.includes('@')) return parseUri(`sip:${text}`);
   return parseUri(`sip:${text}@${account.domain}`);
+}
+
+const PROTOCOL: Record<NonNullable<SipAccountConfig['transport']>, TransportProtocol> = { udp: 'UDP', tcp: 'TCP', tls: 'TLS' };
+
+/**
+ * The call-side view of a configured line (ua/config.ts): who we are, the credentials for the proxy's
+ * 401/407, and the outbound proxy every out-of-dialog request goes through (§8.1.2), with the line's transport.
+ */
+export function callAccount(config: SipAccountConfig): CallAccount {
+  const protocol = PROTOCOL[config.transport ?? 'udp'];
+  const hop = config.outboundProxy ?? config.registrar;
+  let outboundProxy: Uri | undefined;
+  if (hop !== undefined) {
+    const uri = parseUri(/^sips?:/i.test(hop) ? hop : `sip:${hop}`);
+    outboundProxy = uri instanceof SipUri && uri.transport === undefined && protocol !== 'UDP' ? uri.with({ params: uri.params.with('transport', protocol.toLowerCase()) }) : uri;
+  }
+  return {
+    user: config.user,
+    domain: config.domain,
+    displayName: config.displayName,
+    authUser: config.authUser,
+    password: config.password,
+    outboundProxy,
+    protocol,
+  };
 }
 
 function directAccount(request: SipRequest): CallAccount {

@@ -11,7 +11,7 @@
  *   `hold`, `dtmf`, `ended` (reason in words).
  */
 export { Call, CallError, type CallAccount, type CallContext, type CallDirection, type CallEvents, type CallState } from './call.js';
-export { CallManager, targetUri, type CallManagerDeps, type CallManagerOptions } from './call-manager.js';
+export { CallManager, callAccount, targetUri, type CallManagerDeps, type CallManagerOptions } from './call-manager.js';
 export { statusWords, rejectedBy, type CallEndReason } from './call-outcome.js';
 export { glareBackoffMs } from './glare.js';
 export { DTMF_RELAY, formatDtmfRelay, parseDtmfInfo, isDtmfDigit, type DtmfInfo } from './dtmf-info.js';

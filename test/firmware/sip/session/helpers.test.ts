@@ -70,3 +70,22 @@ describe('DTMF INFO bodies', () => {
     expect(parseDtmfInfo('text/plain', 'Signal=1')).toBeUndefined();
   });
 });
+
+describe('accounts and targets for calls', async () => {
+  const { callAccount, targetUri } = await import('../../../../firmware/sip/session/index.js');
+
+  it('maps a configured line to a call account with its outbound proxy and transport', () => {
+    const account = callAccount({ id: 'l1', user: 'alice', password: 'pw', domain: 'lab.test', outboundProxy: '127.0.0.1:5070', transport: 'tcp' });
+    expect(account.outboundProxy?.toString()).toBe('sip:127.0.0.1:5070;transport=tcp');
+    expect(account.protocol).toBe('TCP');
+    expect(callAccount({ id: 'l2', user: 'bob', domain: 'lab.test' }).outboundProxy).toBeUndefined();
+    expect(callAccount({ id: 'l3', user: 'bob', domain: 'lab.test', registrar: 'sip:pbx.lab.test' }).outboundProxy?.toString()).toBe('sip:pbx.lab.test');
+  });
+
+  it('turns what the user dialled into a Request-URI', () => {
+    const account = { domain: 'lab.test' };
+    expect(targetUri('201', account).toString()).toBe('sip:201@lab.test');
+    expect(targetUri('bob@192.0.2.7:5062', account).toString()).toBe('sip:bob@192.0.2.7:5062');
+    expect(targetUri('sips:carol@lab.test', account).toString()).toBe('sips:carol@lab.test');
+  });
+});

@@ -72,13 +72,17 @@ describe.skipIf(skip !== undefined)(`virtual front panel in Chromium (${skip ?? 
     await expect.poll(async () => (await glass())[2]!.trimEnd()).toBe('Dial: 5');
   });
 
-  it('takes the computer keyboard: digits, Enter as OK and Escape as cancel', async () => {
+  it('takes the computer keyboard: digits, Enter as OK, Escape as cancel, Space for the handset', async () => {
     // Nothing focused: keys go to the page's shortcuts, not to a button.
     await page.evaluate('document.activeElement && document.activeElement.blur()');
     await page.keyboard.press('7');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
     await expect.poll(() => keys).toEqual(['down 7', 'up 7', 'down ok', 'up ok', 'down cancel', 'up cancel']);
+    await page.keyboard.press('Space');
+    await expect.poll(() => panel.hook.state).toBe('off-hook');
+    await page.keyboard.press('Space');
+    await expect.poll(() => panel.hook.state).toBe('on-hook');
   });
 
   it('redraws the glass, lamps and ringer when the phone changes them', async () => {

@@ -6,7 +6,7 @@ import { SipStack, type SipAccountConfig } from '../../firmware/sip/index.js';
 import { CallManager, callAccount, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../firmware/sip/sdp/index.js';
 import { writeToneWav } from './support/audio.js';
-import { startBaresip, type Baresip } from './support/baresip.js';
+import { startBaresip } from './support/baresip.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
 import { missingPeers } from './support/peers.js';
 import { freePort, tempDir, waitFor } from './support/processes.js';

@@ -61,6 +61,7 @@ export class MediaEngine {
   private readonly listeners = new Map<number, Set<(e: MediaStreamEvent) => void>>();
   private nextRequest = 1;
   private exited = false;
+  private readonly failureListeners = new Set<(err: MediaEngineError) => void>();
 
   private constructor(
     private readonly worker: Worker,
@@ -68,10 +69,11 @@ export class MediaEngine {
     readonly priority: { requested: number; applied: boolean; error?: string } | undefined,
   ) {
     worker.on('message', (m: MediaReply) => this.onReply(m));
-    worker.on('error', (err) => this.failAll(new MediaEngineError('MEDIA_WORKER_CRASHED', `media worker failed: ${err.message}`)));
+    worker.on('error', (err) => this.fail(new MediaEngineError('MEDIA_WORKER_CRASHED', `media worker failed: ${err.message}`)));
     worker.on('exit', (code) => {
+      const expected = this.exited;
       this.exited = true;
-      this.failAll(new MediaEngineError('MEDIA_WORKER_EXITED', `media worker exited with code ${code}`));
+      if (!expected) this.fail(new MediaEngineError('MEDIA_WORKER_EXITED', `media worker exited with code ${code}`));
     });
   }
 
@@ -93,6 +95,12 @@ export class MediaEngine {
       worker.on('message', onReady);
       worker.once('error', onError);
     });
+  }
+
+  /** Called if the worker dies: every call's audio is gone, the phone should end or re-open its streams. */
+  onFailure(listener: (err: MediaEngineError) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
   }
 
   /** Thread id of the worker (for diagnostics). */
@@ -122,6 +130,7 @@ export class MediaEngine {
     try {
       await this.request({ type: 'shutdown' });
     } finally {
+      this.exited = true;
       await this.worker.terminate();
     }
   }
@@ -162,9 +171,10 @@ export class MediaEngine {
     else p.resolve(m);
   }
 
-  private failAll(err: Error): void {
+  private fail(err: MediaEngineError): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    for (const fn of this.failureListeners) fn(err);
   }
 }
 

@@ -80,7 +80,9 @@ export type MediaStreamEvent =
   | { type: 'dtmf'; phase: 'begin' | 'end'; digit: DtmfDigit | undefined; event?: number; source: 'rfc4733' | 'inband'; durationMs?: number }
   | { type: 'remote-latched'; remote: RemoteEndpoint }
   | { type: 'bye'; ssrc: number }
-  | { type: 'tone-done' };
+  | { type: 'tone-done' }
+  /** A frame failed (a device or codec threw): the stream carries on; reported on the 1st, 100th, 200th… failure. */
+  | { type: 'error'; code: string; message: string; count: number };
 
 export interface MediaStreamDeps {
   clock: Clock;
@@ -155,6 +157,7 @@ export class MediaStream {
   private inComfortNoise = false;
   private concealedSamples = 0;
   private frames = 0;
+  private frameErrors = 0;
   private dtmfPacketsSent = 0;
   private dtmfPacketsReceived = 0;
   private localTone: ToneGenerator | undefined;
@@ -449,8 +452,24 @@ export class MediaStream {
     this.processFrame(this.captureFrame, tick.skipped);
   }
 
-  /** One ptime of media: send the captured frame, play one frame. */
+  /**
+   * One ptime of media: send the captured frame, play one frame. A failure is
+   * reported, never thrown into the media clock: one bad frame must not end
+   * the call (or, in the worker, every call).
+   */
   private processFrame(captured: Int16Array, skippedFrames: number): void {
+    try {
+      this.processFrameUnguarded(captured, skippedFrames);
+    } catch (err) {
+      this.frameErrors++;
+      if (this.frameErrors === 1 || this.frameErrors % 100 === 0) {
+        const e = err as Error & { code?: string };
+        this.onEvent({ type: 'error', code: e.code ?? 'MEDIA_FRAME', message: e.message, count: this.frameErrors });
+      }
+    }
+  }
+
+  private processFrameUnguarded(captured: Int16Array, skippedFrames: number): void {
     const now = this.clock.now();
     this.frames++;
     // Frames the scheduler skipped while the thread was blocked: RTP time still passes (§5.1).

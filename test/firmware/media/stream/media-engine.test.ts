@@ -240,6 +240,19 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
     }
   });
 
+  it('tells the phone when the media worker dies, and refuses requests after', async () => {
+    const doomed = await MediaEngine.start();
+    const failures: MediaEngineError[] = [];
+    doomed.onFailure((e) => failures.push(e));
+    // Simulate a crash from outside (the worker exposes no way to crash itself).
+    await (doomed as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await waitFor(() => (failures.length > 0 ? true : undefined), 'the failure report');
+    expect(failures[0]!.code).toBe('MEDIA_WORKER_EXITED');
+    await expect(doomed.openStream({ remote: { address: LOOP, port: 9 }, codec: 'PCMU', payloadType: 0, cname: 'x', audio: { kind: 'silent' } })).rejects.toMatchObject({
+      code: 'MEDIA_WORKER_EXITED',
+    });
+  });
+
   it('reports a bad request as a typed error and keeps running', async () => {
     await expect(
       engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'G729', payloadType: 18, cname: 'x', audio: { kind: 'silent' } }),

@@ -302,6 +302,28 @@ describe('MediaStream', () => {
     expect(dftPower(both, 440)).toBeGreaterThan(3000); // the beep
   });
 
+  it('reports a failing device as an event and keeps the media clock running', () => {
+    const clock = new FakeClock(0);
+    const net = new Net(clock);
+    const events: MediaStreamEvent[] = [];
+    let writes = 0;
+    const port: MediaAudioPort = {
+      sampleRate: 8000,
+      paced: false,
+      read: (out) => (out.fill(0), true),
+      write: () => {
+        writes++;
+        throw new Error('device gone');
+      },
+    };
+    const s = new MediaStream(config(B), { clock, port, rtp: net.sink(A), onEvent: (e) => events.push(e) });
+    s.start();
+    clock.advance(2000);
+    expect(writes).toBe(101);
+    expect(events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.count)).toEqual([1, 100]);
+    expect(rtpFrom(net, B).filter(({ p }) => p.payloadType === 0)).toHaveLength(101); // sending went on
+  });
+
   it('refuses a ptime outside 10–60 ms and a port at another rate', () => {
     const clock = new FakeClock(0);
     const net = new Net(clock);

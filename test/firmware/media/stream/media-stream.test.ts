@@ -302,6 +302,33 @@ describe('MediaStream', () => {
     expect(dftPower(both, 440)).toBeGreaterThan(3000); // the beep
   });
 
+  it('allocates no sample or packet buffers per RTP packet in steady state (send, receive, playout)', () => {
+    const { clock, a, b } = pair();
+    a.start();
+    b.start();
+    clock.advance(1000); // warm up: jitter buffer filled, playout running
+    const names = ['Int16Array', 'Uint8Array', 'Float32Array', 'Float64Array', 'Uint32Array', 'Buffer'] as const;
+    const g = globalThis as unknown as Record<string, unknown>;
+    const originals = names.map((n) => g[n]);
+    let constructed = 0;
+    names.forEach((n, i) => {
+      g[n] = new Proxy(originals[i] as object, {
+        construct(target, args, newTarget) {
+          // RTCP reports (one every few seconds, not per packet) build their compound packet fresh.
+          if (!new Error().stack?.includes('/rtcp/')) constructed++;
+          return Reflect.construct(target as new (...x: unknown[]) => object, args, newTarget);
+        },
+      });
+    });
+    try {
+      clock.advance(2000); // 100 frames each way
+    } finally {
+      names.forEach((n, i) => (g[n] = originals[i]));
+    }
+    expect(constructed).toBe(0);
+    expect(b.stats().jitterBuffer.played).toBeGreaterThan(120);
+  });
+
   it('reports a failing device as an event and keeps the media clock running', () => {
     const clock = new FakeClock(0);
     const net = new Net(clock);

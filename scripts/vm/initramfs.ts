@@ -52,7 +52,6 @@ ${bootModules.map((f) => insmod(f, [])).join('\n')}
 # files it reads meanwhile, so the guest may cache pages and lookups.
 opts=trans=virtio,version=9p2000.L,msize=262144,cache=loose
 mount -t 9p -o "$opts,ro" hostroot /newroot || fail 'mount host root'
-mount -t 9p -o "$opts,rw" work "/newroot$work" || fail 'mount work folder'
 mount -t proc proc /newroot/proc
 mount -t sysfs sysfs /newroot/sys
 mount -t devtmpfs devtmpfs /newroot/dev
@@ -61,6 +60,9 @@ mount -t devpts devpts /newroot/dev/pts
 mount -t tmpfs tmpfs /newroot/dev/shm
 mount -t tmpfs tmpfs /newroot/tmp
 mount -t tmpfs tmpfs /newroot/run
+# After the tmpfs mounts, so a work folder under /tmp (a CI clone) is not hidden by them.
+mkdir -p "/newroot$work" 2>/dev/null
+mount -t 9p -o "$opts,rw" work "/newroot$work" || fail 'mount work folder'
 mount -t debugfs debugfs /newroot/sys/kernel/debug
 mount -t tracefs tracefs /newroot/sys/kernel/tracing
 

@@ -85,6 +85,7 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
         timeoutMs: RUN_TIMEOUT_MS,
       });
       results = parseResults(run.output);
+      uart.hangUp(`the VM powered off (guest exit ${run.exitCode})`);
       terminal = await session;
       // Kept for a failing CI run: the whole console, boot included.
       await writeFile(join(rig.cacheRoot, 'last-guest-console.txt'), run.console.replaceAll('\r', ''));
@@ -92,6 +93,7 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
     }, RUN_TIMEOUT_MS);
 
     afterAll(async () => {
+      uart?.hangUp('the suite ended');
       await uart?.close();
       if (main !== undefined) await rm(main, { force: true });
     });

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 export class UartPeer {
   readonly received: number[] = [];
   private socket: Socket | undefined;
-  private waiters = new Set<() => void>();
+  private waiters = new Map<() => void, (reason: Error) => void>();
+  private hungUp: Error | undefined;
 
   private constructor(
     readonly path: string,
@@ -32,7 +33,7 @@ export class UartPeer {
         p.received.push(...chunk);
         const answer = reply(chunk, p);
         if (answer && answer.length > 0) socket.write(answer);
-        for (const wake of p.waiters) wake();
+        for (const wake of [...p.waiters.keys()]) wake();
       });
       socket.on('error', () => {}); // QEMU closing at power-off is the normal end
     });
@@ -56,22 +57,33 @@ export class UartPeer {
   waitForText(needle: string, from: number, timeoutMs: number): Promise<number> {
     const target = Buffer.from(needle, 'utf8');
     return new Promise((resolve, reject) => {
+      const done = (): void => {
+        this.waiters.delete(wake);
+        clearTimeout(timer);
+      };
       const check = (): boolean => {
         const at = Buffer.from(this.received.slice(from)).indexOf(target);
         if (at < 0) return false;
-        this.waiters.delete(wake);
-        clearTimeout(timer);
+        done();
         resolve(from + at + target.length);
         return true;
       };
+      const fail = (reason: Error): void => {
+        done();
+        reject(new Error(`no ${JSON.stringify(needle)} on the UART: ${reason.message}; got ${JSON.stringify(this.text(from).slice(-300))}`));
+      };
       const wake = (): void => void check();
-      const timer = setTimeout(() => {
-        this.waiters.delete(wake);
-        reject(new Error(`no ${JSON.stringify(needle)} on the UART within ${timeoutMs} ms; got ${JSON.stringify(this.text(from).slice(-300))}`));
-      }, timeoutMs);
-      this.waiters.add(wake);
-      check();
+      const timer = setTimeout(() => fail(new Error(`nothing within ${timeoutMs} ms`)), timeoutMs);
+      if (check()) return;
+      if (this.hungUp) return fail(this.hungUp);
+      this.waiters.set(wake, fail);
     });
+  }
+
+  /** The far end is gone (the VM powered off): every wait still pending fails now instead of at its timeout. */
+  hangUp(reason: string): void {
+    this.hungUp = new Error(reason);
+    for (const fail of [...this.waiters.values()]) fail(this.hungUp);
   }
 
   write(bytes: Buffer | string): void {

@@ -3,9 +3,9 @@
  * the digit's row and column frequencies (ITU-T Q.23 §2) as a ToneSpec.
  *
  * Levels: Q.23 leaves send levels to national specifications; these defaults
- * follow the common practice (e.g. ETSI ES 201 235-2) of about −10 dBm0 for the
- * low group and the high group 2 dB louder ("pre-emphasis", so the pair still
- * arrives within twist limits after a line's high-frequency loss).
+ * follow common practice: about −10 dBm0 for the low group and the high group
+ * 2 dB louder ("pre-emphasis", so the pair still arrives within twist limits
+ * after a line's high-frequency loss).
  */
 import type { ToneSpec } from '../tones/index.js';
 import { burstsThen, cadence, steady } from '../tones/index.js';

@@ -61,8 +61,9 @@ function build(region: string, r: RegionRow): RegionTones {
   };
 }
 
-// Levels: E.180 §2 recommends sending tones between −10 and −20 dBm0 in total;
-// a two-frequency tone splits that between its components.
+// Levels: national networks send call-progress tones at roughly −10 to −24 dBm0
+// (E.180 Suppl. 2 lists each country's); a two-frequency tone gives each
+// component its own level, as the tables do.
 const F425 = freqs([425], -10);
 
 const ROWS: Record<string, RegionRow> = {

@@ -7,6 +7,7 @@ import { SipStack, type RegistrationStatus, type SipStackConfig } from './sip/in
 import { IdleView } from './phone/idle-view.js';
 import { loadBoard, buildBoard, type BoardDevices } from '../board/index.js';
 import { attachTerminalPanel } from './cli/terminal-panel.js';
+import { ConfigAccess, startWebServer, type RunningWebServer } from './web/index.js';
 import { packageVersion } from './cli/program.js';
 import type { StartOptions } from './cli/start-command.js';
 
@@ -20,6 +21,7 @@ export interface RunningPhone {
   readonly config: Config;
   readonly sip: SipStack;
   readonly board: BoardDevices;
+  readonly web: RunningWebServer;
   /** Resolves when the phone has stopped (Ctrl-C, SIGTERM or stop()). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
@@ -55,12 +57,38 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     throw err;
   }
 
+  // One ConfigAccess for everything that changes the config (web admin, console), so writes queue.
+  const configAccess = new ConfigAccess(loaded);
+  let web: RunningWebServer;
+  try {
+    web = await startWebServer({
+      port: options.httpPort ?? 8080,
+      host: options.httpHost ?? '127.0.0.1',
+      clock,
+      log: logging.for('web'),
+      config: configAccess,
+      version: packageVersion(),
+      board: board.name,
+      ...(board.panel ? { panel: board.panel } : {}),
+      front: board,
+      sip,
+      ...(process.env['DESKPHONE_API_TOKEN'] ? { apiToken: process.env['DESKPHONE_API_TOKEN'] } : {}),
+    });
+  } catch (err) {
+    await sip.stop();
+    await board.close();
+    throw err;
+  }
+
   const transports = sip.localTransports;
   const sipPort = transports.find((t) => t.protocol === 'UDP')?.port ?? transports[0]?.port;
   const directAddress = `${lanAddress()}:${sipPort}`;
   const directUri = `sip:phone@${directAddress}`;
   // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0).
-  log.info({ event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), directUri }, 'listening');
+  log.info(
+    { event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), http: web.port, url: web.url, directUri },
+    'listening',
+  );
 
   const account = config.accounts.find((a) => a.enabled);
   const idle = new IdleView(board.display, clock, clock, {
@@ -77,6 +105,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   idle.show();
   const detachPanel = options.terminalPanel && board.panel ? attachTerminalPanel(board.panel) : undefined;
   sip.start();
+  if (board.panel) process.stderr.write(`deskphone: front panel at ${web.url}\n`);
   if (!account) process.stderr.write(`deskphone: no account configured (direct-IP mode). Call this phone at ${directUri}\n`);
 
   let resolveStopped!: () => void;
@@ -87,6 +116,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       log.info('stopping');
       idle.hide();
       detachPanel?.();
+      await web.close().catch((err: Error) => log.warn({ err: err.message }, 'web server did not close cleanly'));
       await sip.stop().catch((err: Error) => log.warn({ err: err.message }, 'SIP stack did not stop cleanly'));
       await board.close().catch((err: Error) => log.warn({ err: err.message }, 'board did not close cleanly'));
       log.info('stopped');
@@ -111,7 +141,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     });
   }
 
-  return { config, sip, board, stopped, stop };
+  return { config, sip, board, web, stopped, stop };
 }
 
 function accountIdOf(config: Config, account: Config['accounts'][number]): string {

@@ -13,6 +13,7 @@ packages=(
   socat                                                   # pseudo-terminal pairs for the serial console
   openssl                                                 # test certificates for SIP over TLS
   tshark sipsak iproute2 nftables                         # captures, probes, network namespaces
+  chromium                                                # browser tests of the front panel and admin pages
 )
 if [[ -f "$here/vm/debian-packages.txt" ]]; then
   while read -r pkg; do

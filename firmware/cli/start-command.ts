@@ -7,6 +7,9 @@ export interface StartOptions {
   logLevel?: LogLevelSetting;
   dataDir?: string;
   sipPort?: number;
+  httpPort?: number;
+  /** Address the web server listens on (127.0.0.1 by default; the LAN address on a real phone). */
+  httpHost?: string;
 }
 
 function port(value: string): number {
@@ -24,6 +27,8 @@ export function registerStartCommand(program: Command): void {
     .addOption(new Option('-l, --log-level <level>', 'log level for all components, or COMPONENT=LEVEL (repeatable)').argParser(parseLogLevelOption))
     .option('-d, --data-dir <dir>', 'where the call log, contacts and settings are kept')
     .addOption(new Option('--sip-port <port>', 'local SIP port for UDP and TCP (0 picks a free one)').argParser(port))
+    .addOption(new Option('--http-port <port>', 'web front panel, admin pages and REST API (0 picks a free one)').argParser(port).default(8080))
+    .option('--http-host <address>', 'address the web server listens on', '127.0.0.1')
     .action(async (options: StartOptions) => {
       const { startPhone } = await import('../main.js');
       const phone = await startPhone({ ...options, handleSignals: true, terminalPanel: true });

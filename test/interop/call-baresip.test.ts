@@ -5,7 +5,10 @@ import { SystemClock } from '../../firmware/clock/index.js';
 import { SipStack, type SipAccountConfig } from '../../firmware/sip/index.js';
 import { CallManager, callAccount, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../firmware/sip/sdp/index.js';
-import { writeToneWav } from './support/audio.js';
+import { createSocket, type Socket } from 'node:dgram';
+import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from '../../firmware/media/g711.js';
+import type { NegotiatedMedia } from '../../firmware/sip/sdp/index.js';
+import { wavStats, writeToneWav } from './support/audio.js';
 import { startBaresip } from './support/baresip.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
 import { missingPeers } from './support/peers.js';
@@ -29,6 +32,70 @@ interface Phone {
   incoming: Call[];
   account: CallAccount;
   port: number;
+  rtpPort: number;
+}
+
+/**
+ * A stand-in for the media engine (another engineer's worker, not wired here): plain RTP (RFC 3550 §5.1
+ * fixed header, no extensions) with G.711 on the media the call negotiated, enough to prove that the
+ * addresses, ports and payload types in our SDP are the ones audio really flows on.
+ */
+class TestRtp {
+  readonly received: Int16Array[] = [];
+  private constructor(private readonly socket: Socket) {
+    socket.on('message', (packet) => {
+      if (packet.length <= 12 || packet[0]! >> 6 !== 2) return;
+      const pt = packet[1]! & 0x7f;
+      const payload = new Uint8Array(packet.buffer, packet.byteOffset + 12, packet.length - 12);
+      if (pt === 0) this.received.push(decodeMuLaw(payload));
+      else if (pt === 8) this.received.push(decodeALaw(payload));
+    });
+  }
+
+  static async bind(port: number): Promise<TestRtp> {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, '127.0.0.1', () => resolve());
+    });
+    return new TestRtp(socket);
+  }
+
+  /** Sends `seconds` of a sine tone in ptime packets, paced by a timer (test code may use timers). */
+  async sendTone(media: NegotiatedMedia, frequencyHz: number, seconds: number): Promise<void> {
+    const samples = (media.codec.clockRate * media.ptime) / 1000;
+    const packets = Math.round((seconds * 1000) / media.ptime);
+    const ssrc = 0x1234abcd;
+    for (let n = 0; n < packets; n++) {
+      const pcm = new Int16Array(samples);
+      for (let i = 0; i < samples; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * frequencyHz * (n * samples + i)) / media.codec.clockRate));
+      const payload = media.codec.name === 'PCMA' ? encodeALaw(pcm) : encodeMuLaw(pcm);
+      const packet = Buffer.alloc(12 + payload.length);
+      packet[0] = 0x80;
+      packet[1] = media.payloadType & 0x7f;
+      packet.writeUInt16BE(n & 0xffff, 2);
+      packet.writeUInt32BE((n * samples) >>> 0, 4);
+      packet.writeUInt32BE(ssrc, 8);
+      packet.set(payload, 12);
+      this.socket.send(packet, media.remotePort, media.remoteAddress);
+      await new Promise((r) => setTimeout(r, media.ptime));
+    }
+  }
+
+  /** Frequency by zero crossings and RMS level of what arrived. */
+  heard(): { frequency: number; rms: number; seconds: number } {
+    const all = Int16Array.from(this.received.flatMap((p) => [...p]));
+    let crossings = 0;
+    let sum = 0;
+    for (let i = 1; i < all.length; i++) if ((all[i - 1]! < 0) !== (all[i]! < 0)) crossings++;
+    for (const v of all) sum += v * v;
+    const seconds = all.length / 8000;
+    return { frequency: seconds > 0 ? crossings / 2 / seconds : 0, rms: Math.sqrt(sum / Math.max(1, all.length)) / 32768, seconds };
+  }
+
+  close(): void {
+    this.socket.close();
+  }
 }
 
 async function startPhone(account?: SipAccountConfig, transport: 'udp' | 'tcp' = 'udp'): Promise<Phone> {
@@ -43,7 +110,7 @@ async function startPhone(account?: SipAccountConfig, transport: 'udp' | 'tcp' =
     },
     { clock: new SystemClock() },
   );
-  const rtpPort = await freePort();
+  const rtpPort = await freePort(2);
   const calls = new CallManager(stack.core, { clock: new SystemClock() }, {
     localMedia: () => ({ address: '127.0.0.1', port: rtpPort, codecs: CODECS }),
   });
@@ -51,7 +118,7 @@ async function startPhone(account?: SipAccountConfig, transport: 'udp' | 'tcp' =
   calls.onIncoming((c) => incoming.push(c));
   const port = stack.localTransports[0]!.port;
   const line: CallAccount = account ? callAccount(account) : { user: 'phone', domain: `127.0.0.1:${port}` };
-  return { stack, calls, incoming, account: line, port };
+  return { stack, calls, incoming, account: line, port, rtpPort };
 }
 
 function until(call: Call, state: Call['state'], timeoutMs = 10_000): Promise<void> {
@@ -96,6 +163,28 @@ describe.skipIf(skip !== undefined)(`calls with baresip (${skip ?? 'installed'})
     const closed = await baresip.waitForEvent('CALL_CLOSED');
     expect(closed).toBeDefined();
     expect(call.ended).toMatchObject({ kind: 'local' });
+  });
+
+  it('carries audio both ways on the negotiated media: our tone is in baresip\'s recording, baresip\'s tone reaches our port', async () => {
+    const { phone, baresip } = await direct();
+    const rtp = await TestRtp.bind(phone.rtpPort);
+    cleanup.push(async () => rtp.close());
+    const call = phone.calls.call(baresip.uri, phone.account);
+    await until(call, 'active');
+    await baresip.waitForEvent('CALL_ESTABLISHED');
+    await rtp.sendTone(call.media!, 1000, 2);
+    call.hangup();
+    await baresip.waitForEvent('CALL_CLOSED');
+    // baresip plays a 440 Hz WAV (writeToneWav at half scale) into the call.
+    const ours = rtp.heard();
+    expect(ours.seconds).toBeGreaterThan(1);
+    expect(Math.abs(ours.frequency - 440)).toBeLessThan(20);
+    expect(ours.rms).toBeGreaterThan(0.2);
+    const [recording] = await waitFor('baresip recording', async () => ((await baresip.recordings()).length > 0 ? baresip.recordings() : undefined));
+    const theirs = wavStats(recording!);
+    // sox's rough frequency reads ~975 Hz for this tone; 440 Hz (baresip's own) would be far outside.
+    expect(Math.abs(theirs.frequency - 1000)).toBeLessThan(100);
+    expect(theirs.rms).toBeGreaterThan(0.05);
   });
 
   it('is hung up by baresip: its BYE ends our call with words', async () => {

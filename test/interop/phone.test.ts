@@ -34,6 +34,9 @@ Content-Length: 0
         calls: 1,
       });
       expect(result.code, result.output).toBe(0);
+      // The same phone serves its front panel: the glass says how to call it.
+      const panel = (await (await fetch(`http://127.0.0.1:${phone.httpPort}/api/panel`)).json()) as { lines: string[] };
+      expect(panel.lines.join('\n')).toContain(`:${phone.sipPorts.udp}`);
     } finally {
       await phone.stop();
     }

@@ -170,3 +170,25 @@ describe('guest helpers', () => {
     expect(results.get('b')).toEqual({ ok: false, error: 'x' });
   });
 });
+
+describe('host end of the guest UART', () => {
+  it('answers each chunk through its reply function and gives up waiting when the VM hangs up', async () => {
+    const { UartPeer } = await import('./support/uart-peer.js');
+    const { connect } = await import('node:net');
+    const peer = await UartPeer.listen((chunk) => Buffer.from([...chunk].map((b) => b ^ 0xff)));
+    const guest = connect(peer.path);
+    try {
+      const echoed = new Promise<Buffer>((resolve) => guest.once('data', resolve));
+      guest.write(Buffer.from([0x00, 0x0f, 0xff]));
+      expect([...(await echoed)]).toEqual([0xff, 0xf0, 0x00]);
+      guest.write('login: ');
+      expect(await peer.waitForText('login: ', 0, 5_000)).toBe(3 + 'login: '.length);
+      const never = peer.waitForText('Password: ', 0, 60_000);
+      peer.hangUp('the VM powered off');
+      await expect(never).rejects.toThrow(/the VM powered off/);
+    } finally {
+      guest.destroy();
+      await peer.close();
+    }
+  });
+});

@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 export interface PhoneProcess {
   readonly peer: PeerProcess;
   readonly sipPorts: { udp?: number; tcp?: number; tls?: number };
+  /** The web front panel, admin pages and REST API. */
+  readonly httpPort: number;
   /** Every JSON log line the phone has written so far. */
   logLines(): Array<Record<string, unknown>>;
   waitForLog(what: string, match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
@@ -22,7 +24,7 @@ export async function startPhoneProcess(options: { config: string; args?: string
   const peer = startProcess(
     'deskphone',
     process.execPath,
-    ['scripts/deskphone.js', 'start', '--config', configFile, '--data-dir', join(dir.path, 'data'), '--sip-port', '0', '--log-level', 'debug', ...(options.args ?? [])],
+    ['scripts/deskphone.js', 'start', '--config', configFile, '--data-dir', join(dir.path, 'data'), '--sip-port', '0', '--http-port', '0', '--log-level', 'debug', ...(options.args ?? [])],
     { cwd: root },
   );
   const logLines = () =>
@@ -47,6 +49,7 @@ export async function startPhoneProcess(options: { config: string; args?: string
   return {
     peer,
     sipPorts: listening.sip as PhoneProcess['sipPorts'],
+    httpPort: listening.http as number,
     logLines,
     waitForLog,
     async stop() {

@@ -63,3 +63,19 @@ export function ringTone(style: string, region = 'US'): ToneSpec {
   });
   return { name: `${style} ring (${region})`, segments, loopFrom: 0 };
 }
+
+/**
+ * The melody alone, looping with no cadence: for a ringer that applies the
+ * cadence itself (hal's SpeakerRinger switches its RingToneSource on and off).
+ */
+export function ringMelody(style: string): ToneSpec {
+  const pattern = (PATTERNS as Record<string, readonly ToneSegment[] | undefined>)[style];
+  if (pattern === undefined) throw new UnknownRingStyleError(style);
+  return { name: `${style} ring`, segments: pattern, loopFrom: 0 };
+}
+
+/** A ringer volume (0–100 %) as ToneGenerator gain: 100 % is the tone's level, each halving of the setting −6 dB, 0 silent. */
+export function ringVolumeGainDb(volumePercent: number): number {
+  const v = Math.max(0, Math.min(100, volumePercent));
+  return v === 0 ? -Infinity : 20 * Math.log10(v / 100);
+}

@@ -9,7 +9,9 @@ import {
   cadence,
   freqs,
   regionTones,
+  ringMelody,
   ringTone,
+  ringVolumeGainDb,
 } from '../../../../firmware/media/tones/index.js';
 import { ampToDbm0, dftPower, onOffByMs, peakFrequency, runs } from './signal-analysis.js';
 
@@ -193,6 +195,18 @@ describe('ring tones', () => {
       expect(ampToDbm0(dftPower(x, hz, 8000, at, 200))).toBeGreaterThan(-8);
       expect(dftPower(x, other, 8000, at, 200)).toBeLessThan(dftPower(x, hz, 8000, at, 200) / 4);
     }
+  });
+
+  it('offers the melody without cadence for a ringer that keeps its own cadence', () => {
+    const x = render(new ToneGenerator(ringMelody('warble')), 8000 * 3);
+    expect(runs(onOffByMs(x, 8000, 50))).toEqual([[true, 3000]]);
+  });
+
+  it('maps the ringer volume setting to gain: 100 % as is, 50 % −6 dB, 0 % silent', () => {
+    expect(ringVolumeGainDb(100)).toBe(0);
+    expect(ringVolumeGainDb(50)).toBeCloseTo(-6.02, 2);
+    const silent = render(new ToneGenerator(ringMelody('beep'), { gainDb: ringVolumeGainDb(0) }), 800);
+    expect(silent.every((v) => v === 0)).toBe(true);
   });
 
   it('applies the ringer volume as gain', () => {

@@ -305,8 +305,9 @@ describe.skipIf(skip !== undefined)(`calls against sipp scenarios (${skip ?? 'in
           `From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]\nTo: <sip:phone@127.0.0.1:${p.port}>\nCall-ID: [call_id]\nCSeq: 1 INVITE\n` +
           `Contact: <sip:sipp@[local_ip]:[local_port]>\nMax-Forwards: 70\nContent-Type: application/sdp\nContent-Length: [len]\n\n${SDP}\n]]></send>\n` +
           `<recv response="100" optional="true"/>\n<recv response="180" optional="true"/>\n<recv response="200" rrs="true"/>\n` +
-          // Hold the ACK back for 2 s: our 200 must come again at 0.5 s and 1.5 s (T1, then 2·T1); sipp counts them as Retrans.
-          `<pause milliseconds="2000"/>\n` +
+          // Hold the ACK back for 3 s: our 200 must come again at 0.5 s and 1.5 s (T1, then 2·T1; margin for a loaded
+          // machine before the next at 3.5 s); sipp counts them as Retrans.
+          `<pause milliseconds="3000"/>\n` +
           `<send><![CDATA[\nACK [next_url] SIP/2.0\nVia: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\nFrom: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]\n` +
           `[last_To:]\nCall-ID: [call_id]\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n\n]]></send>\n` +
           `<pause milliseconds="2500"/>\n` +

@@ -101,14 +101,17 @@ export class CallManager {
   }
 
   private receiveInvite(incoming: IncomingRequest): void {
+    if (this.events.count('incoming') === 0) {
+      // Nobody to ring (no phone layer listening): RFC 3261 §21.4.18 480 Temporarily Unavailable.
+      incoming.respond(480);
+      return;
+    }
     const request = incoming.request;
     const account = this.options.accountFor?.(request) ?? directAccount(request);
     const call = Call.incoming(this.context, account, incoming);
     if (!call) return;
     this.byCallId.set(call.callId, call);
     this.events.emit('incoming', call, (err) => this.context.log.warn({ err }, 'calls: incoming listener failed'));
-    // Nobody to ring (no phone layer listening): RFC 3261 §21.4.18 480 Temporarily Unavailable.
-    if (call.state === 'ringing' && this.events.count('incoming') === 0) call.reject(480);
   }
 
   private strayResponse(response: SipResponse): void {

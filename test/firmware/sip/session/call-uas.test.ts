@@ -155,7 +155,7 @@ describe('incoming call (RFC 3261 §13.3)', () => {
     const t = harness({ listen: false });
     t.receive(peerRequest('INVITE', { body: sdpBody() }));
     await flush();
-    expect(t.summary()).toEqual(['100 INVITE', '180 INVITE', '480 INVITE']);
+    expect(t.summary()).toEqual(['100 INVITE', '480 INVITE']);
     expect(t.manager.calls).toHaveLength(0);
   });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { VmRigError } from '../../../scripts/vm/errors.js';
 import { latchedBytes, parseSmbusTrace } from '../../hal-vm-guest/smbus-trace.js';
 import { alignSignal, matchFrames, testSignal } from '../../hal-vm-guest/signal.js';
 import { parseResults, formatResult } from '../../hal-vm-guest/report.js';
+import { UartPeer } from './support/uart-peer.js';
 
 /**
  * The rig's pure parts, without booting anything: what it writes into the
@@ -173,8 +175,6 @@ describe('guest helpers', () => {
 
 describe('host end of the guest UART', () => {
   it('answers each chunk through its reply function and gives up waiting when the VM hangs up', async () => {
-    const { UartPeer } = await import('./support/uart-peer.js');
-    const { connect } = await import('node:net');
     const peer = await UartPeer.listen((chunk) => Buffer.from([...chunk].map((b) => b ^ 0xff)));
     const guest = connect(peer.path);
     try {

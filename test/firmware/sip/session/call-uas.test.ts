@@ -170,6 +170,19 @@ describe('incoming call (RFC 3261 §13.3)', () => {
   });
 });
 
+describe('CANCEL after our 2xx (the race seen from the callee)', () => {
+  it('answers the CANCEL 200 and keeps the call: a final response was already sent (§9.2)', async () => {
+    const t = harness();
+    const { call } = await ring(t);
+    call.answer();
+    await flush();
+    t.receive(peerRequest('CANCEL', { branch: t.responses(180)[0]!.topVia.branch, cseqMethod: 'CANCEL' }));
+    await flush();
+    expect(t.summary().slice(3)).toEqual(['200 CANCEL']);
+    expect(call.state).toBe('active');
+  });
+});
+
 describe('reliable 18x as UAS (RFC 3262)', () => {
   it('sends 180 with Require: 100rel and RSeq when the caller requires it, repeats it until PRACK, answers the PRACK', async () => {
     const t = harness();

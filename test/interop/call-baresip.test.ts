@@ -212,6 +212,17 @@ describe.skipIf(skip !== undefined)(`calls with baresip (${skip ?? 'installed'})
     expect(call.ended).toMatchObject({ kind: 'remote' });
   });
 
+  it('reports a missed call when baresip gives up before we answer (its CANCEL, our 487)', async () => {
+    const { phone, baresip } = await direct();
+    await baresip.dial(`sip:phone@127.0.0.1:${phone.port}`);
+    const call = await waitFor('incoming call', () => phone.incoming[0]);
+    await baresip.waitForEvent('CALL_RINGING');
+    await baresip.hangup();
+    await until(call, 'ended');
+    expect(call.ended).toEqual({ kind: 'remote', words: 'Missed call' });
+    await baresip.waitForEvent('CALL_CLOSED');
+  });
+
   it('cancels a call before baresip answers (CANCEL, 487)', async () => {
     const { phone, baresip } = await direct('manual');
     const call = phone.calls.call(baresip.uri, phone.account);

@@ -5,3 +5,5 @@ export { ConfigError, formatIssue, formatPath, type ConfigIssue } from './config
 export { loadConfigFile, parseConfigText, updateConfigFile, type LoadedConfig } from './load.js';
 export { writeFileAtomic, JsonStore } from './atomic-store.js';
 export { didYouMean, editDistance } from './did-you-mean.js';
+export { ConfigAccess, KeyPathError, parseKeyPath, maskSecrets, SECRET_MASK, type ConfigChange, type KeyPath } from './config-access.js';
+export { hashPassword, verifyPassword, isPasswordHash, constantTimeEqual, DEFAULT_SCRYPT_COST, type ScryptCost } from './admin-password.js';

@@ -10,6 +10,6 @@ export type { WebAppDeps, PhoneControl, CallSummary, CallAction } from './web-co
 export { ConfigAccess, parseKeyPath, maskSecrets, SECRET_MASK, type ConfigChange, type KeyPath } from './config-access.js';
 export type { SipStatusSource, PhoneStatus, AccountStatus } from './status-view.js';
 export type { PanelState } from './panel-view.js';
-export { hashPassword, verifyPassword, isPasswordHash } from './password.js';
+export { hashPassword, verifyPassword, isPasswordHash } from '../config/index.js';
 export { WebAuth, SESSION_COOKIE, type Principal } from './web-auth.js';
 export { WebError } from './web-error.js';

@@ -5,7 +5,7 @@ import type { Clock } from '../clock/index.js';
 import { clientAddress, isLocalRequest } from './client-address.js';
 import type { ConfigAccess } from './config-access.js';
 import { LoginThrottle } from './login-throttle.js';
-import { constantTimeEqual, verifyPassword } from './password.js';
+import { constantTimeEqual, verifyPassword } from '../config/index.js';
 import { SessionStore, type Session } from './session-store.js';
 import { WebError } from './web-error.js';
 

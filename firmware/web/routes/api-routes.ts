@@ -4,7 +4,7 @@ import { ConfigError } from '../../config/index.js';
 import { DeskphoneError } from '../../errors.js';
 import { configPatchSchema, dialRequestSchema, hookRequestSchema, keyRequestSchema, keySequenceSchema, loginRequestSchema, passwordChangeSchema } from '../api-schemas.js';
 import { configRefusal, maskSecrets, parseKeyPath, type KeyPath } from '../config-access.js';
-import { hashPassword } from '../password.js';
+import { hashPassword } from '../../config/index.js';
 import { panelState } from '../panel-view.js';
 import { jsonBody } from '../request-body.js';
 import { clientAddress } from '../client-address.js';

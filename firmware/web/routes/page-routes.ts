@@ -3,7 +3,7 @@ import { ConfigError } from '../../config/index.js';
 import { DeskphoneError } from '../../errors.js';
 import { dialRequestSchema } from '../api-schemas.js';
 import { clientAddress, isLocalRequest } from '../client-address.js';
-import { constantTimeEqual, hashPassword } from '../password.js';
+import { constantTimeEqual, hashPassword } from '../../config/index.js';
 import { panelState } from '../panel-view.js';
 import { formBody } from '../request-body.js';
 import { collectChanges } from '../settings-form.js';

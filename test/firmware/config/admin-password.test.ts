@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, isPasswordHash, verifyPassword } from '../../../firmware/web/index.js';
-import { parseKeyPath } from '../../../firmware/web/index.js';
+import { hashPassword, isPasswordHash, verifyPassword } from '../../../firmware/config/index.js';
+import { parseKeyPath } from '../../../firmware/config/index.js';
 
 const COST = { N: 1024, r: 8, p: 1 };
 

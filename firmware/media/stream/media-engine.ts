@@ -37,6 +37,11 @@ export interface MediaEngineOptions {
    * and says so in `priority`.
    */
   priority?: number;
+  /**
+   * V8 heap limits of the media thread: a runaway allocation there ends the
+   * media worker (reported through onFailure), not the whole phone.
+   */
+  resourceLimits?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
 }
 
 /**
@@ -44,16 +49,16 @@ export interface MediaEngineOptions {
  * through tsx's loader; from the bundle it loads media-worker.js, which the
  * build must emit as its own entry point.
  */
-function spawnWorker(workerUrl: URL | undefined, workerData: unknown): Worker {
+function spawnWorker(workerUrl: URL | undefined, workerData: unknown, resourceLimits: MediaEngineOptions['resourceLimits']): Worker {
   const self = import.meta.url;
   if (workerUrl === undefined && self.endsWith('.ts')) {
     const tsxDir = dirname(createRequire(self).resolve('tsx/package.json'));
     const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
     const entry = new URL('./media-worker.ts', self).href;
     const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true, workerData });
+    return new Worker(boot, { eval: true, workerData, ...(resourceLimits && { resourceLimits }) });
   }
-  return new Worker(workerUrl ?? new URL('./media-worker.js', self), { workerData });
+  return new Worker(workerUrl ?? new URL('./media-worker.js', self), { workerData, ...(resourceLimits && { resourceLimits }) });
 }
 
 export class MediaEngine {
@@ -79,7 +84,7 @@ export class MediaEngine {
 
   /** Starts the worker and resolves once it is ready for streams. */
   static start(options: MediaEngineOptions = {}): Promise<MediaEngine> {
-    const worker = spawnWorker(options.workerUrl, { ...(options.priority !== undefined && { priority: options.priority }) });
+    const worker = spawnWorker(options.workerUrl, { ...(options.priority !== undefined && { priority: options.priority }) }, options.resourceLimits);
     return new Promise((resolve, reject) => {
       const onReady = (m: MediaReply): void => {
         if (m.type !== 'ready') return;

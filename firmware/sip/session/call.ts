@@ -917,13 +917,14 @@ export class Call {
     const holding = pending.purpose === 'hold' ? true : pending.purpose === 'resume' ? false : this.localHeld;
     // RFC 3264 §8.4: hold is sendonly, or inactive when the peer already holds us (it does not want our audio).
     const direction: MediaDirection = holding ? (this.remoteHeld ? 'inactive' : 'sendonly') : this.remoteHeld ? 'recvonly' : 'sendrecv';
-    const offer = pending.purpose === 'refresh' ? this.sdp.createRefreshOffer() : this.sdp.createOffer(direction);
+    // RFC 4028 §7.4: an UPDATE refresh carries no offer; a re-INVITE refresh repeats the current SDP unchanged.
+    const withBody = pending.method === 'INVITE' || pending.purpose !== 'refresh';
+    const offer = !withBody ? undefined : pending.purpose === 'refresh' ? this.sdp.createRefreshOffer() : this.sdp.createOffer(direction);
     const headers: Array<readonly [string, string]> = [...this.commonHeaders()];
     headers.push(...this.refresher.refreshHeaders());
-    const withBody = pending.method === 'INVITE' || pending.purpose !== 'refresh';
     this.sendInDialog(
       pending.method,
-      { body: withBody ? offer : undefined, contentType: withBody ? 'application/sdp' : undefined, headers, contact: true },
+      { body: offer, contentType: offer === undefined ? undefined : 'application/sdp', headers, contact: true },
       (response, request) => this.offerResponse(pending, request, response, holding),
     );
   }
@@ -983,8 +984,12 @@ export class Call {
       return;
     }
     // §14.1: "If a UAC receives a non-2xx final response to a re-INVITE, the session parameters MUST remain unchanged".
+    // The wish that caused it is dropped too: asking again at once would loop against a peer that always refuses.
     this.log.info({ callId: this.callId, status, purpose: pending.purpose }, 'call: re-INVITE refused, session unchanged');
-    this.settleWishes();
+    if (pending.purpose === 'hold' || pending.purpose === 'resume') {
+      this.wantedHold = this.localHeld;
+      this.emitHold();
+    }
   }
 
   /** After an offer settles, bring the hold state to what the user asked for last. */

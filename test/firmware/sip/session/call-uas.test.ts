@@ -327,6 +327,21 @@ describe('hold and resume (RFC 3264 §8.4)', () => {
     expect(log.at(-1)).toBe('media PCMU 198.51.100.7:7020 sendrecv');
   });
 
+  it('stays off hold, without asking again, when the peer refuses the hold re-INVITE', async () => {
+    const t = harness();
+    const { call, log } = await answered(t);
+    call.hold();
+    await flush();
+    t.receive(replyTo(t.last('INVITE'), 488));
+    await flush();
+    t.clock.advance(10_000);
+    await flush();
+    expect(t.requests('INVITE')).toHaveLength(1);
+    expect(call.localHold).toBe(false);
+    expect(call.state).toBe('active');
+    expect(log.at(-1)).toBe('hold local=false remote=false');
+  });
+
   it('keeps the session when a re-INVITE offer is unacceptable (488)', async () => {
     const t = harness();
     const { call, toTag } = await answered(t);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MediaEngine, MediaEngineError, SharedAudioRing } from '../../../../firmware/media/stream/index.js';
 import type { MediaStreamEvent, MediaStreamHandle } from '../../../../firmware/media/stream/index.js';
-import { freqs, steady } from '../../../../firmware/media/tones/index.js';
+import { callProgressTone, freqs, steady } from '../../../../firmware/media/tones/index.js';
 import { dftPower } from '../tones/signal-analysis.js';
 
 const LOOP = '127.0.0.1';
@@ -96,6 +96,25 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
     expect(stats.received.accepted).toBeGreaterThan(50);
     expect(stats.remote.port).toBe(a.localPort);
     expect(stats.timing.mode).toBe('scheduler');
+
+    // Mute, a local tone and hold, each through a message to the worker.
+    await a.setMute(true);
+    await waitFor(async () => {
+      const x = await playedAtB();
+      return x.length === 8000 && dftPower(x.subarray(4000), 1000) < 50 ? true : undefined;
+    }, 'silence at B while A is muted');
+    await b.playTone(callProgressTone('DE', 'dial'));
+    await waitFor(async () => {
+      const x = await playedAtB();
+      return dftPower(x.subarray(4000), 425) > 3000 ? true : undefined;
+    }, 'dial tone in B\'s earpiece');
+    await a.update({ direction: 'inactive' });
+    const before = (await b.stats()).received.accepted;
+    await sleep(300);
+    const afterHold = (await b.stats()).received.accepted;
+    await sleep(300);
+    expect((await b.stats()).received.accepted).toBe(afterHold);
+    expect(afterHold - before).toBeLessThan(15); // at most the packets already in flight
   });
 
   it('plays received audio into a shared ring that the main thread reads', async () => {

@@ -138,6 +138,7 @@ export class Call {
   private authenticator: DigestAuthenticator;
   private readonly dtmfQueue: DtmfInfo[] = [];
   private byeAfterAck = false;
+  private queuedOffer: PendingOffer | undefined;
   private peerAllow = new Set<string>();
 
   // Outgoing (UAC) side
@@ -910,7 +911,9 @@ export class Call {
 
   private startOffer(pending: PendingOffer): void {
     if (this.pendingOffer || this.glareTimer !== undefined || this.awaitingAck) {
-      // One offer at a time (RFC 3264 §4); hold/resume wishes are re-checked when the current one settles.
+      // One offer at a time (RFC 3264 §4): hold/resume wishes are re-checked when the current exchange settles,
+      // a renegotiation waits in line, a refresh is retried by the session timer.
+      if (pending.purpose === 'renegotiate') this.queuedOffer = pending;
       return;
     }
     this.pendingOffer = pending;
@@ -990,11 +993,19 @@ export class Call {
       this.wantedHold = this.localHeld;
       this.emitHold();
     }
+    this.settleWishes();
   }
 
   /** After an offer settles, bring the hold state to what the user asked for last. */
   private settleWishes(): void {
-    if (this.wantedHold === undefined || this.wantedHold === this.localHeld || this.current !== 'active') return;
+    if (this.current !== 'active') return;
+    const queued = this.queuedOffer;
+    if (queued) {
+      this.queuedOffer = undefined;
+      this.startOffer(queued);
+      return;
+    }
+    if (this.wantedHold === undefined || this.wantedHold === this.localHeld) return;
     this.startOffer({ method: 'INVITE', purpose: this.wantedHold ? 'hold' : 'resume' });
   }
 

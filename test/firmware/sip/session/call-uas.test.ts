@@ -547,6 +547,22 @@ describe('offers that wait their turn', () => {
     expect(call.media?.localPort).toBe(40010);
   });
 
+  it('queues a renegotiation asked for during another offer and sends it when that one settles', async () => {
+    const t = harness();
+    const { call } = await answered(t);
+    call.hold();
+    call.renegotiate({ port: 40020 });
+    await flush();
+    expect(t.requests('INVITE')).toHaveLength(1);
+    t.receive(replyTo(t.last('INVITE'), 200, sdpBody({ direction: 'recvonly' })));
+    await flush();
+    const second = parse(t.last('INVITE').bodyText).media[0]!;
+    expect(t.requests('INVITE')).toHaveLength(2);
+    expect(second.port).toBe(40020);
+    // Still holding: the renegotiation keeps the hold direction.
+    expect(second.direction).toBe('sendonly');
+  });
+
   it('refuses to send UPDATE to a peer that did not allow it', async () => {
     const t = harness();
     const { call } = await answered(t);

@@ -232,8 +232,22 @@ export class MediaWorker {
           onEvent: (event) => this.post({ type: 'event', streamId: id, event }),
         },
       );
-      rtpSocket.on('message', (msg, rinfo) => stream.receiveRtp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port }));
-      rtcpSocket?.on('message', (msg, rinfo) => stream.receiveRtcp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port }));
+      // Bad input is counted by the receivers; anything that still throws is reported, never allowed
+      // to end the worker (and with it every call).
+      const guard = (fn: () => void): void => {
+        try {
+          fn();
+        } catch (err) {
+          const e = err as Error & { code?: string };
+          this.post({ type: 'event', streamId: id, event: { type: 'error', code: e.code ?? 'MEDIA_RECEIVE', message: e.message, count: 1 } });
+        }
+      };
+      rtpSocket.on('message', (msg, rinfo) =>
+        guard(() => stream.receiveRtp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port })),
+      );
+      rtcpSocket?.on('message', (msg, rinfo) =>
+        guard(() => stream.receiveRtcp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port })),
+      );
       // A socket error (e.g. ICMP port unreachable surfacing on Linux) must not kill the engine.
       for (const s of sockets) s.on('error', () => {});
       this.streams.set(id, { stream, port, sockets });

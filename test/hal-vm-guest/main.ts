@@ -19,7 +19,7 @@ const CHILD_FLAG = '--in-process';
  * before; in a fresh process that is the same every run (8000 Hz, 160-frame
  * periods), after other checks have used the thread pool it is not.
  */
-const FRESH_PROCESS = new Set(['alsa-loopback', 'hal-audio']);
+const FRESH_PROCESS = new Set(['alsa-loopback', 'hal-audio', 'hal-audio-resampled']);
 
 async function runCheck(name: string): Promise<CheckResult> {
   const check = CHECKS[name];

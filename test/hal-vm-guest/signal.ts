@@ -79,3 +79,40 @@ export function matchFrames(captured: Int16Array, signal: Int16Array, frame: num
   }
   return { intact, gaps, firstMissing: -1, offset };
 }
+
+/** `seconds` of a sine at `hz` and `amplitude`, sampled at `rate`. */
+export function tone(hz: number, amplitude: number, rate: number, samples: number): Int16Array {
+  const out = new Int16Array(samples);
+  for (let i = 0; i < samples; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / rate));
+  return out;
+}
+
+export interface ToneMeasure {
+  /** Amplitude of the `hz` component (Goertzel over the window). */
+  readonly amplitude: number;
+  /** Power of everything else relative to the tone, in dB (more negative is cleaner). */
+  readonly residualDb: number;
+}
+
+/**
+ * Measures a tone in `x` with the Goertzel algorithm: its amplitude and how
+ * much energy is elsewhere (distortion, aliasing, noise, a wrong frequency).
+ */
+export function measureTone(x: Int16Array, hz: number, rate: number): ToneMeasure {
+  const n = x.length;
+  const coeff = 2 * Math.cos((2 * Math.PI * hz) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const s = x[i]! + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s;
+    total += x[i]! * x[i]!;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  const amplitude = (2 * Math.sqrt(Math.max(0, power))) / n;
+  const toneEnergy = (amplitude * amplitude * n) / 2;
+  const residual = Math.max(total - toneEnergy, 1e-9);
+  return { amplitude, residualDb: 10 * Math.log10(residual / toneEnergy) };
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRig, runInVm, GPIO_MOCKUP, I2C_STUB_ADDRESS, type Rig, type VmRunResult } from '../../../scripts/vm/index.js';
 import { parseResults, type CheckResult } from '../../hal-vm-guest/report.js';
-import { ABSENT_LCD_ADDRESS, CONSOLE_LOGIN, LCD_SCREEN, LCD_TICK, SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from '../../hal-vm-guest/checks/index.js';
+import { ABSENT_LCD_ADDRESS, CARD_RATE, CONSOLE_LOGIN, TONE_AMPLITUDE, LCD_SCREEN, LCD_TICK, SERIAL_BYTES, SERIAL_ECHO_TRANSFORM } from '../../hal-vm-guest/checks/index.js';
 import { latchedBytes, type SmbusWrite } from '../../hal-vm-guest/smbus-trace.js';
 import { Hd44780Model } from '../../../hal/sim/index.js';
 import { bundleGuest } from './support/guest-bundle.js';
@@ -215,6 +215,16 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
       expect(r['frameSamples']).toBe(160);
       expect(r['indexGaps']).toBe(0);
       expect((r['stats'] as { playbackDropped: number }).playbackDropped).toBe(0);
+    });
+
+    it('hal/audio on a 48 kHz card: the driver resamples both ways and a 1 kHz tone comes back at its level, clean', () => {
+      const r = passed('hal-audio-resampled');
+      expect(r['events']).toEqual(expect.arrayContaining([`resampling capture ${CARD_RATE}→8000`, `resampling playback ${CARD_RATE}→8000`]));
+      expect(r['frameSamples']).toBe(160);
+      expect(r['amplitude'] as number).toBeGreaterThan(TONE_AMPLITUDE * 0.95);
+      expect(r['amplitude'] as number).toBeLessThan(TONE_AMPLITUDE * 1.05);
+      // Aliasing, imaging or a wrong rate would put energy outside 1 kHz.
+      expect(r['residualDb'] as number).toBeLessThan(-40);
     });
 
     it('hal/serial maintenance console over the UART: login without echoing the password, status, logout', () => {

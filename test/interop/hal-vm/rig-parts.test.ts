@@ -10,7 +10,7 @@ import { parseConsole, runScript } from '../../../scripts/vm/vm-run.js';
 import { initScript, MARK_BEGIN, MARK_EXIT, MARK_FAIL } from '../../../scripts/vm/initramfs.js';
 import { VmRigError } from '../../../scripts/vm/errors.js';
 import { latchedBytes, parseSmbusTrace } from '../../hal-vm-guest/smbus-trace.js';
-import { alignSignal, matchFrames, testSignal } from '../../hal-vm-guest/signal.js';
+import { alignSignal, matchFrames, measureTone, testSignal, tone } from '../../hal-vm-guest/signal.js';
 import { parseResults, formatResult } from '../../hal-vm-guest/report.js';
 import { UartPeer } from './support/uart-peer.js';
 
@@ -163,6 +163,17 @@ describe('guest helpers', () => {
     missing.set(signal.subarray(0, 160), 0);
     missing.set(signal.subarray(320), 160); // frame 1 dropped
     expect(matchFrames(missing, signal, 160)).toMatchObject({ intact: 1, firstMissing: 1 });
+  });
+
+  it('measures a tone: its amplitude, and the energy elsewhere when another frequency is mixed in', () => {
+    const clean = measureTone(tone(1000, 8000, 8000, 4000), 1000, 8000);
+    expect(clean.amplitude).toBeCloseTo(8000, -1);
+    expect(clean.residualDb).toBeLessThan(-60);
+    const a = tone(1000, 8000, 8000, 4000);
+    const b = tone(1300, 800, 8000, 4000); // 20 dB below
+    const mixed = measureTone(a.map((v, i) => v + b[i]!), 1000, 8000);
+    expect(mixed.residualDb).toBeGreaterThan(-21);
+    expect(mixed.residualDb).toBeLessThan(-19);
   });
 
   it('picks result lines out of a console with other output around them', () => {

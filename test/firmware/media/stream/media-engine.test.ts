@@ -4,6 +4,7 @@
  * captured. No timing is asserted; the test waits for audio to arrive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSocket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MediaEngine, MediaEngineError, SharedAudioRing } from '../../../../firmware/media/stream/index.js';
 import type { MediaStreamEvent, MediaStreamHandle } from '../../../../firmware/media/stream/index.js';
@@ -270,6 +271,30 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
     await expect(doomed.openStream({ remote: { address: LOOP, port: 9 }, codec: 'PCMU', payloadType: 0, cname: 'x', audio: { kind: 'silent' } })).rejects.toMatchObject({
       code: 'MEDIA_WORKER_EXITED',
     });
+  });
+
+  it('counts and drops garbage datagrams sent at a stream, and keeps going', async () => {
+    const s = await engine.openStream({ remote: { address: LOOP, port: 9 }, codec: 'PCMU', payloadType: 0, rtcpMux: true, cname: 'g@test', audio: { kind: 'silent' } });
+    open.push(s);
+    const sock = createSocket('udp4');
+    try {
+      let seed = 7;
+      for (let i = 0; i < 200; i++) {
+        const len = (i * 37) % 1600;
+        const junk = Buffer.alloc(len);
+        for (let k = 0; k < len; k++) junk[k] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+        if (len > 1) junk[0] = i % 2 === 0 ? 0x80 : junk[0]!; // half of them look like RTP v2
+        await new Promise<void>((r) => sock.send(junk, s.localPort, LOOP, () => r()));
+      }
+      const st = await waitFor(async () => {
+        const x = await s.stats();
+        return x.received.datagrams + x.rtcp.received >= 150 ? x : undefined;
+      }, 'the garbage to be counted');
+      expect(st.received.accepted).toBe(0);
+      expect(st.sent.packets).toBeGreaterThan(0);
+    } finally {
+      sock.close();
+    }
   });
 
   it('reports a bad request as a typed error and keeps running', async () => {

@@ -5,6 +5,8 @@ import { loadConfigFile, parseConfigText, type Config } from './config/index.js'
 import { Logging, type Component, type LogLevel } from './log/index.js';
 import { SipStack, type RegistrationStatus, type SipStackConfig } from './sip/index.js';
 import { IdleView } from './phone/idle-view.js';
+import { adminLogin, createMaintenanceBackend } from './phone/maintenance-backend.js';
+import { createMaintenanceConsole, type MaintenanceConsole } from '../hal/index.js';
 import { loadBoard, buildBoard, type BoardDevices } from '../board/index.js';
 import { attachTerminalPanel } from './cli/terminal-panel.js';
 import { ConfigAccess, startWebServer, type RunningWebServer } from './web/index.js';
@@ -22,6 +24,7 @@ export interface RunningPhone {
   readonly sip: SipStack;
   readonly board: BoardDevices;
   readonly web: RunningWebServer;
+  readonly configAccess: ConfigAccess;
   /** Resolves when the phone has stopped (Ctrl-C, SIGTERM or stop()). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
@@ -32,6 +35,8 @@ export interface PhoneStartOptions extends StartOptions {
   handleSignals?: boolean;
   /** Draw the simulated LCD in the terminal. */
   terminalPanel?: boolean;
+  /** What the console's `reboot` does after the phone has stopped (the CLI exits; systemd starts it again). */
+  onReboot?: () => void;
 }
 
 export async function startPhone(options: PhoneStartOptions = {}): Promise<RunningPhone> {
@@ -102,11 +107,46 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   sip.onRegistration(({ accountId, status }) => {
     if (account && accountId === accountIdOf(config, account)) idle.update({ registration: screenState(status) });
   });
+  // A missing UART is reported and left to the driver's reconnect; it never stops the phone.
+  await board.serial?.open().catch((err: Error) => log.warn({ err: err.message }, 'serial console did not open'));
+  const consoleSession = board.serial ? startConsole() : undefined;
   idle.show();
   const detachPanel = options.terminalPanel && board.panel ? attachTerminalPanel(board.panel) : undefined;
   sip.start();
   if (board.panel) process.stderr.write(`deskphone: front panel at ${web.url}\n`);
   if (!account) process.stderr.write(`deskphone: no account configured (direct-IP mode). Call this phone at ${directUri}\n`);
+
+  function startConsole(): MaintenanceConsole {
+    const startedAtMs = clock.now();
+    const accounts = sipConfig(config, options).accounts;
+    const backend = createMaintenanceBackend({
+      version: packageVersion(),
+      board: board.name,
+      clock,
+      startedAtMs,
+      config: configAccess,
+      registrations: () => sip.registrationStatus(),
+      accounts: () => accounts.map((a) => ({ id: a.id, name: `${a.user}@${a.domain}`, registrar: a.outboundProxy ?? a.registrar ?? a.domain })),
+      sipPorts: () => Object.fromEntries(sip.localTransports.map((t) => [t.protocol.toLowerCase(), t.port])),
+      // No call layer is wired to the phone yet (issue 5/7): there are no calls to list.
+      calls: () => [],
+      logTail: (count) => logging.recent.tail(count),
+      reboot: async () => {
+        await stop();
+        options.onReboot?.();
+      },
+    });
+    const session = createMaintenanceConsole({
+      console: board.serial!,
+      backend,
+      verifyLogin: adminLogin(configAccess),
+      clock,
+      log: logging.for('hal'),
+      banner: `deskphone ${packageVersion()} maintenance console (${board.name})`,
+    });
+    session.start();
+    return session;
+  }
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -116,6 +156,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       log.info('stopping');
       idle.hide();
       detachPanel?.();
+      consoleSession?.stop();
       await web.close().catch((err: Error) => log.warn({ err: err.message }, 'web server did not close cleanly'));
       await sip.stop().catch((err: Error) => log.warn({ err: err.message }, 'SIP stack did not stop cleanly'));
       await board.close().catch((err: Error) => log.warn({ err: err.message }, 'board did not close cleanly'));
@@ -141,7 +182,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     });
   }
 
-  return { config, sip, board, web, stopped, stop };
+  return { config, sip, board, web, configAccess, stopped, stop };
 }
 
 function accountIdOf(config: Config, account: Config['accounts'][number]): string {

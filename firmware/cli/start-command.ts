@@ -31,7 +31,8 @@ export function registerStartCommand(program: Command): void {
     .option('--http-host <address>', 'address the web server listens on', '127.0.0.1')
     .action(async (options: StartOptions) => {
       const { startPhone } = await import('../main.js');
-      const phone = await startPhone({ ...options, handleSignals: true, terminalPanel: true });
+      // `reboot` on the console: exit cleanly; on the device systemd (Restart=always) starts the phone again.
+      const phone = await startPhone({ ...options, handleSignals: true, terminalPanel: true, onReboot: () => process.exit(0) });
       await phone.stopped;
     });
 }

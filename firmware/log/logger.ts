@@ -28,6 +28,24 @@ export interface LoggingOptions {
   levels?: Partial<Record<Component, LogLevel>>;
   /** Where lines go; stdout (for journald on the device) when absent. */
   destination?: DestinationStream;
+  /** How many recent lines to keep in memory for `log tail` on the console and the web (default 500). */
+  recentLines?: number;
+}
+
+/** The last N log lines, kept in memory (a ring) for the maintenance console's `log tail`. */
+export class RecentLines {
+  private readonly lines: string[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  write(line: string): void {
+    this.lines.push(line.endsWith('\n') ? line.slice(0, -1) : line);
+    if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
+  }
+
+  tail(count: number): string[] {
+    return this.lines.slice(Math.max(0, this.lines.length - count));
+  }
 }
 
 /**
@@ -37,11 +55,13 @@ export interface LoggingOptions {
  */
 export class Logging {
   readonly root: Logger;
+  readonly recent: RecentLines;
   private readonly levels: Partial<Record<Component, LogLevel>>;
   private readonly children = new Map<Component, Logger>();
 
   constructor(options: LoggingOptions = {}) {
     this.levels = { ...options.levels };
+    this.recent = new RecentLines(options.recentLines ?? 500);
     this.root = pino(
       {
         level: options.level ?? 'info',
@@ -50,7 +70,10 @@ export class Logging {
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
       },
-      options.destination ?? pino.destination({ dest: 1, sync: false }),
+      pino.multistream([
+        { level: 'trace', stream: options.destination ?? pino.destination({ dest: 1, sync: false }) },
+        { level: 'trace', stream: this.recent },
+      ]),
     );
   }
 

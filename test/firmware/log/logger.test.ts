@@ -43,3 +43,14 @@ describe('logging', () => {
     expect(text).toContain('[redacted]');
   });
 });
+
+describe('recent lines', () => {
+  it('keeps the last lines in memory for log tail, secrets redacted there too', () => {
+    const out = capture();
+    const logging = new Logging({ destination: out.stream, recentLines: 3 });
+    for (let i = 1; i <= 5; i++) logging.for('sip').info({ password: 'hunter2' }, `line ${i}`);
+    const tail = logging.recent.tail(10).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(tail.map((l) => l.msg)).toEqual(['line 3', 'line 4', 'line 5']);
+    expect(JSON.stringify(tail)).not.toContain('hunter2');
+  });
+});

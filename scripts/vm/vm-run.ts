@@ -50,6 +50,11 @@ function sh(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** QEMU's option syntax separates on commas; a comma inside a value is written twice. */
+function qemuValue(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
 /** The script the guest's init runs chrooted into the host's tree. */
 export function runScript(command: readonly string[], cwd: string, env: Readonly<Record<string, string>>): string {
   const base: Record<string, string> = {
@@ -118,11 +123,11 @@ export async function runInVm(rig: Rig, options: VmRunOptions): Promise<VmRunRes
     '-append', append,
     '-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap',
     '-device', 'virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot',
-    '-fsdev', `local,id=work,path=${rig.workDir},security_model=none,multidevs=remap`,
+    '-fsdev', `local,id=work,path=${qemuValue(rig.workDir)},security_model=none,multidevs=remap`,
     '-device', 'virtio-9p-pci,fsdev=work,mount_tag=work',
     '-serial', 'stdio',
     ...(options.serialSocket
-      ? ['-chardev', `socket,id=uart1,path=${options.serialSocket}`, '-serial', 'chardev:uart1']
+      ? ['-chardev', `socket,id=uart1,path=${qemuValue(options.serialSocket)}`, '-serial', 'chardev:uart1']
       : ['-serial', 'null']),
   ];
 

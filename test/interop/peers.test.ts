@@ -22,36 +22,25 @@ describe.skipIf(skip !== undefined)(`real peers (${skip ?? 'installed'})`, () =>
   });
 
   it('Kamailio challenges a REGISTER and accepts sipp’s digest answer', async () => {
+    // The same REGISTER twice: first bare (401 expected), then with sipp's digest answer.
+    const register = (cseq: number, auth: string) => `
+REGISTER sip:[field0] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+Max-Forwards: 70
+From: <sip:alice@[field0]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:alice@[field0]>
+Call-ID: [call_id]
+CSeq: ${cseq} REGISTER
+Contact: <sip:alice@[local_ip]:[local_port]>
+${auth}Expires: 60
+Content-Length: 0
+
+`;
     const scenario = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="register with digest">
-  <send retrans="500"><![CDATA[
-REGISTER sip:[field0] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-Max-Forwards: 70
-From: <sip:alice@[field0]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:alice@[field0]>
-Call-ID: [call_id]
-CSeq: 1 REGISTER
-Contact: <sip:alice@[local_ip]:[local_port]>
-Expires: 60
-Content-Length: 0
-
-]]></send>
+  <send retrans="500"><![CDATA[${register(1, '')}]]></send>
   <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:[field0] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-Max-Forwards: 70
-From: <sip:alice@[field0]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:alice@[field0]>
-Call-ID: [call_id]
-CSeq: 2 REGISTER
-Contact: <sip:alice@[local_ip]:[local_port]>
-[authentication username=alice password=alice-pw]
-Expires: 60
-Content-Length: 0
-
-]]></send>
+  <send retrans="500"><![CDATA[${register(2, '[authentication username=alice password=alice-pw]\n')}]]></send>
   <recv response="200"/>
 </scenario>`;
     const dir = await tempDir('inject');

@@ -552,8 +552,8 @@ export class Call {
     this.early.clear();
     if (this.cancelRequested) {
       // The CANCEL/200 race (§9.1: a 2xx may still arrive): the call was answered after all; close it.
-      this.sendAck(dialog, response.cseq.seq);
-      this.sendBye({ kind: 'local', words: 'Cancelled' });
+      this.ackThenBye(dialog, response.cseq.seq);
+      this.finish({ kind: 'local', words: 'Cancelled' });
       return;
     }
     let ackBody: string | undefined;
@@ -573,12 +573,13 @@ export class Call {
     } else if (!this.sdp.media) {
       failed = new SdpError('mismatched-answer', 'the 2xx carried no session description');
     }
-    this.sendAck(dialog, response.cseq.seq, ackBody);
     if (failed) {
       // RFC 3261 §13.2.2.4: a UAC that cannot accept the answer "MUST generate a valid answer in the ACK and then send a BYE immediately".
-      this.sendBye({ kind: 'failed', words: statusWords(488), status: 488 });
+      this.ackThenBye(dialog, response.cseq.seq, ackBody);
+      this.finish({ kind: 'failed', words: statusWords(488), status: 488 });
       return;
     }
+    this.sendAck(dialog, response.cseq.seq, ackBody);
     this.setState('active', 'Connected');
     this.mediaChanged(this.sdp.media!);
     this.refresher.answered(response);
@@ -592,10 +593,7 @@ export class Call {
       return;
     }
     dialog.refreshTarget(response);
-    const ack = dialog.createAck(response.cseq.seq);
-    this.ctx.core.sendAck(ack).catch((err: unknown) => this.log.debug({ err }, 'call: ACK not sent'));
-    const bye = dialog.createRequest('BYE');
-    this.ctx.core.sendRequest(bye, { onResponse: () => undefined });
+    this.ackThenBye(dialog, response.cseq.seq);
     dialog.terminate();
   }
 
@@ -1088,6 +1086,21 @@ export class Call {
     const ack = dialog.createAck(cseq, body === undefined ? {} : { body, contentType: 'application/sdp' });
     this.acksSent.set(cseq, ack);
     this.ctx.core.sendAck(ack).catch((err: unknown) => this.log.debug({ err, callId: this.callId }, 'call: ACK not sent'));
+  }
+
+  /**
+   * ACK a 2xx, then BYE the dialog it made (a losing fork, a call cancelled or refused after answering). The BYE
+   * leaves only once the ACK is on the wire: a UAS that sees the BYE first would take it as out of order.
+   */
+  private ackThenBye(dialog: Dialog, cseq: number, ackBody?: string): void {
+    const ack = dialog.createAck(cseq, ackBody === undefined ? {} : { body: ackBody, contentType: 'application/sdp' });
+    this.acksSent.set(cseq, ack);
+    const bye = dialog.createRequest('BYE');
+    const sendBye = () => this.ctx.core.sendRequest(bye, { onResponse: () => undefined });
+    this.ctx.core.sendAck(ack).then(sendBye, (err: unknown) => {
+      this.log.debug({ err, callId: this.callId }, 'call: ACK not sent');
+      sendBye();
+    });
   }
 
   private resendAck(cseq: number): void {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { ALSA_LOOPBACK_CARD } from '../../../scripts/vm/guest-devices.js';
-import { alignSignal, testSignal } from '../signal.js';
+import { alignSignal, matchFrames, testSignal } from '../signal.js';
 import type { CheckResult } from '../report.js';
 
 const require = createRequire(import.meta.url);
@@ -63,6 +63,8 @@ export async function alsaLoopback(): Promise<CheckResult> {
     const bytes = Buffer.concat(chunks);
     const captured = new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
     const alignment = alignSignal(captured, signal);
+    // Frame by frame as well: an aplay starved by a stalled guest underruns, snd-aloop plays silence, the rest comes later.
+    const frames = matchFrames(captured, signal, PERIOD);
     return {
       ok: true,
       periods,
@@ -71,6 +73,7 @@ export async function alsaLoopback(): Promise<CheckResult> {
       periodsPerSecond,
       signalSamples: signal.length,
       ...alignment,
+      frames: { ...frames, total: signal.length / PERIOD },
       ...events,
     };
   } finally {

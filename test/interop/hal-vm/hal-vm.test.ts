@@ -122,14 +122,17 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
       expect(r['lastTransfer']).toEqual([0x12, 0x34]);
     });
 
-    it('alsa-capture on hw:Loopback,1,0 receives bit-exact what aplay plays on hw:Loopback,0,0, 50 periods a second', () => {
+    it('alsa-capture on hw:Loopback,1,0 receives bit-exact every frame aplay plays on hw:Loopback,0,0, 50 periods a second', () => {
       const r = passed('alsa-loopback');
-      expect(r['matched']).toBe(r['signalSamples']);
-      expect(r['firstMismatch']).toBe(-1);
+      // Every 20 ms of the signal arrives unchanged and in order; on an idle host also without a gap
+      // (r.matched === r.signalSamples), but a starved aplay may underrun and snd-aloop then inserts silence.
+      const frames = r['frames'] as { intact: number; total: number; firstMissing: number };
+      expect(frames.intact).toBe(frames.total);
+      expect(frames.firstMissing).toBe(-1);
       // Every period is the size alsa-capture negotiated: 160 frames, or what it reported instead.
       const deviations = r['deviations'] as Record<string, string>;
-      const frames = Number(deviations['periodSizeDeviating'] ?? 160);
-      expect(r['periodBytes']).toEqual([frames * 2]);
+      const periodFrames = Number(deviations['periodSizeDeviating'] ?? 160);
+      expect(r['periodBytes']).toEqual([periodFrames * 2]);
       // Paced by the kernel's timer, not by how fast the guest can read.
       expect(r['periodsPerSecond']).toBeGreaterThan(40);
       expect(r['periodsPerSecond']).toBeLessThan(60);

@@ -14,7 +14,12 @@ export interface CallManagerDeps {
 }
 
 export interface CallManagerOptions {
-  /** Our media for a call: the interface address, an RTP port from the media engine, codecs in config order. */
+  /**
+   * Our media for a call: the interface address, an RTP port from the media engine, codecs in config order.
+   * Called for every call object made, including incoming INVITEs then refused at once (415, 488) that are
+   * never announced: hand out a port from a pool rather than opening a socket here; open the stream on the
+   * call's `media` event and close it on `ended`.
+   */
   localMedia(call: Call): LocalMedia;
   /** The line an incoming INVITE is for (by Request-URI user); direct-IP calls get a line named after the URI. */
   accountFor?(request: SipRequest): CallAccount | undefined;

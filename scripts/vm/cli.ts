@@ -7,6 +7,37 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { buildRig, runInVm, checkPrerequisites, VmRigError } from './index.js';
+import { MARK_BEGIN, MARK_EXIT } from './initramfs.js';
+
+/**
+ * Shows the command's output while it runs (a long test in the VM shows
+ * progress): what the console carries between the init's markers, holding
+ * back a tail that could be the start of the exit marker.
+ */
+class CommandOutputStream {
+  private text = '';
+  private shown = 0;
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  push(chunk: string): void {
+    this.text += chunk.replaceAll('\r', '');
+    const begin = this.text.indexOf(`${MARK_BEGIN}\n`);
+    if (begin < 0) return;
+    const start = Math.max(this.shown, begin + MARK_BEGIN.length + 1);
+    const exit = this.text.indexOf(`\n${MARK_EXIT}`, start);
+    const end = exit >= 0 ? exit : Math.max(start, this.text.length - MARK_EXIT.length - 1);
+    if (end > start) this.write(this.text.slice(start, end));
+    this.shown = Math.max(this.shown, end);
+  }
+
+  /** Writes whatever of the final output was not shown yet. */
+  end(output: string): void {
+    const begin = this.text.indexOf(`${MARK_BEGIN}\n`);
+    const shownOfOutput = begin < 0 ? 0 : Math.max(0, this.shown - (begin + MARK_BEGIN.length + 1));
+    if (shownOfOutput < output.length) this.write(output.slice(shownOfOutput));
+  }
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -46,14 +77,16 @@ program
   .argument('<command...>', 'the command and its arguments (put them after --)')
   .action(async (command: string[], opts: { timeout: number; serialSocket?: string; verboseKernel?: boolean }) => {
     const rig = await buildRig({ log });
+    const stream = new CommandOutputStream((text) => process.stdout.write(text));
     const result = await runInVm(rig, {
       command,
       cwd: process.cwd(),
       timeoutMs: opts.timeout * 1000,
       ...(opts.serialSocket ? { serialSocket: opts.serialSocket } : {}),
       verboseKernel: opts.verboseKernel ?? false,
+      onConsole: (chunk) => stream.push(chunk),
     });
-    process.stdout.write(result.output);
+    stream.end(result.output);
     log(`exit ${result.exitCode}; boot ${(result.bootMs / 1000).toFixed(1)} s, total ${(result.totalMs / 1000).toFixed(1)} s`);
     process.exitCode = result.exitCode;
   });

@@ -24,6 +24,8 @@ if (skip !== undefined) console.warn(`tier-A VM tests skipped: ${skip}`);
 // TCG, 2 shared cores, node ~8× slower than on the host: generous, but bounded.
 const BUILD_TIMEOUT_MS = 480_000;
 const RUN_TIMEOUT_MS = 300_000;
+/** Above the VM's own deadline, so a hung guest is reported by the runner (with its console), not by vitest. */
+const TEST_TIMEOUT_MS = RUN_TIMEOUT_MS + 60_000;
 const log = (line: string): void => void process.stderr.write(`[vm] ${line}\n`);
 const PROMPT_TIMEOUT_MS = 30_000;
 
@@ -62,7 +64,7 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
     });
     expect(run.exitCode).toBe(3);
     expect(run.output.replaceAll('\r', '').trim().split('\n')).toEqual([rig.kernel.release, 'on stderr', 'work folder writable']);
-  }, RUN_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   describe('the guest checks (one boot)', () => {
     let run: VmRunResult;
@@ -90,7 +92,7 @@ describe.skipIf(skip !== undefined)(`tier A: real kernel drivers in QEMU (${skip
       // Kept for a failing CI run: the whole console, boot included.
       await writeFile(join(rig.cacheRoot, 'last-guest-console.txt'), run.console.replaceAll('\r', ''));
       log(`guest checks: exit ${run.exitCode}, boot ${(run.bootMs / 1000).toFixed(1)} s, total ${(run.totalMs / 1000).toFixed(1)} s`);
-    }, RUN_TIMEOUT_MS);
+    }, TEST_TIMEOUT_MS);
 
     afterAll(async () => {
       uart?.hangUp('the suite ended');

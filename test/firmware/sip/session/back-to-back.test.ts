@@ -13,7 +13,7 @@ function network() {
   const clock = new FakeClock();
   const cores = new Map<number, UserAgentCore>();
   const wire: string[] = [];
-  const phone = (port: number, codecs = [PCMU, PCMA, TE], sessionTimer = { expires: 1800 }) => {
+  const phone = (port: number, codecs = [PCMU, PCMA, TE], sessionTimer = { expires: 1800 }, mediaAddress = '127.0.0.1') => {
     const local: HostPort = { address: '127.0.0.1', port };
     const transport: Transport = {
       protocol: 'UDP',
@@ -36,7 +36,7 @@ function network() {
       supported: ['100rel', 'timer'],
     });
     cores.set(port, core);
-    const manager = new CallManager(core, { clock }, { localMedia: () => ({ address: '127.0.0.1', port: port + 10000, codecs }), sessionTimer });
+    const manager = new CallManager(core, { clock }, { localMedia: () => ({ address: mediaAddress, port: port + 10000, codecs }), sessionTimer });
     const incoming: Call[] = [];
     manager.onIncoming((c) => incoming.push(c));
     return { core, manager, incoming, account: { user: `u${port}`, domain: `127.0.0.1:${port}` } };
@@ -111,6 +111,18 @@ describe('two phones back to back', () => {
     expect(callee.ended).toEqual({ kind: 'local', words: 'Call ended' });
     expect(a.core.dialogs.size + b.core.dialogs.size).toBe(0);
     expect(a.manager.calls.length + b.manager.calls.length).toBe(0);
+  });
+
+  it('negotiates IPv6 media with an IPv4 one: each side sends to the address the other wrote (IN IP6 / IN IP4)', async () => {
+    const net = network();
+    const a = net.phone(5062, [PCMU, TE], { expires: 1800 }, '2001:db8::10');
+    const b = net.phone(5064, [PCMU, TE], { expires: 1800 }, '192.0.2.20');
+    const call = a.manager.call('sip:u5064@127.0.0.1:5064', a.account);
+    await net.run(100);
+    b.incoming[0]!.answer();
+    await net.run(100);
+    expect(call.media).toMatchObject({ remoteAddress: '192.0.2.20', localAddress: '2001:db8::10' });
+    expect(b.incoming[0]!.media).toMatchObject({ remoteAddress: '2001:db8::10', localAddress: '192.0.2.20' });
   });
 
   it('glare: both hold at once, each gets 491, the back-offs differ and both end up held', async () => {

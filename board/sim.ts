@@ -15,6 +15,7 @@ export default defineBoard({
     headset: { driver: 'sim' },
   },
   ringer: { driver: 'sim' },
-  audio: { driver: 'sim' },
+  // Paced audio from a WAV file (silence without one) so calls carry real RTP; `--audio-in/--audio-out` name the files.
+  audio: { driver: 'file' },
   serial: { driver: 'sim' },
 });

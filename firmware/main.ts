@@ -1,13 +1,23 @@
 import { mkdir } from 'node:fs/promises';
-import { networkInterfaces } from 'node:os';
+import { homedir, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import { SystemClock } from './clock/index.js';
-import { loadConfigFile, parseConfigText, type Config } from './config/index.js';
+import { DeskphoneError } from './errors.js';
+import { JsonStore, loadConfigFile, parseConfigText, type Config } from './config/index.js';
 import { Logging, type Component, type LogLevel } from './log/index.js';
 import { SipStack, type RegistrationStatus, type SipStackConfig } from './sip/index.js';
-import { IdleView } from './phone/idle-view.js';
+import { PhoneApp } from './phone/phone-app.js';
+import { CallLog } from './phone/call-log.js';
+import { ContactBook } from './phone/contacts/index.js';
+import { DigitMap, resolveDialTarget } from './phone/dial-plan/index.js';
+import { DeviceAudio } from './phone/device-audio.js';
+import { SipCallControl } from './phone/sip-call-control.js';
+import { CallManager, callAccount } from './sip/session/index.js';
+import type { SdpCodec } from './sip/sdp/index.js';
+import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
 import { adminLogin, createMaintenanceBackend } from './phone/maintenance-backend.js';
 import { createMaintenanceConsole, type MaintenanceConsole } from '../hal/index.js';
-import { loadBoard, buildBoard, type BoardDevices } from '../board/index.js';
+import { BOARDS, loadBoard, buildBoard, validateBoard, type BoardDevices, type ValidBoard } from '../board/index.js';
 import { attachTerminalPanel } from './cli/terminal-panel.js';
 import { ConfigAccess, startWebServer, type RunningWebServer } from './web/index.js';
 import { packageVersion } from './cli/program.js';
@@ -25,6 +35,7 @@ export interface RunningPhone {
   readonly board: BoardDevices;
   readonly web: RunningWebServer;
   readonly configAccess: ConfigAccess;
+  readonly app: PhoneApp;
   /** Resolves when the phone has stopped (Ctrl-C, SIGTERM or stop()). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
@@ -48,10 +59,16 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   });
   const log = logging.for('main');
   const clock = new SystemClock();
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  // The call log and contacts: the user's data, kept across restarts and firmware updates.
+  const dataDir = options.dataDir ?? join(process.env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share'), 'deskphone');
+  await mkdir(dataDir, { recursive: true });
+  const keptAside = (what: string) => (err: Error, keptAs: string) => log.error({ err: err.message, keptAs }, `${what} was unreadable; kept aside, starting empty`);
+
+  const callLog = await CallLog.open(new JsonStore(join(dataDir, 'calls.json'), CallLog.emptyFile, keptAside('the call log')));
+  const contacts = await ContactBook.open(new JsonStore(join(dataDir, 'contacts.json'), ContactBook.emptyFile, keptAside('the contacts')));
 
   const boardName = options.board ?? config.board;
-  const board = await buildBoard(loadBoard(boardName), { clock, log: logging.for('hal') });
+  const board = await buildBoard(boardFor(boardName, options), { clock, log: logging.for('hal') });
   log.info({ board: board.name, config: options.config ?? '(none: direct-IP mode)' }, 'starting');
 
   let sip: SipStack;
@@ -64,6 +81,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
 
   // One ConfigAccess for everything that changes the config (web admin, console), so writes queue.
   const configAccess = new ConfigAccess(loaded);
+  // The web server starts before the phone application exists; dialling is bound once it does.
+  let dialFromWeb: ((target: string) => void) | undefined;
   let web: RunningWebServer;
   try {
     web = await startWebServer({
@@ -77,6 +96,12 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       ...(board.panel ? { panel: board.panel } : {}),
       front: board,
       sip,
+      phone: {
+        dial: (target: string) => {
+          if (!dialFromWeb) throw new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting');
+          dialFromWeb(target);
+        },
+      },
       ...(process.env['DESKPHONE_API_TOKEN'] ? { apiToken: process.env['DESKPHONE_API_TOKEN'] } : {}),
     });
   } catch (err) {
@@ -89,32 +114,77 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const sipPort = transports.find((t) => t.protocol === 'UDP')?.port ?? transports[0]?.port;
   const directAddress = `${lanAddress()}:${sipPort}`;
   const directUri = `sip:phone@${directAddress}`;
+  const account = config.accounts.find((a) => a.enabled);
+  const lines = sipConfig(config, options).accounts;
+  const mediaAddress = lanAddress();
+
+  // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
+  const engine = await MediaEngine.start({ priority: -10 });
+  const audio = new DeviceAudio(board.audio, config.toneRegion);
+  await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
+  let control: SipCallControl | undefined;
+  const codecs = sdpCodecs(config.audio.codecs);
+  const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
+    localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
+  });
+  control = new SipCallControl({
+    manager,
+    engine,
+    audio,
+    clock,
+    account: () => (lines[0] ? callAccount(lines[0]) : undefined),
+    mediaAddress: '0.0.0.0',
+    log: logging.for('phone'),
+  });
+  const calls = control;
+
+  const app = new PhoneApp({
+    devices: board,
+    calls,
+    audio,
+    clock,
+    wall: clock,
+    callLog,
+    contacts,
+    machine: {
+      dialPlan: {
+        digitMap: DigitMap.parse(config.dialPlan.digitMap),
+        shortTimeoutMs: config.dialPlan.shortTimeoutS * 1000,
+        longTimeoutMs: config.dialPlan.longTimeoutS * 1000,
+        emergencyNumbers: config.dialPlan.emergencyNumbers,
+        rewrite: config.dialPlan.rewrite,
+      },
+      callWaiting: config.phone.callWaiting,
+      doNotDisturb: config.phone.doNotDisturb ? config.phone.dndResponse : false,
+      volumes: config.audio.volumes,
+    },
+    idle: {
+      accountName: account ? account.displayName || account.user : undefined,
+      registration: account ? 'registering' : 'none',
+      directAddress,
+      timeZone: config.timeZone,
+      voicemail: 0,
+    },
+  });
+  sip.onRegistration(({ accountId, status }) => {
+    if (account && accountId === accountIdOf(config, account)) app.updateIdle({ registration: screenState(status) });
+  });
+  dialFromWeb = (target: string) => app.dial(resolveDialTarget(target, account?.domain));
+  app.start();
+  sip.start();
   // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0).
   log.info(
     { event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), http: web.port, url: web.url, directUri },
     'listening',
   );
 
-  const account = config.accounts.find((a) => a.enabled);
-  const idle = new IdleView(board.display, clock, clock, {
-    accountName: account ? account.displayName || account.user : undefined,
-    registration: account ? 'registering' : 'none',
-    directAddress,
-    timeZone: config.timeZone,
-    missedCalls: 0,
-    voicemail: 0,
-  });
-  sip.onRegistration(({ accountId, status }) => {
-    if (account && accountId === accountIdOf(config, account)) idle.update({ registration: screenState(status) });
-  });
+  if (board.panel) process.stderr.write(`deskphone: front panel at ${web.url}\n`);
+  if (!account) process.stderr.write(`deskphone: no account configured (direct-IP mode). Call this phone at ${directUri}\n`);
+
   // A missing UART is reported and left to the driver's reconnect; it never stops the phone.
   await board.serial?.open().catch((err: Error) => log.warn({ err: err.message }, 'serial console did not open'));
   const consoleSession = board.serial ? startConsole() : undefined;
-  idle.show();
   const detachPanel = options.terminalPanel && board.panel ? attachTerminalPanel(board.panel) : undefined;
-  sip.start();
-  if (board.panel) process.stderr.write(`deskphone: front panel at ${web.url}\n`);
-  if (!account) process.stderr.write(`deskphone: no account configured (direct-IP mode). Call this phone at ${directUri}\n`);
 
   function startConsole(): MaintenanceConsole {
     const startedAtMs = clock.now();
@@ -128,8 +198,14 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       registrations: () => sip.registrationStatus(),
       accounts: () => accounts.map((a) => ({ id: a.id, name: `${a.user}@${a.domain}`, registrar: a.outboundProxy ?? a.registrar ?? a.domain })),
       sipPorts: () => Object.fromEntries(sip.localTransports.map((t) => [t.protocol.toLowerCase(), t.port])),
-      // No call layer is wired to the phone yet (issue 5/7): there are no calls to list.
-      calls: () => [],
+      calls: () =>
+        app.machine.view.calls.map((c) => ({
+          id: c.id,
+          state: c.heldByRemote ? 'held by far end' : c.phase,
+          remote: c.remoteName ?? c.number,
+          direction: c.direction === 'incoming' ? ('in' as const) : ('out' as const),
+          ...(c.connectedAt !== undefined ? { durationS: Math.round((clock.now() - c.connectedAt) / 1000) } : {}),
+        })),
       logTail: (count) => logging.recent.tail(count),
       reboot: async () => {
         await stop();
@@ -154,10 +230,13 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const stop = () =>
     (stopping ??= (async () => {
       log.info('stopping');
-      idle.hide();
+      app.stop();
       detachPanel?.();
       consoleSession?.stop();
       await web.close().catch((err: Error) => log.warn({ err: err.message }, 'web server did not close cleanly'));
+      await control?.close().catch((err: Error) => log.warn({ err: err.message }, 'calls did not close cleanly'));
+      await engine.stop().catch((err: Error) => log.warn({ err: err.message }, 'media engine did not stop cleanly'));
+      await audio.stop().catch(() => undefined);
       await sip.stop().catch((err: Error) => log.warn({ err: err.message }, 'SIP stack did not stop cleanly'));
       await board.close().catch((err: Error) => log.warn({ err: err.message }, 'board did not close cleanly'));
       log.info('stopped');
@@ -182,7 +261,20 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     });
   }
 
-  return { config, sip, board, web, configAccess, stopped, stop };
+  return { config, sip, board, web, configAccess, app, stopped, stop };
+}
+
+/** The board, with the simulator's audio pointed at the WAV files given on the command line. */
+function boardFor(name: string, options: PhoneStartOptions): ValidBoard {
+  if (!options.audioIn && !options.audioOut) return loadBoard(name);
+  const base = BOARDS.find((b) => b.name === name);
+  if (!base || base.audio.driver !== 'file') {
+    throw new DeskphoneError('AUDIO_FILES_SIM_ONLY', `--audio-in/--audio-out need a board whose audio is the file device (sim); board '${name}' uses '${base?.audio.driver ?? 'unknown'}'`);
+  }
+  return validateBoard({
+    ...base,
+    audio: { driver: 'file', ...(options.audioIn ? { inputPath: options.audioIn } : {}), ...(options.audioOut ? { outputPath: options.audioOut } : {}) },
+  });
 }
 
 function accountIdOf(config: Config, account: Config['accounts'][number]): string {
@@ -198,6 +290,8 @@ export function sipConfig(config: Config, options: Pick<StartOptions, 'sipPort'>
     ...(config.sip.caFile ? { tls: { caFile: config.sip.caFile } } : {}),
     timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
     userAgent: config.sip.userAgent ?? `deskphone/${packageVersion()}`,
+    // What the call usage does (firmware/sip/session): reliable provisional responses and session timers.
+    supported: ['100rel', 'timer'],
     accounts: config.accounts
       .filter((a) => a.enabled)
       .map((a) => ({
@@ -213,6 +307,19 @@ export function sipConfig(config: Config, options: Pick<StartOptions, 'sipPort'>
         expires: a.registerExpires,
       })),
   };
+}
+
+/**
+ * The SDP offer's codecs, from the media codec registry in config order
+ * (DESIGN.md: no switch on codec names outside the registry). A name the
+ * registry does not have yet (G722 until that codec lands) is not offered.
+ */
+function sdpCodecs(names: readonly string[]): SdpCodec[] {
+  const registry = createDefaultCodecRegistry();
+  return registry
+    .ordered(names.filter((n) => registry.byName(n) !== undefined))
+    .filter((d) => d.kind !== 'comfort-noise')
+    .map((d) => ({ name: d.name, payloadType: d.payloadType, clockRate: d.clockRate, channels: d.channels, ...(d.fmtp ? { fmtp: d.fmtp } : {}), ...(d.kind === 'telephone-event' ? { kind: d.kind } : {}) }));
 }
 
 function screenState(status: RegistrationStatus): 'registered' | 'registering' | 'failed' | 'none' {

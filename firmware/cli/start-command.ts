@@ -8,6 +8,10 @@ export interface StartOptions {
   dataDir?: string;
   sipPort?: number;
   httpPort?: number;
+  /** WAV the simulated phone's microphone hears. */
+  audioIn?: string;
+  /** WAV that records what the simulated phone's speaker plays. */
+  audioOut?: string;
   /** Address the web server listens on (127.0.0.1 by default; the LAN address on a real phone). */
   httpHost?: string;
 }
@@ -29,6 +33,8 @@ export function registerStartCommand(program: Command): void {
     .addOption(new Option('--sip-port <port>', 'local SIP port for UDP and TCP (0 picks a free one)').argParser(port))
     .addOption(new Option('--http-port <port>', 'web front panel, admin pages and REST API (0 picks a free one)').argParser(port).default(8080))
     .option('--http-host <address>', 'address the web server listens on', '127.0.0.1')
+    .option('--audio-in <file.wav>', 'simulated board: the microphone plays this WAV (looped)')
+    .option('--audio-out <file.wav>', 'simulated board: record the speaker to this WAV')
     .action(async (options: StartOptions) => {
       const { startPhone } = await import('../main.js');
       // `reboot` on the console: exit cleanly; on the device systemd (Restart=always) starts the phone again.

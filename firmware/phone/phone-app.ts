@@ -83,6 +83,11 @@ export class PhoneApp {
     this.redraw();
   }
 
+  /** Calls a number or URI now (the web page, a contact). */
+  dial(number: string): void {
+    this.input({ type: 'dial', number });
+  }
+
   input(event: PhoneInput): void {
     for (const action of this.machine.handle(event)) this.execute(action);
     this.redraw();

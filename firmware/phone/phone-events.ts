@@ -19,6 +19,8 @@ export type PhoneInput =
   | { type: 'key'; key: KeyName; event: 'down' | 'long-press' }
   | { type: 'hook'; event: 'off-hook' | 'on-hook' | 'flash' }
   | { type: 'timer'; name: 'dial' | 'notice' }
+  /** Call this number or URI now, hands-free (the web page's dial box, a contact, a history entry). */
+  | { type: 'dial'; number: string }
   | CallEvent;
 
 /** What the phone asks the rest of the firmware to do. */

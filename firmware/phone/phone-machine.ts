@@ -89,6 +89,9 @@ export class PhoneMachine {
         if (input.name === 'dial' && this.dial) this.applyDial(this.dial.timeout(), actions);
         if (input.name === 'notice') this.endNotice(actions);
         break;
+      case 'dial':
+        this.dialNow(input.number, actions);
+        break;
       default:
         this.onCall(input, actions);
     }
@@ -156,10 +159,7 @@ export class PhoneMachine {
         return this.onRouteKey(key, actions);
       case 'redial': {
         const number = this.options.lastDialled();
-        if (number === undefined || this.calls.length >= MAX_CALLS || focus) return;
-        if (this.route === null) this.route = 'speaker';
-        this.dial = undefined;
-        this.place(number, false, actions);
+        if (number !== undefined) this.dialNow(number, actions);
         return;
       }
       case 'mute':
@@ -214,6 +214,15 @@ export class PhoneMachine {
       return;
     }
     this.route = key; // move the call to the loudspeaker or headset
+  }
+
+  /** Places a call at once, hands-free unless the handset is already up (redial, web, menus). */
+  private dialNow(number: string, actions: PhoneAction[]): void {
+    if (this.calls.length >= MAX_CALLS || this.focus()) return;
+    if (this.route === null) this.route = 'speaker';
+    if (this.dial) this.stopDialling(actions, false);
+    this.clearNotice(actions);
+    this.place(number, false, actions);
   }
 
   // ---- calls ----

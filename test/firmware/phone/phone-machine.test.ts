@@ -252,3 +252,19 @@ describe('in a call', () => {
     expect(m.view.notice?.text).toBe('Call ended');
   });
 });
+
+describe('dialling from elsewhere (web page, menus)', () => {
+  it('places the call hands-free at once', () => {
+    const { send } = phone();
+    expect(send({ type: 'dial', number: 'sip:alice@192.0.2.10' })).toEqual(
+      expect.arrayContaining([{ type: 'place-call', callId: 'call-1', number: 'sip:alice@192.0.2.10', emergency: false }, { type: 'route', route: 'speaker' }]),
+    );
+  });
+
+  it('is ignored while a call is in progress', () => {
+    const { send, keys } = phone();
+    send(lift);
+    keys('2015');
+    expect(send({ type: 'dial', number: '3000' })).toEqual([]);
+  });
+});

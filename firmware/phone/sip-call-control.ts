@@ -1,0 +1,229 @@
+import type { Clock } from '../clock/index.js';
+import type { MediaEngine, MediaStreamHandle } from '../media/index.js';
+import type { Call, CallAccount, CallEndReason, CallManager } from '../sip/session/index.js';
+import type { NegotiatedMedia } from '../sip/sdp/index.js';
+import type { DeviceAudio } from './device-audio.js';
+import type { CallEvent } from './phone-events.js';
+import type { CallControl } from './phone-ports.js';
+
+export interface SipCallControlDeps {
+  manager: CallManager;
+  engine: MediaEngine;
+  audio: DeviceAudio;
+  clock: Clock;
+  /** The line outgoing calls use; undefined in direct-IP mode (then only URIs and addresses can be called). */
+  account: () => CallAccount | undefined;
+  /** Our address in SDP and for the RTP sockets. */
+  mediaAddress: string;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** RTP/RTCP port range (even ports; RFC 3550 §11). */
+  rtpPorts?: { min: number; max: number };
+}
+
+interface Leg {
+  phoneId: string;
+  call: Call;
+  rtpPort: number;
+  stream?: Promise<MediaStreamHandle | undefined>;
+  link?: ReturnType<DeviceAudio['createLink']>;
+  answered: boolean;
+}
+
+/**
+ * The phone's CallControl over SIP: each phone call id is one SIP Call (the
+ * INVITE session usage) plus, once SDP is agreed, one media stream in the
+ * media worker whose audio is the phone's device (DeviceAudio). Session events
+ * become the phone's CallEvents, in words.
+ */
+export class SipCallControl implements CallControl {
+  private readonly legs = new Map<string, Leg>();
+  private readonly listeners = new Set<(e: CallEvent) => void>();
+  private readonly usedPorts = new Set<number>();
+  /** Ports handed to a call's SDP before the call was bound (an incoming INVITE's answer). */
+  private readonly early = new Map<Call, number>();
+  private nextIncoming = 1;
+  private focus: string | undefined;
+
+  constructor(private readonly deps: SipCallControlDeps) {
+    deps.manager.onIncoming((call) => {
+      const phoneId = `in-${this.nextIncoming++}`;
+      this.bind(phoneId, call);
+      const id = call.remoteIdentity;
+      const uri = id.uri.toString();
+      this.emit({ type: 'incoming', callId: phoneId, remoteUri: uri, ...(id.displayName ? { remoteName: id.displayName } : {}), number: userPart(uri) });
+    });
+  }
+
+  /** The RTP port for a call's SDP (CallManagerOptions.localMedia asks for it synchronously). */
+  rtpPortFor(call: Call): number {
+    for (const leg of this.legs.values()) if (leg.call === call) return leg.rtpPort;
+    // An incoming call may ask before bind() has run: reserve one now, bind() takes it over.
+    let port = this.early.get(call);
+    if (port === undefined) {
+      port = this.reserve();
+      this.early.set(call, port);
+    }
+    return port;
+  }
+
+  place(callId: string, number: string, options: { emergency: boolean }): void {
+    const account = this.deps.account();
+    if (!account && !/[@.:]/.test(number)) {
+      // Direct-IP mode: a bare number has no server to go to.
+      queueMicrotask(() => this.emit({ type: 'ended', callId, reason: 'No account', cause: 'failed' }));
+      return;
+    }
+    let call: Call;
+    try {
+      call = this.deps.manager.call(number, account ?? directLine(number));
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message, number }, 'calls: cannot place the call');
+      queueMicrotask(() => this.emit({ type: 'ended', callId, reason: 'Call failed', cause: 'failed' }));
+      return;
+    }
+    if (options.emergency) this.deps.log.info({ number }, 'calls: emergency call');
+    this.bind(callId, call);
+  }
+
+  answer(callId: string): void {
+    this.legs.get(callId)?.call.answer();
+  }
+  reject(callId: string, status: 486 | 480 | 603): void {
+    this.legs.get(callId)?.call.reject(status);
+  }
+  hangup(callId: string): void {
+    this.legs.get(callId)?.call.hangup();
+  }
+  hold(callId: string): void {
+    this.legs.get(callId)?.call.hold();
+    if (this.focus === callId) this.setFocus(undefined);
+  }
+  resume(callId: string): void {
+    this.legs.get(callId)?.call.resume();
+    this.setFocus(callId);
+  }
+  sendDtmf(callId: string, digit: string): void {
+    const leg = this.legs.get(callId);
+    if (!leg) return;
+    // RFC 4733 when negotiated, else SIP INFO (issue 5 point 7).
+    if (leg.call.media?.telephoneEventPayloadType !== undefined && leg.stream) void leg.stream.then((s) => s?.sendDtmf(digit));
+    else leg.call.sendDtmfInfo(digit);
+  }
+  setMuted(muted: boolean): void {
+    this.deps.audio.setMuted(muted);
+  }
+  onEvent(listener: (e: CallEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Hangs up everything and closes the streams (shutdown). */
+  async close(): Promise<void> {
+    for (const leg of this.legs.values()) leg.call.hangup();
+    await Promise.all([...this.legs.values()].map((leg) => this.closeStream(leg)));
+  }
+
+  private bind(phoneId: string, call: Call): void {
+    const rtpPort = this.early.get(call) ?? this.reserve();
+    this.early.delete(call);
+    const leg: Leg = { phoneId, call, rtpPort, answered: false };
+    this.legs.set(phoneId, leg);
+    call.on('progress', (p) => this.emit({ type: 'ringing', callId: phoneId, earlyMedia: p.earlyMedia }));
+    call.on('state', ({ state }) => {
+      if (state === 'active' && !leg.answered) {
+        leg.answered = true;
+        this.setFocus(phoneId);
+        this.emit({ type: 'answered', callId: phoneId });
+      }
+    });
+    call.on('media', (m) => this.media(leg, m));
+    call.on('hold', (h) => this.emit({ type: 'remote-hold', callId: phoneId, held: h.remote }));
+    call.on('ended', (reason) => {
+      void this.closeStream(leg);
+      this.legs.delete(phoneId);
+      this.usedPorts.delete(leg.rtpPort);
+      if (this.focus === phoneId) this.setFocus(undefined);
+      this.emit({ type: 'ended', callId: phoneId, reason: reason.words, cause: causeOf(reason, leg.answered) });
+    });
+  }
+
+  private media(leg: Leg, m: NegotiatedMedia): void {
+    if (leg.stream) {
+      void leg.stream.then((s) => s?.update({ remote: { address: m.remoteAddress, port: m.remotePort }, direction: m.direction }));
+      return;
+    }
+    leg.link = this.deps.audio.createLink();
+    leg.stream = this.deps.engine
+      .openStream({
+        localAddress: this.deps.mediaAddress,
+        localPort: leg.rtpPort,
+        remote: { address: m.remoteAddress, port: m.remotePort },
+        codec: m.codec.name,
+        payloadType: m.payloadType,
+        ptimeMs: m.ptime,
+        ...(m.telephoneEventPayloadType !== undefined ? { telephoneEventPayloadType: m.telephoneEventPayloadType } : {}),
+        direction: m.direction,
+        cname: `${leg.call.callId}@deskphone`,
+        audio: leg.link.spec,
+      })
+      .then((stream) => {
+        stream.on((e) => {
+          if (e.type === 'error') this.deps.log.warn({ call: leg.phoneId, ...e }, 'media: stream error');
+        });
+        if (this.focus === leg.phoneId) this.deps.audio.activate(leg.link?.link);
+        return stream;
+      })
+      .catch((err: Error) => {
+        this.deps.log.warn({ call: leg.phoneId, err: err.message }, 'media: stream did not open');
+        return undefined;
+      });
+  }
+
+  private setFocus(phoneId: string | undefined): void {
+    this.focus = phoneId;
+    const leg = phoneId === undefined ? undefined : this.legs.get(phoneId);
+    this.deps.audio.activate(leg?.link?.link);
+  }
+
+  private async closeStream(leg: Leg): Promise<void> {
+    const stream = await leg.stream;
+    leg.stream = undefined;
+    if (this.deps.audio && leg.link && this.focus === leg.phoneId) this.deps.audio.activate(undefined);
+    await stream?.close().catch(() => undefined);
+  }
+
+  private reserve(): number {
+    const { min, max } = this.deps.rtpPorts ?? { min: 16384, max: 32766 };
+    for (let i = 0; i < 1000; i++) {
+      const port = min + 2 * Math.floor(Math.random() * ((max - min) / 2));
+      if (!this.usedPorts.has(port)) {
+        this.usedPorts.add(port);
+        return port;
+      }
+    }
+    throw new Error('no free RTP port in the configured range');
+  }
+
+  private emit(e: CallEvent): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+}
+
+function causeOf(reason: CallEndReason, answered: boolean): 'local' | 'remote' | 'failed' | 'busy' | 'cancelled' {
+  if (reason.kind === 'rejected') return reason.status === 486 || reason.status === 600 ? 'busy' : 'failed';
+  if (reason.kind === 'failed') return 'failed';
+  if (!answered) return 'cancelled';
+  return reason.kind;
+}
+
+/** "sip:201@pbx;user=phone" → "201" (what the screen and the call log show for a caller). */
+function userPart(uri: string): string {
+  const m = /^sips?:([^@;>]+)@/i.exec(uri);
+  return m ? decodeURIComponent(m[1]!) : uri.replace(/^sips?:/i, '');
+}
+
+/** Direct-IP calls (no account): the target's host is the domain. */
+function directLine(target: string): CallAccount {
+  const host = target.replace(/^sips?:/i, '').split('@').pop() ?? target;
+  return { user: 'phone', domain: host };
+}

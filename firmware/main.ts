@@ -46,6 +46,8 @@ export interface PhoneStartOptions extends StartOptions {
   handleSignals?: boolean;
   /** Draw the simulated LCD in the terminal. */
   terminalPanel?: boolean;
+  /** Print the machine-readable `listening` line on stdout (default true). */
+  announce?: boolean;
   /** What the console's `reboot` does after the phone has stopped (the CLI exits; systemd starts it again). */
   onReboot?: () => void;
 }
@@ -172,11 +174,10 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   dialFromWeb = (target: string) => app.dial(resolveDialTarget(target, account?.domain));
   app.start();
   sip.start();
-  // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0).
-  log.info(
-    { event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), http: web.port, url: web.url, directUri },
-    'listening',
-  );
+  // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0),
+  // whatever the log level: it is the phone's answer to "where are you?", not a log message.
+  const listening = { event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), http: web.port, url: web.url, directUri };
+  if (options.announce !== false) process.stdout.write(`${JSON.stringify(listening)}\n`);
 
   if (board.panel) process.stderr.write(`deskphone: front panel at ${web.url}\n`);
   if (!account) process.stderr.write(`deskphone: no account configured (direct-IP mode). Call this phone at ${directUri}\n`);

@@ -31,7 +31,7 @@ describe('a running phone on the simulated board', () => {
   it('serves the maintenance console: login, status, config set written to the file, config get masked', async () => {
     const file = join(dir, 'phone.yaml');
     await writeFile(file, '# front desk phone\nadmin:\n  user: admin\n  password: open-sesame\naudio:\n  volumes:\n    handset: 70\n');
-    phone = await startPhone({ config: file, sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
+    phone = await startPhone({ announce: false, config: file, sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
     const serial = phone.board.serial as SimulatedSerialConsole;
     await until(() => /login:/.test(serial.output), 'the login prompt');
     serial.type('admin\r');
@@ -59,7 +59,7 @@ describe('a running phone on the simulated board', () => {
   });
 
   it('refuses console logins while no admin password is set', async () => {
-    phone = await startPhone({ sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
+    phone = await startPhone({ announce: false, sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
     const serial = phone.board.serial as SimulatedSerialConsole;
     await until(() => /login:/.test(serial.output), 'the login prompt');
     serial.type('admin\r');
@@ -69,7 +69,7 @@ describe('a running phone on the simulated board', () => {
   });
 
   it('serves its front panel over HTTP and stops cleanly', async () => {
-    phone = await startPhone({ sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
+    phone = await startPhone({ announce: false, sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
     const res = await fetch(`http://127.0.0.1:${phone.web.port}/api/panel`);
     expect(res.status).toBe(200);
     const p = phone;

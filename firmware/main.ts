@@ -3,7 +3,8 @@ import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from './clock/index.js';
 import { DeskphoneError } from './errors.js';
-import { JsonStore, loadConfigFile, parseConfigText, type Config } from './config/index.js';
+import { JsonStore, loadConfigFile, parseConfigText, parseKeyPath, TONE_REGIONS, type Config } from './config/index.js';
+import { mainMenu } from './phone/menu/index.js';
 import { Logging, type Component, type LogLevel } from './log/index.js';
 import { SipStack, type RegistrationStatus, type SipStackConfig } from './sip/index.js';
 import { PhoneApp } from './phone/phone-app.js';
@@ -160,6 +161,29 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       doNotDisturb: config.phone.doNotDisturb ? config.phone.dndResponse : false,
       volumes: config.audio.volumes,
     },
+    menu: {
+      root: () =>
+        mainMenu({
+          callLog,
+          contacts,
+          settings: () => {
+            const c = configAccess.config;
+            return { ringerVolume: c.audio.volumes.ringer, doNotDisturb: c.phone.doNotDisturb, callForward: c.phone.callForward, toneRegion: c.toneRegion, toneRegions: TONE_REGIONS };
+          },
+          status: () => ({
+            accounts: lines.map((l) => ({ name: l.displayName ?? l.user, state: sip.registrationStatus()[l.id]?.state ?? 'off' })),
+            address: mediaAddress,
+            sipPort,
+            version: packageVersion(),
+            mac: macAddress(),
+          }),
+          formatTime: (iso) =>
+            new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: configAccess.config.timeZone }).format(new Date(iso)),
+        }),
+      applySetting: async (setting, value) => {
+        await configAccess.set(parseKeyPath(setting), value);
+      },
+    },
     idle: {
       accountName: account ? account.displayName || account.user : undefined,
       registration: account ? 'registering' : 'none',
@@ -172,6 +196,13 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     if (account && accountId === accountIdOf(config, account)) app.updateIdle({ registration: screenState(status) });
   });
   dialFromWeb = (target: string) => app.dial(resolveDialTarget(target, account?.domain));
+  // Settings changed from the menus, the web admin or the console take effect at once.
+  configAccess.onChange((c) => {
+    app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false });
+    board.ringer.setVolume(c.audio.volumes.ringer);
+    audio.setRegion(c.toneRegion);
+  });
+  board.ringer.setVolume(config.audio.volumes.ringer);
   app.start();
   sip.start();
   // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0),
@@ -333,6 +364,14 @@ function screenState(status: RegistrationStatus): 'registered' | 'registering' |
     default:
       return 'registering';
   }
+}
+
+/** The MAC address of the interface the phone talks on (the phone information screen). */
+function macAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const ni of list ?? []) if (!ni.internal && ni.mac !== '00:00:00:00:00:00') return ni.mac;
+  }
+  return '00:00:00:00:00:00';
 }
 
 /** The address a person on the LAN would call the phone at (first non-internal IPv4), else loopback. */

@@ -29,7 +29,7 @@ const sipUser = z.string().min(1).max(128).regex(/^[^\s@:<>"]+$/, 'a SIP user pa
 
 export const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
 export const CODECS = ['PCMU', 'PCMA', 'G722', 'telephone-event'] as const;
-export const TONE_REGIONS = ['us', 'uk', 'de', 'fr', 'nl', 'it', 'es', 'ch', 'at', 'se', 'au', 'jp', 'ca'] as const;
+export const TONE_REGIONS = ['us', 'uk', 'de', 'fr', 'nl', 'it', 'es', 'ch', 'se', 'au', 'jp'] as const;
 export const LOG_LEVEL = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const accountSchema = z.strictObject({

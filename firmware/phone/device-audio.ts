@@ -43,8 +43,13 @@ export class DeviceAudio implements PhoneAudio {
 
   constructor(
     private readonly device: AudioDevice,
-    private readonly region: string,
+    private region: string,
   ) {}
+
+  /** The tone region changed (settings): tones from now on follow the new table. */
+  setRegion(region: string): void {
+    this.region = region;
+  }
 
   async start(): Promise<void> {
     this.unsubscribe = this.device.onFrame((samples) => this.onFrame(samples));

@@ -8,6 +8,8 @@ import type { ContactBook } from './contacts/index.js';
 import type { PhoneCall } from './phone-call.js';
 import { renderCallScreen } from './call-screen.js';
 import { renderIdleScreen, type IdleState } from './idle-screen.js';
+import { MenuNavigator, type MenuAction, type MenuPage } from './menu/index.js';
+import type { KeyName } from '../../hal/index.js';
 
 export interface PhoneAppDevices {
   keypad: Keypad;
@@ -27,7 +29,11 @@ export interface PhoneAppOptions {
   contacts: ContactBook;
   machine: Omit<PhoneMachineOptions, 'now' | 'lastDialled'>;
   idle: Omit<IdleState, 'now' | 'missedCalls'>;
+  /** The menus behind OK on the idle screen, and where a setting changed there is stored. */
+  menu?: { root: () => MenuPage; applySetting(setting: string, value: unknown): Promise<void> };
 }
+
+const MENU_KEYS: ReadonlySet<KeyName> = new Set(['up', 'down', 'left', 'right', 'ok', 'cancel']);
 
 const SCROLL_MS = 500;
 
@@ -44,6 +50,7 @@ export class PhoneApp {
   private readonly started = new Map<string, number>();
   private idle: Omit<IdleState, 'now' | 'missedCalls'>;
   private scrollStep = 0;
+  private readonly menu = new MenuNavigator();
   private redrawTimer: TimerHandle | undefined;
 
   constructor(private readonly options: PhoneAppOptions) {
@@ -59,7 +66,9 @@ export class PhoneApp {
     const { devices, calls } = this.options;
     this.unsubscribe.push(
       devices.keypad.onKey((e) => {
-        if (e.type === 'down' || e.type === 'long-press') this.input({ type: 'key', key: e.key, event: e.type === 'down' ? 'down' : 'long-press' });
+        if (e.type !== 'down' && e.type !== 'long-press' && e.type !== 'repeat') return;
+        if (e.type !== 'long-press' && this.menuKey(e.key)) return;
+        if (e.type !== 'repeat') this.input({ type: 'key', key: e.key, event: e.type === 'down' ? 'down' : 'long-press' });
       }),
       devices.hookSwitch.onHook((e) => this.input({ type: 'hook', event: e.type })),
       calls.onEvent((e) => this.input(e)),
@@ -90,7 +99,34 @@ export class PhoneApp {
 
   input(event: PhoneInput): void {
     for (const action of this.machine.handle(event)) this.execute(action);
+    // Anything that takes the phone out of idle (a call, the handset) closes the menu.
+    if (!this.machine.idle) this.menu.close();
     this.redraw();
+  }
+
+  /** Navigation keys on the idle screen belong to the menus: OK opens them (desk phones' Menu key). */
+  private menuKey(key: KeyName): boolean {
+    const menu = this.options.menu;
+    if (!menu || !this.machine.idle) return false;
+    if (!this.menu.isOpen) {
+      if (key !== 'ok') return false;
+      this.menuActions(this.menu.open(menu.root()));
+    } else if (MENU_KEYS.has(key)) {
+      this.menuActions(this.menu.key(key));
+    } else {
+      this.menu.close(); // another key (a digit, the speaker key) leaves the menu and does what it does
+      return false;
+    }
+    this.redraw();
+    return true;
+  }
+
+  private menuActions(actions: MenuAction[]): void {
+    for (const a of actions) {
+      if (a.type === 'dial') this.dial(a.number);
+      else if (a.type === 'viewed-missed') void this.options.callLog.markMissedSeen();
+      else if (a.type === 'set') void this.options.menu?.applySetting(a.setting, a.value).then(() => this.redraw(), () => this.redraw());
+    }
   }
 
   private execute(action: PhoneAction): void {
@@ -185,7 +221,10 @@ export class PhoneApp {
     const busy = view.route !== null || view.calls.length > 0 || view.dialling !== undefined || view.notice !== undefined;
     let lines: string[];
     let again: number;
-    if (!busy) {
+    if (!busy && this.menu.isOpen) {
+      lines = this.menu.render(display.rows, display.columns);
+      again = 1000;
+    } else if (!busy) {
       lines = renderIdleScreen({ ...this.idle, now: wall.nowDate(), missedCalls: callLog.unseenMissed }, display.rows, display.columns);
       const now = wall.nowDate().getTime();
       again = 60_000 - (now % 60_000) + 5;

@@ -51,8 +51,18 @@ export class PhoneMachine {
   private readonly earlyMedia = new Set<string>();
   private emitted: { tone: ToneName | null; ring: boolean; route: AudioRoute | null; mute: boolean } = { tone: null, ring: false, route: null, mute: false };
 
-  constructor(private readonly options: PhoneMachineOptions) {
+  constructor(private options: PhoneMachineOptions) {
     this.volumes = { ...options.volumes };
+  }
+
+  /** Settings changed while the phone runs (menu, web admin): they apply from the next call. */
+  configure(change: Partial<Pick<PhoneMachineOptions, 'callWaiting' | 'doNotDisturb' | 'dialPlan'>>): void {
+    this.options = { ...this.options, ...change };
+  }
+
+  /** Nothing going on: the idle screen (and the menus) may show. */
+  get idle(): boolean {
+    return this.route === null && this.calls.length === 0 && this.dial === undefined && this.notice === undefined;
   }
 
   /** A read-only view for screens and the web page. */

@@ -104,3 +104,11 @@ describe('dial plan settings', () => {
     expect(() => validateConfig({ dialPlan: { rewrite: [{ match: '(', replace: '' }] } })).toThrow(/dialPlan\.rewrite\[0\]\.match: expected a regular expression/);
   });
 });
+
+describe('tone regions', () => {
+  it('every region the config accepts has a tone table in the media core', async () => {
+    const { TONE_REGIONS } = await import('../../../firmware/config/index.js');
+    const { regionTones } = await import('../../../firmware/media/index.js');
+    for (const region of TONE_REGIONS) expect(() => regionTones(region), region).not.toThrow();
+  });
+});

@@ -147,3 +147,49 @@ describe('the phone, from keypad to call log', () => {
     app.stop();
   });
 });
+
+describe('menus on the phone', () => {
+  it('OK on the idle screen opens the menu; a call from the history is placed; lifting the handset leaves the menu', async () => {
+    const { panel, calls, app, glass } = await setup();
+    const { mainMenu } = await import('../../../firmware/phone/menu/index.js');
+    const settings: unknown[] = [];
+    // Rebuild with a menu (setup() makes an app without one).
+    app.stop();
+    const { PhoneApp: App } = await import('../../../firmware/phone/phone-app.js');
+    const callLog = await CallLog.open(new JsonStore(join(dir, 'calls2.json'), CallLog.emptyFile));
+    await callLog.add({ id: 'x', direction: 'outgoing', outcome: 'answered', remoteUri: 'sip:300@pbx', number: '300', startedAt: '2026-11-25T07:00:00.000Z', endedAt: '2026-11-25T07:01:00.000Z', durationS: 60 });
+    const contacts = await ContactBook.open(new JsonStore(join(dir, 'contacts2.json'), ContactBook.emptyFile));
+    const clock = new FakeClock(0, Date.UTC(2026, 10, 25, 8, 0, 0));
+    const withMenu = new App({
+      devices: { keypad: panel.keypad, hookSwitch: panel.hook, display: panel.display, ringer: panel.ringer, leds: panel.leds as never },
+      calls,
+      audio: new FakeAudio(),
+      clock,
+      wall: clock,
+      callLog,
+      contacts,
+      machine: {
+        dialPlan: { digitMap: DigitMap.parse('[2-9]xx'), shortTimeoutMs: 3000, longTimeoutMs: 10000, emergencyNumbers: [], rewrite: [] },
+        callWaiting: true,
+        doNotDisturb: false,
+        volumes: { handset: 70, headset: 70, speaker: 60, ringer: 60 },
+      },
+      idle: { accountName: 'Front desk', registration: 'registered', timeZone: 'UTC', voicemail: 0 },
+      menu: {
+        root: () => mainMenu({ callLog, contacts, settings: () => ({ ringerVolume: 60, doNotDisturb: false, callForward: '', toneRegion: 'us', toneRegions: ['us'] }), status: () => ({ accounts: [], address: '127.0.0.1', sipPort: 5060, version: '0', mac: '00' }), formatTime: (iso) => iso.slice(11, 16) }),
+        applySetting: async (s, v) => void settings.push([s, v]),
+      },
+    });
+    withMenu.start();
+    panel.keypad.press('ok');
+    expect(glass()[0]).toBe('Menu         1/5');
+    panel.keypad.press('ok'); // History
+    panel.keypad.press('down', 'down'); // Dialed
+    panel.keypad.press('ok');
+    expect(glass()[1]).toBe('>→300      07:00');
+    panel.keypad.press('ok');
+    expect(calls.log.at(-1)).toBe('place call-1 300');
+    expect(glass()[0]).not.toMatch(/^Menu/);
+    withMenu.stop();
+  });
+});

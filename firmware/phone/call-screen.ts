@@ -17,6 +17,8 @@ export interface CallScreenState {
   now: number;
   /** Codec of the focus call, shown when the user asked for it. */
   codec?: string;
+  /** The two calls of a 3-way conference, while it lasts. */
+  conference?: readonly [string, string] | undefined;
 }
 
 /**
@@ -53,6 +55,10 @@ export function renderCallScreen(state: CallScreenState, rows: number, columns: 
     const digits = [...state.dialling];
     const tail = digits.length > columns ? digits.slice(digits.length - columns).join('') : state.dialling;
     lines.push(line('Dial', icons), line(tail));
+  } else if (focus && state.conference) {
+    const [a, b] = state.conference.map((id) => state.calls.find((c) => c.id === id));
+    lines.push(line('Conference', icons), line(formatDuration(state.now - (focus.connectedAt ?? state.now))));
+    for (const c of [a, b]) if (c) lines.push(line(` ${state.nameOf(c)}`));
   } else if (focus) {
     const name = state.nameOf(focus);
     const status =
@@ -86,6 +92,7 @@ export function renderCallScreen(state: CallScreenState, rows: number, columns: 
 function softKeys(state: CallScreenState, waiting: PhoneCall | undefined, held: PhoneCall | undefined): string {
   if (state.notice) return 'OK';
   if (state.dialling !== undefined) return 'Send  <<      Cancel';
+  if (state.conference) return 'Split  Mute     End';
   if (state.focus?.phase === 'connected') return waiting ? 'Answer  Reject  End' : 'Hold  Mute     End';
   if (state.focus) return 'End';
   if (waiting) return 'Answer      Reject';

@@ -148,6 +148,10 @@ export class PhoneApp {
         return calls.resume(action.callId);
       case 'dtmf':
         return calls.sendDtmf(action.callId, action.digit);
+      case 'conference':
+        return calls.conference(action.callIds[0], action.callIds[1]);
+      case 'split':
+        return calls.split(action.keep);
       case 'mute':
         devices.leds.mute?.set(action.on ? 'on' : 'off');
         return calls.setMuted(action.on);

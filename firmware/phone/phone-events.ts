@@ -32,6 +32,10 @@ export type PhoneAction =
   | { type: 'hold'; callId: string }
   | { type: 'resume'; callId: string }
   | { type: 'dtmf'; callId: string; digit: string }
+  /** Join the two calls and the handset (a 3-way conference hosted on the phone). */
+  | { type: 'conference'; callIds: [string, string] }
+  /** End the conference: `keep` stays with the handset, the other call is put on hold. */
+  | { type: 'split'; keep: string }
   | { type: 'mute'; on: boolean }
   | { type: 'route'; route: AudioRoute | null }
   | { type: 'tone'; tone: ToneName | null }

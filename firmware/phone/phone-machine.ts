@@ -45,6 +45,8 @@ export class PhoneMachine {
   private secondTone = false;
   private calls: PhoneCall[] = [];
   private muted = false;
+  /** The two calls joined in a 3-way conference, while it lasts. */
+  private conference: [string, string] | undefined;
   private notice: Notice | undefined;
   private nextCallId = 1;
   private readonly volumes: Record<AudioRoute | 'ringer', number>;
@@ -73,6 +75,7 @@ export class PhoneMachine {
     muted: boolean;
     notice: Notice | undefined;
     focus: PhoneCall | undefined;
+    conference: readonly [string, string] | undefined;
     volumes: Readonly<Record<AudioRoute | 'ringer', number>>;
   } {
     return {
@@ -82,6 +85,7 @@ export class PhoneMachine {
       muted: this.muted,
       notice: this.notice,
       focus: this.focus(),
+      conference: this.conference,
       volumes: this.volumes,
     };
   }
@@ -129,7 +133,8 @@ export class PhoneMachine {
       this.goOnHook(actions);
       return;
     }
-    // Hook-flash.
+    // Hook-flash (in a conference it does nothing: the conference key splits it).
+    if (this.conference) return;
     const focus = this.focus();
     const waiting = this.ringingCall();
     const held = this.calls.find((c) => c.phase === 'on-hold');
@@ -176,6 +181,7 @@ export class PhoneMachine {
         if (focus?.phase === 'connected') this.muted = !this.muted;
         return;
       case 'hold': {
+        if (this.conference) return; // the conference key splits a conference; hold would leave one leg hanging
         const held = this.calls.find((c) => c.phase === 'on-hold');
         if (focus?.phase === 'connected') this.hold(focus, actions);
         else if (!focus && held) this.resume(held, actions);
@@ -191,9 +197,34 @@ export class PhoneMachine {
         }
         return;
       }
+      case 'conference':
+        this.onConferenceKey(actions);
+        return;
       default:
-        return; // transfer, conference, menus: handled by the screens and call features
+        return; // transfer, menus: handled by the screens and call features
     }
+  }
+
+  /**
+   * Conference key: with one call talking and one on hold, join them and the
+   * handset (the phone mixes them); pressed again, split back to the talking
+   * call with the other on hold.
+   */
+  private onConferenceKey(actions: PhoneAction[]): void {
+    if (this.conference) {
+      const [a, b] = this.conference;
+      this.conference = undefined;
+      actions.push({ type: 'split', keep: a });
+      const other = this.calls.find((c) => c.id === b);
+      if (other) this.hold(other, actions);
+      return;
+    }
+    const focus = this.focus();
+    const held = this.calls.find((c) => c.phase === 'on-hold');
+    if (focus?.phase !== 'connected' || !held) return;
+    this.resume(held, actions);
+    this.conference = [focus.id, held.id];
+    actions.push({ type: 'conference', callIds: [focus.id, held.id] });
   }
 
   private onDigit(key: string, actions: PhoneAction[]): void {
@@ -276,6 +307,15 @@ export class PhoneMachine {
         return;
       case 'ended': {
         const wasFocus = this.focus() === call;
+        if (this.conference?.includes(call.id)) {
+          // Either leg may hang up: the other goes on as an ordinary call with the handset.
+          const keep = this.conference[0] === call.id ? this.conference[1] : this.conference[0];
+          this.conference = undefined;
+          this.remove(call);
+          actions.push({ type: 'split', keep });
+          actions.push({ type: 'call-ended', call, reason: event.reason, cause: event.cause });
+          return;
+        }
         this.remove(call);
         const cause = event.cause;
         actions.push({ type: 'call-ended', call, reason: event.reason, cause });
@@ -370,6 +410,17 @@ export class PhoneMachine {
 
   /** Hang up: ends the call being talked to (or the dialling), keeps a held or waiting call. */
   private goOnHook(actions: PhoneAction[]): void {
+    if (this.conference) {
+      // Hanging up a conference ends it: both calls (desk phones without transfer-on-hangup do so).
+      for (const id of this.conference) {
+        const call = this.calls.find((c) => c.id === id);
+        if (!call) continue;
+        this.remove(call);
+        actions.push({ type: 'hangup', callId: call.id });
+        actions.push({ type: 'call-ended', call, reason: 'Call ended', cause: 'local' });
+      }
+      this.conference = undefined;
+    }
     const focus = this.focus();
     if (focus) {
       this.remove(focus);

@@ -14,6 +14,10 @@ export interface CallControl {
   resume(callId: string): void;
   sendDtmf(callId: string, digit: string): void;
   setMuted(muted: boolean): void;
+  /** Mixes the two calls with the handset (both already connected). */
+  conference(a: string, b: string): void;
+  /** Ends the conference: `keep` talks with the handset alone. */
+  split(keep: string): void;
   onEvent(listener: (event: CallEvent) => void): () => void;
 }
 

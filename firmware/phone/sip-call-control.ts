@@ -112,6 +112,23 @@ export class SipCallControl implements CallControl {
   setMuted(muted: boolean): void {
     this.deps.audio.setMuted(muted);
   }
+  conference(a: string, b: string): void {
+    const legA = this.legs.get(a);
+    const legB = this.legs.get(b);
+    if (!legA?.stream || !legB?.stream) return;
+    // The bridge takes over A's audio port (the handset): keep A's link active.
+    this.setFocus(a);
+    void Promise.all([legA.stream, legB.stream]).then(([sa, sb]) => {
+      if (sa && sb) return this.deps.engine.conference(sa, sb).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'media: conference failed'));
+      return undefined;
+    });
+  }
+  split(keep: string): void {
+    const leg = this.legs.get(keep);
+    if (!leg?.stream) return;
+    this.setFocus(keep);
+    void leg.stream.then((s) => s && this.deps.engine.split(s).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'media: split failed')));
+  }
   onEvent(listener: (e: CallEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -41,6 +41,12 @@ class FakeCalls implements CallControl {
   setMuted(m: boolean) {
     this.log.push(`mute ${m}`);
   }
+  conference(a: string, b: string) {
+    this.log.push(`conference ${a} ${b}`);
+  }
+  split(keep: string) {
+    this.log.push(`split ${keep}`);
+  }
   onEvent(l: (e: CallEvent) => void) {
     this.listener = l;
     return () => (this.listener = undefined);

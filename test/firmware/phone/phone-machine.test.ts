@@ -268,3 +268,51 @@ describe('dialling from elsewhere (web page, menus)', () => {
     expect(send({ type: 'dial', number: '3000' })).toEqual([]);
   });
 });
+
+describe('3-way conference', () => {
+  function twoCalls() {
+    const p = phone();
+    p.send({ type: 'incoming', callId: 'in-1', remoteUri: 'sip:bob@pbx', number: 'bob' }, lift);
+    p.send({ type: 'incoming', callId: 'in-2', remoteUri: 'sip:carol@pbx', number: 'carol' }, flash); // carol answered, bob held
+    return p;
+  }
+
+  it('the conference key joins the talking call and the held one', () => {
+    const { m, send } = twoCalls();
+    expect(send(key('conference'))).toEqual([
+      { type: 'resume', callId: 'in-1' },
+      { type: 'conference', callIds: ['in-2', 'in-1'] },
+    ]);
+    expect(m.view.calls.every((c) => c.phase === 'connected')).toBe(true);
+  });
+
+  it('pressed again, it splits: the first call talks on, the other goes on hold', () => {
+    const { send } = twoCalls();
+    send(key('conference'));
+    expect(send(key('conference'))).toEqual([
+      { type: 'split', keep: 'in-2' },
+      { type: 'hold', callId: 'in-1' },
+    ]);
+  });
+
+  it('either leg may hang up; the other talks on with the handset', () => {
+    const { m, send } = twoCalls();
+    send(key('conference'));
+    const actions = send({ type: 'ended', callId: 'in-2', reason: 'Call ended', cause: 'remote' });
+    expect(actions).toEqual(expect.arrayContaining([{ type: 'split', keep: 'in-1' }]));
+    expect(m.view.focus?.id).toBe('in-1');
+    expect(m.view.conference).toBeUndefined();
+  });
+
+  it('hanging up the handset ends the conference and both calls', () => {
+    const { send } = twoCalls();
+    send(key('conference'));
+    const actions = send(hang);
+    expect(only(actions, 'hangup').map((a) => a.callId).sort()).toEqual(['in-1', 'in-2']);
+  });
+
+  it('needs a talking call and a held one', () => {
+    const { send } = phone();
+    expect(send(key('conference'))).toEqual([]);
+  });
+});

@@ -69,7 +69,8 @@ export function renderCallScreen(state: CallScreenState, rows: number, columns: 
           : focus.heldByRemote
             ? 'Held by far end'
             : formatDuration(state.now - (focus.connectedAt ?? state.now));
-    lines.push(line(name, icons), line(status, focus.phase === 'connected' && state.codec ? state.codec : ''));
+    const right = focus.phase === 'connected' ? (state.codec ?? (focus.lastDigitReceived ? `DTMF ${focus.lastDigitReceived}` : '')) : '';
+    lines.push(line(name, icons), line(status, right));
     if (waiting) lines.push(line(`Waiting: ${state.nameOf(waiting)}`));
     else if (held) lines.push(line(`${Glyph.hold} ${state.nameOf(held)}`));
   } else if (waiting) {

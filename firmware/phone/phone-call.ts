@@ -19,6 +19,8 @@ export interface PhoneCall {
   remoteName?: string;
   /** The far end has put us on hold (shown on the screen). */
   heldByRemote: boolean;
+  /** The last DTMF digit the far end sent (shown while talking). */
+  lastDigitReceived?: string;
   /** When it was answered, in the phone clock's ms (duration on screen). */
   connectedAt?: number;
 }

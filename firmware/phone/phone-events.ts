@@ -12,6 +12,8 @@ export type CallEvent =
   | { type: 'ringing'; callId: string; earlyMedia: boolean }
   | { type: 'answered'; callId: string }
   | { type: 'remote-hold'; callId: string; held: boolean }
+  /** The far end sent a DTMF digit (RFC 4733 events, SIP INFO, or in-band tones detected). */
+  | { type: 'dtmf-received'; callId: string; digit: string; via: 'rfc4733' | 'info' | 'inband' }
   /** The call is over; `reason` in words for the screen ("Busy", "Declined", "Number not found"). */
   | { type: 'ended'; callId: string; reason: string; cause: 'local' | 'remote' | 'failed' | 'busy' | 'cancelled' };
 

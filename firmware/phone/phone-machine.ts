@@ -305,6 +305,9 @@ export class PhoneMachine {
       case 'remote-hold':
         call.heldByRemote = event.held;
         return;
+      case 'dtmf-received':
+        call.lastDigitReceived = event.digit;
+        return;
       case 'ended': {
         const wasFocus = this.focus() === call;
         if (this.conference?.includes(call.id)) {

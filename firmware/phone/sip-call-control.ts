@@ -155,6 +155,7 @@ export class SipCallControl implements CallControl {
     });
     call.on('media', (m) => this.media(leg, m));
     call.on('hold', (h) => this.emit({ type: 'remote-hold', callId: phoneId, held: h.remote }));
+    call.on('dtmf', (d) => this.dtmfReceived(phoneId, d.digit, 'info'));
     call.on('ended', (reason) => {
       void this.closeStream(leg);
       this.legs.delete(phoneId);
@@ -186,6 +187,7 @@ export class SipCallControl implements CallControl {
       .then((stream) => {
         stream.on((e) => {
           if (e.type === 'error') this.deps.log.warn({ call: leg.phoneId, ...e }, 'media: stream error');
+          if (e.type === 'dtmf' && e.phase === 'end' && e.digit !== undefined) this.dtmfReceived(leg.phoneId, e.digit, e.source);
         });
         if (this.focus === leg.phoneId) this.deps.audio.activate(leg.link?.link);
         return stream;
@@ -194,6 +196,12 @@ export class SipCallControl implements CallControl {
         this.deps.log.warn({ call: leg.phoneId, err: err.message }, 'media: stream did not open');
         return undefined;
       });
+  }
+
+  /** Issue 5 point 7: received DTMF is reported (logged, and shown on the call screen). */
+  private dtmfReceived(phoneId: string, digit: string, via: 'rfc4733' | 'info' | 'inband'): void {
+    this.deps.log.info({ call: phoneId, digit, via }, 'calls: DTMF received');
+    this.emit({ type: 'dtmf-received', callId: phoneId, digit, via });
   }
 
   private setFocus(phoneId: string | undefined): void {

@@ -52,6 +52,10 @@ describe('call screens', () => {
     expect(glyphsToText(later.lines[0]!)).toBe('ounts Receivab ☎');
   });
 
+  it('shows the last DTMF digit the far end sent', () => {
+    expect(glass(state({ calls: [bob], focus: { ...bob, lastDigitReceived: '#' } }))[1]).toBe('00:00     DTMF #');
+  });
+
   it('formats durations past an hour', () => {
     expect(formatDuration(3_725_000)).toBe('1:02:05');
   });

@@ -316,3 +316,14 @@ describe('3-way conference', () => {
     expect(send(key('conference'))).toEqual([]);
   });
 });
+
+describe('DTMF from the far end', () => {
+  it('is kept on the call for the screen, and changes nothing else', () => {
+    const p = phone();
+    p.send(lift);
+    p.keys('2015');
+    p.send({ type: 'answered', callId: 'call-1' });
+    expect(p.send({ type: 'dtmf-received', callId: 'call-1', digit: '7', via: 'rfc4733' })).toEqual([]);
+    expect(p.m.view.focus?.lastDigitReceived).toBe('7');
+  });
+});

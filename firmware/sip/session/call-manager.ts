@@ -48,9 +48,12 @@ export class CallManager {
   private readonly byCallId = new Map<string, Call>();
   private readonly events = new Listeners<CallManagerEvents>();
   private readonly context: CallContext;
+  private readonly extensionMethods = new Map<string, (call: Call, incoming: IncomingRequest) => void>();
+  private readonly extensionSupported: string[] = [];
+  private inviteInterceptor: ((incoming: IncomingRequest) => boolean) | undefined;
 
   constructor(
-    core: UserAgentCore,
+    private readonly core: UserAgentCore,
     deps: CallManagerDeps,
     private readonly options: CallManagerOptions,
   ) {
@@ -69,6 +72,7 @@ export class CallManager {
       ended: (call) => {
         if (this.byCallId.get(call.callId) === call) this.byCallId.delete(call.callId);
       },
+      extensions: { methods: this.extensionMethods, supported: this.extensionSupported },
     };
     core.setHandler('INVITE', (incoming) => this.receiveInvite(incoming));
     // These only make sense inside a call; outside one there is no dialog to name (§12.2.2: 481). Registering
@@ -81,7 +85,7 @@ export class CallManager {
   }
 
   /** Calls `target` (a number, user@host, or a SIP URI) on `account`. */
-  call(target: string | Uri, account: CallAccount, options: { lateOffer?: boolean } = {}): Call {
+  call(target: string | Uri, account: CallAccount, options: { lateOffer?: boolean; headers?: ReadonlyArray<readonly [string, string]> } = {}): Call {
     const uri = typeof target === 'string' ? targetUri(target, account) : target;
     const call = Call.outgoing(this.context, account, uri, options);
     if (call.state !== 'ended') this.byCallId.set(call.callId, call);
@@ -100,12 +104,44 @@ export class CallManager {
     return this.byCallId.get(callId);
   }
 
+  /**
+   * Lets a usage layered on calls (refer/: RFC 3515, RFC 3891) take an in-dialog method on every call's dialog
+   * and add option tags to the calls' Supported. The method joins the calls' Allow; outside a dialog it is
+   * answered 481 (§12.2.2), as UPDATE and INFO are.
+   */
+  extend(extension: { methods?: Record<string, (call: Call, incoming: IncomingRequest) => void>; supported?: readonly string[] }): void {
+    for (const [method, handler] of Object.entries(extension.methods ?? {})) {
+      this.extensionMethods.set(method, handler);
+      if (!this.core.allowedMethods.includes(method)) this.core.setHandler(method, (incoming) => incoming.respond(481));
+    }
+    for (const tag of extension.supported ?? []) if (!this.extensionSupported.includes(tag)) this.extensionSupported.push(tag);
+  }
+
+  /**
+   * A look at each new INVITE before it rings (RFC 3891 §3: one with Replaces is not a new call to offer the
+   * user). Returning true means the interceptor answered or adopted it.
+   */
+  interceptInvites(interceptor: (incoming: IncomingRequest) => boolean): void {
+    this.inviteInterceptor = interceptor;
+  }
+
+  /**
+   * Takes an intercepted INVITE as a call on `account` without announcing it on `incoming` (the interceptor
+   * tells the phone layer itself). The call rings (180) until answered; undefined when refused at once.
+   */
+  adoptIncoming(incoming: IncomingRequest, account: CallAccount): Call | undefined {
+    const call = Call.incoming(this.context, account, incoming);
+    if (call) this.byCallId.set(call.callId, call);
+    return call;
+  }
+
   /** Hangs up every call (shutdown). */
   hangupAll(): void {
     for (const call of this.calls) call.hangup();
   }
 
   private receiveInvite(incoming: IncomingRequest): void {
+    if (this.inviteInterceptor?.(incoming)) return;
     if (this.events.count('incoming') === 0) {
       // Nobody to ring (no phone layer listening): RFC 3261 §21.4.18 480 Temporarily Unavailable.
       incoming.respond(480);

@@ -74,7 +74,20 @@ export interface CallContext {
   refreshMethod: 'INVITE' | 'UPDATE';
   /** Called once when the call ends, so the manager forgets it. */
   ended(call: Call): void;
+  /**
+   * In-dialog methods another usage takes on this call's dialog (REFER and NOTIFY for transfer, RFC 3515 §2.4.4),
+   * and the option tags it adds to Supported ('replaces', RFC 3891 §6.1). Filled by CallManager.extend.
+   */
+  extensions?: CallExtensions;
 }
+
+export interface CallExtensions {
+  readonly methods: ReadonlyMap<string, (call: Call, incoming: IncomingRequest) => void>;
+  readonly supported: readonly string[];
+}
+
+/** What a usage on top of a call (refer/) gets back for an in-dialog request it sent. */
+export type InDialogResponse = (response: SipResponse, request: SipRequest) => void;
 
 export class CallError extends DeskphoneError {
   constructor(
@@ -154,6 +167,8 @@ export class Call {
   private redirects = 0;
   private sessionExpires: number;
   private lateOfferOut = false;
+  /** Extra INVITE headers a usage asked for (Replaces, Referred-By: RFC 3891, RFC 3892). */
+  private inviteHeaders: ReadonlyArray<readonly [string, string]> = [];
 
   // Incoming (UAS) side
   private incoming: IncomingRequest | undefined;
@@ -213,12 +228,43 @@ export class Call {
     return this.dialog;
   }
 
+  /**
+   * RFC 3891 §3: how this call's dialogs relate to a Replaces header's Call-ID, to-tag and from-tag, which name
+   * the dialog from the receiver's side (to-tag = our local tag, from-tag = our remote tag). 'early' only for
+   * an outgoing call still ringing ("an early dialog ... not initiated by this UA" does not match).
+   */
+  matchDialog(callId: string, toTag: string, fromTag: string): 'confirmed' | 'early' | undefined {
+    if (this.current === 'ended' || callId !== this.callId) return undefined;
+    const id = this.dialog?.id;
+    if (id) return id.localTag === toTag && id.remoteTag === fromTag ? 'confirmed' : undefined;
+    if (this.direction === 'outgoing' && toTag === this.fromTag && this.early.has(fromTag)) return 'early';
+    return undefined;
+  }
+
+  /**
+   * Sends a request inside the confirmed dialog for a usage layered on the call (REFER, NOTIFY: RFC 3515),
+   * with the call's credentials for a 401/407. Throws unless the call is active.
+   */
+  sendRequest(
+    method: string,
+    options: { body?: string; contentType?: string; headers?: ReadonlyArray<readonly [string, string]> },
+    onFinal: InDialogResponse,
+  ): void {
+    this.requireActive(`send ${method} in`);
+    this.sendInDialog(method, options, onFinal);
+  }
+
   on<K extends keyof CallEvents>(event: K, listener: (value: CallEvents[K]) => void): () => void {
     return this.events.on(event, listener);
   }
 
   /** Starts an outgoing call (CallManager.call). */
-  static outgoing(ctx: CallContext, account: CallAccount, target: Uri, options: { lateOffer?: boolean } = {}): Call {
+  static outgoing(
+    ctx: CallContext,
+    account: CallAccount,
+    target: Uri,
+    options: { lateOffer?: boolean; headers?: ReadonlyArray<readonly [string, string]> } = {},
+  ): Call {
     const call = new Call(ctx, {
       callId: generateCallId(),
       direction: 'outgoing',
@@ -226,6 +272,7 @@ export class Call {
       remote: new NameAddr(target),
     });
     call.lateOfferOut = options.lateOffer ?? false;
+    call.inviteHeaders = options.headers ?? [];
     call.requestUri = target;
     call.triedTargets.add(target.toString());
     call.sendInvite();
@@ -392,7 +439,7 @@ export class Call {
     const offer = this.lateOfferOut ? undefined : this.sdp.createOffer();
     const build = (): SipRequest => {
       this.inviteCseq = ++this.localSeq;
-      const headers: Array<readonly [string, string]> = [...this.commonHeaders()];
+      const headers: Array<readonly [string, string]> = [...this.commonHeaders(), ...this.inviteHeaders];
       // RFC 4028 §7.1: "a UAC ... MAY include a Session-Expires ... [and] MUST include ... Supported: timer".
       if (this.ctx.sessionTimer.expires > 0) {
         headers.push(['Session-Expires', formatSessionExpires(this.sessionExpires)]);
@@ -779,11 +826,17 @@ export class Call {
         this.receiveInfo(incoming);
         return;
       case 'OPTIONS':
-        incoming.respond(200, { headers: [['Allow', ALLOW], ['Accept', 'application/sdp, application/dtmf-relay']] });
+        incoming.respond(200, { headers: [['Allow', this.allow()], ['Accept', 'application/sdp, application/dtmf-relay']] });
         return;
-      default:
+      default: {
+        const extension = this.ctx.extensions?.methods.get(request.method);
+        if (extension) {
+          extension(this, incoming);
+          return;
+        }
         // §8.2.1 inside a dialog: a method this usage does not take.
-        incoming.respond(405, { headers: [['Allow', ALLOW]] });
+        incoming.respond(405, { headers: [['Allow', this.allow()]] });
+      }
     }
   }
 
@@ -1223,12 +1276,18 @@ export class Call {
 
 
   private commonHeaders(): Array<readonly [string, string]> {
-    // Only what this usage really does: 'replaces' (RFC 3891) joins when transfer lands (issue 5 point 5).
+    // Only what this usage really does, plus what a usage on top of it adds ('replaces' with transfer, RFC 3891).
     const supported: string[] = [];
     if (this.ctx.reliableProvisional) supported.push('100rel');
     // RFC 4028 §7.1: "timer" only when we keep session timers; a UAS then refreshes itself if it wants one.
     if (this.ctx.sessionTimer.expires > 0) supported.push('timer');
-    return supported.length > 0 ? [['Allow', ALLOW], ['Supported', supported.join(', ')]] : [['Allow', ALLOW]];
+    supported.push(...(this.ctx.extensions?.supported ?? []));
+    return supported.length > 0 ? [['Allow', this.allow()], ['Supported', supported.join(', ')]] : [['Allow', this.allow()]];
+  }
+
+  private allow(): string {
+    const extra = [...(this.ctx.extensions?.methods.keys() ?? [])];
+    return extra.length > 0 ? `${ALLOW}, ${extra.join(', ')}` : ALLOW;
   }
 
   private localAor(): NameAddr {

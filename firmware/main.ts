@@ -84,8 +84,13 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
 
   // One ConfigAccess for everything that changes the config (web admin, console), so writes queue.
   const configAccess = new ConfigAccess(loaded);
-  // The web server starts before the phone application exists; dialling is bound once it does.
-  let dialFromWeb: ((target: string) => void) | undefined;
+  const account = config.accounts.find((a) => a.enabled);
+  // The web server starts before the phone application exists; its calls are bound once it does.
+  let appRef: PhoneApp | undefined;
+  const phoneReady = (): PhoneApp => {
+    if (!appRef) throw new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting');
+    return appRef;
+  };
   let web: RunningWebServer;
   try {
     web = await startWebServer({
@@ -100,9 +105,11 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       front: board,
       sip,
       phone: {
-        dial: (target: string) => {
-          if (!dialFromWeb) throw new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting');
-          dialFromWeb(target);
+        dial: (target: string) => phoneReady().dial(resolveDialTarget(target, account?.domain)),
+        calls: () => (appRef ? appRef.callList() : []),
+        callAction: (id, action) => {
+          if (action === 'transfer') throw new DeskphoneError('PHONE_NO_TRANSFER', 'transfer is not available yet');
+          phoneReady().callAction(id, action);
         },
       },
       ...(process.env['DESKPHONE_API_TOKEN'] ? { apiToken: process.env['DESKPHONE_API_TOKEN'] } : {}),
@@ -117,7 +124,6 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const sipPort = transports.find((t) => t.protocol === 'UDP')?.port ?? transports[0]?.port;
   const directAddress = `${lanAddress()}:${sipPort}`;
   const directUri = `sip:phone@${directAddress}`;
-  const account = config.accounts.find((a) => a.enabled);
   const lines = sipConfig(config, options).accounts;
   const mediaAddress = lanAddress();
 
@@ -195,7 +201,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   sip.onRegistration(({ accountId, status }) => {
     if (account && accountId === accountIdOf(config, account)) app.updateIdle({ registration: screenState(status) });
   });
-  dialFromWeb = (target: string) => app.dial(resolveDialTarget(target, account?.domain));
+  appRef = app;
   // Settings changed from the menus, the web admin or the console take effect at once.
   configAccess.onChange((c) => {
     app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false });

@@ -92,6 +92,23 @@ export class PhoneApp {
     this.redraw();
   }
 
+  /** The REST API acting on one call; throws UnknownCallError for an id the phone does not have. */
+  callAction(callId: string, action: 'answer' | 'hold' | 'resume' | 'hangup'): void {
+    this.input({ type: 'call-action', callId, action });
+  }
+
+  /** The calls as the remote-control API lists them. */
+  callList(): Array<{ id: string; state: string; peer: string; direction: string; durationS?: number; heldByRemote: boolean }> {
+    return this.machine.view.calls.map((c) => ({
+      id: c.id,
+      state: c.phase,
+      peer: this.nameOf(c),
+      direction: c.direction,
+      heldByRemote: c.heldByRemote,
+      ...(c.connectedAt !== undefined ? { durationS: Math.round((this.options.clock.now() - c.connectedAt) / 1000) } : {}),
+    }));
+  }
+
   /** Calls a number or URI now (the web page, a contact). */
   dial(number: string): void {
     this.input({ type: 'dial', number });

@@ -23,6 +23,8 @@ export type PhoneInput =
   | { type: 'timer'; name: 'dial' | 'notice' }
   /** Call this number or URI now, hands-free (the web page's dial box, a contact, a history entry). */
   | { type: 'dial'; number: string }
+  /** Remote control of one call by id (the REST API). */
+  | { type: 'call-action'; callId: string; action: 'answer' | 'hold' | 'resume' | 'hangup' }
   | CallEvent;
 
 /** What the phone asks the rest of the firmware to do. */

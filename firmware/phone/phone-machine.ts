@@ -1,4 +1,5 @@
 import type { KeyName } from '../../hal/index.js';
+import { DeskphoneError } from '../errors.js';
 import { DialSession, type DialAction, type DialPlanOptions } from './dial-plan/index.js';
 import type { PhoneCall } from './phone-call.js';
 import type { AudioRoute, CallEvent, PhoneAction, PhoneInput, ToneName } from './phone-events.js';
@@ -21,6 +22,12 @@ export interface PhoneMachineOptions {
 export interface Notice {
   text: string;
   tone: ToneName | null;
+}
+
+export class UnknownCallError extends DeskphoneError {
+  constructor(readonly callId: string) {
+    super('PHONE_UNKNOWN_CALL', `no call ${callId}`);
+  }
 }
 
 /** The most calls the phone handles at once: one talking, one held or waiting. */
@@ -105,6 +112,9 @@ export class PhoneMachine {
         break;
       case 'dial':
         this.dialNow(input.number, actions);
+        break;
+      case 'call-action':
+        this.onCallAction(input.callId, input.action, actions);
         break;
       default:
         this.onCall(input, actions);
@@ -255,6 +265,37 @@ export class PhoneMachine {
       return;
     }
     this.route = key; // move the call to the loudspeaker or headset
+  }
+
+  /** The REST API acting on one call, as the keys would (answer hands-free, hold, resume, hang up that call). */
+  private onCallAction(callId: string, action: 'answer' | 'hold' | 'resume' | 'hangup', actions: PhoneAction[]): void {
+    const call = this.calls.find((c) => c.id === callId);
+    if (!call) throw new UnknownCallError(callId);
+    const focus = this.focus();
+    switch (action) {
+      case 'answer':
+        if (call.phase !== 'incoming') return;
+        if (focus?.phase === 'connected') this.hold(focus, actions);
+        if (this.route === null) this.route = 'speaker';
+        this.answer(call, actions);
+        return;
+      case 'hold':
+        if (call.phase === 'connected' && !this.conference) this.hold(call, actions);
+        return;
+      case 'resume':
+        if (call.phase !== 'on-hold') return;
+        if (focus?.phase === 'connected') this.hold(focus, actions);
+        if (this.route === null) this.route = 'speaker';
+        this.resume(call, actions);
+        return;
+      case 'hangup':
+        if (call.phase === 'incoming') return this.reject(call, 603, actions);
+        if (call === focus && this.calls.length === 1) return this.goOnHook(actions);
+        this.remove(call);
+        actions.push({ type: 'hangup', callId: call.id });
+        actions.push({ type: 'call-ended', call, reason: 'Call ended', cause: call.phase === 'connected' || call.phase === 'on-hold' ? 'local' : 'cancelled' });
+        return;
+    }
   }
 
   /** Places a call at once, hands-free unless the handset is already up (redial, web, menus). */

@@ -61,6 +61,9 @@ describe.skipIf(skip !== undefined)(`calls made and taken from the front panel (
   it('rings for baresip’s call; lifting the handset answers; the speaker plays what baresip sends', async () => {
     await baresip.dial(`sip:phone@127.0.0.1:${phone.sipPorts.udp}`);
     await waitFor('the phone to ring', async () => ((await glass()).includes('Incoming call') ? true : undefined), { timeoutMs: 10_000 });
+    // The remote-control API lists the ringing call.
+    const listed = (await (await fetch(`${base}/api/v1/calls`, { headers: auth })).json()) as { calls: Array<{ id: string; state: string; direction: string }> };
+    expect(listed.calls).toEqual([expect.objectContaining({ state: 'incoming', direction: 'incoming' })]);
     await post('/api/panel/hook', { state: 'off-hook' });
     await waitFor('baresip to see the answer', () => baresip.events().filter((e) => e.type === 'CALL_ESTABLISHED').length >= 2 || undefined, { timeoutMs: 10_000 });
     await waitFor('baresip to hang up', () => baresip.events().filter((e) => e.type === 'CALL_CLOSED').length >= 2 || undefined, { timeoutMs: 20_000 });

@@ -327,3 +327,34 @@ describe('DTMF from the far end', () => {
     expect(p.m.view.focus?.lastDigitReceived).toBe('7');
   });
 });
+
+describe('remote control of one call (REST API)', () => {
+  const incoming = (callId: string): PhoneInput => ({ type: 'incoming', callId, remoteUri: `sip:${callId}@pbx`, number: callId });
+
+  it('answers a ringing call hands-free', () => {
+    const { send } = phone();
+    send(incoming('in-1'));
+    expect(send({ type: 'call-action', callId: 'in-1', action: 'answer' })).toEqual(
+      expect.arrayContaining([{ type: 'answer', callId: 'in-1' }, { type: 'route', route: 'speaker' }, { type: 'ring', on: false }]),
+    );
+  });
+
+  it('answering a waiting call holds the current one; hang up ends only the named call', () => {
+    const { m, send } = phone();
+    send(incoming('in-1'), lift, incoming('in-2'));
+    expect(send({ type: 'call-action', callId: 'in-2', action: 'answer' })).toEqual(expect.arrayContaining([{ type: 'hold', callId: 'in-1' }, { type: 'answer', callId: 'in-2' }]));
+    expect(send({ type: 'call-action', callId: 'in-1', action: 'hangup' })).toEqual(expect.arrayContaining([{ type: 'hangup', callId: 'in-1' }]));
+    expect(m.view.calls.map((c) => c.id)).toEqual(['in-2']);
+  });
+
+  it('declines a ringing call with 603 when told to hang it up', () => {
+    const { send } = phone();
+    send(incoming('in-1'));
+    expect(send({ type: 'call-action', callId: 'in-1', action: 'hangup' })).toEqual(expect.arrayContaining([{ type: 'reject', callId: 'in-1', status: 603 }]));
+  });
+
+  it('refuses an id it does not have', () => {
+    const { send } = phone();
+    expect(() => send({ type: 'call-action', callId: 'nope', action: 'hold' })).toThrow(/no call nope/);
+  });
+});

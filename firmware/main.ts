@@ -107,6 +107,12 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       phone: {
         dial: (target: string) => phoneReady().dial(resolveDialTarget(target, account?.domain)),
         calls: () => (appRef ? appRef.callList() : []),
+        callLog: (view) => callLog.list(view),
+        contacts: {
+          list: () => contacts.list(),
+          export: (format) => contacts.export(format),
+          import: (text, format) => contacts.import(text, format),
+        },
         callAction: (id, action) => {
           if (action === 'transfer') throw new DeskphoneError('PHONE_NO_TRANSFER', 'transfer is not available yet');
           phoneReady().callAction(id, action);

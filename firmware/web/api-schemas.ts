@@ -50,3 +50,9 @@ export function unknownKeys(keys: readonly string[]): string[] {
 }
 
 export { KEY_NAMES };
+
+/** POST /api/contacts/import: the file's text and its format (a vCard or CSV export from another phone or a PBX). */
+export const contactsImportSchema = z.strictObject({
+  format: z.enum(['vcard', 'csv']),
+  text: z.string().min(1).max(60_000),
+});

@@ -26,6 +26,14 @@ export interface PhoneControl {
   callAction?(id: string, action: CallAction, target?: string): Promise<unknown> | unknown;
   /** Restarts the phone (hangs up, unregisters, starts again); the web answers before it happens. */
   restart?(): Promise<unknown> | unknown;
+  /** The call history, newest first (issue 7 §4). */
+  callLog?(view: 'all' | 'missed' | 'received' | 'dialed'): readonly unknown[];
+  /** The address book: export as vCard or CSV, import (adds; all or nothing), list. */
+  contacts?: {
+    list(): readonly unknown[];
+    export(format: 'vcard' | 'csv'): string;
+    import(text: string, format: 'vcard' | 'csv'): Promise<number>;
+  };
 }
 
 export interface WebAppDeps {

@@ -31,7 +31,7 @@ describe('a running phone on the simulated board', () => {
   it('serves the maintenance console: login, status, config set written to the file, config get masked', async () => {
     const file = join(dir, 'phone.yaml');
     await writeFile(file, '# front desk phone\nadmin:\n  user: admin\n  password: open-sesame\naudio:\n  volumes:\n    handset: 70\n');
-    phone = await startPhone({ announce: false, config: file, sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
+    phone = await startPhone({ announce: false, config: file, dataDir: join(dir, 'data'), sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
     const serial = phone.board.serial as SimulatedSerialConsole;
     await until(() => /login:/.test(serial.output), 'the login prompt');
     serial.type('admin\r');
@@ -59,7 +59,7 @@ describe('a running phone on the simulated board', () => {
   });
 
   it('refuses console logins while no admin password is set', async () => {
-    phone = await startPhone({ announce: false, sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
+    phone = await startPhone({ announce: false, dataDir: join(dir, 'data'), sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
     const serial = phone.board.serial as SimulatedSerialConsole;
     await until(() => /login:/.test(serial.output), 'the login prompt');
     serial.type('admin\r');
@@ -69,7 +69,7 @@ describe('a running phone on the simulated board', () => {
   });
 
   it('serves its front panel over HTTP and stops cleanly', async () => {
-    phone = await startPhone({ announce: false, sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
+    phone = await startPhone({ announce: false, dataDir: join(dir, 'data'), sipPort: 0, httpPort: 0, logLevel: { level: 'warn', components: {} } });
     const res = await fetch(`http://127.0.0.1:${phone.web.port}/api/panel`);
     expect(res.status).toBe(200);
     const p = phone;
@@ -77,5 +77,34 @@ describe('a running phone on the simulated board', () => {
     await p.stop();
     await p.stopped;
     await expect(fetch(`http://127.0.0.1:${p.web.port}/api/panel`)).rejects.toThrow();
+  });
+
+  it('imports and exports contacts and lists the call log over the REST API', async () => {
+    const file = join(dir, 'phone.yaml');
+    await writeFile(file, 'admin:\n  password: open-sesame\n');
+    phone = await startPhone({ announce: false, config: file, sipPort: 0, httpPort: 0, dataDir: join(dir, 'data'), logLevel: { level: 'warn', components: {} } });
+    const base = `http://127.0.0.1:${phone.web.port}/api/v1`;
+    const auth = { authorization: `Basic ${Buffer.from('admin:open-sesame').toString('base64')}` };
+    const imported = await fetch(`${base}/contacts/import`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'csv', text: 'name,label,number,speed_dial\nReception,work,200,1\n' }),
+    });
+    expect(await imported.json()).toEqual({ ok: true, added: 1 });
+    const vcard = await fetch(`${base}/contacts?format=vcard`, { headers: auth });
+    expect(vcard.headers.get('content-type')).toMatch(/text\/vcard/);
+    expect(await vcard.text()).toContain('FN:Reception');
+    const bad = await fetch(`${base}/contacts/import`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'csv', text: 'name,number\n,300\n' }),
+    });
+    expect(bad.status).toBe(409);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/line 2: empty name/);
+    const log = await fetch(`${base}/calllog?view=missed`, { headers: auth });
+    expect(await log.json()).toEqual({ calls: [] });
+    expect((await fetch(`${base}/calllog`)).status).toBe(401);
+    // The contacts are the user's data: they are on disk, in the data dir.
+    expect(await readFile(join(dir, 'data', 'contacts.json'), 'utf8')).toContain('Reception');
   });
 });

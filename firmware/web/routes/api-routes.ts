@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { isKeyName, KEY_NAMES, type KeyName } from '../../../hal/index.js';
 import { ConfigError } from '../../config/index.js';
 import { DeskphoneError } from '../../errors.js';
-import { configPatchSchema, dialRequestSchema, hookRequestSchema, keyRequestSchema, keySequenceSchema, loginRequestSchema, passwordChangeSchema } from '../api-schemas.js';
+import { configPatchSchema, contactsImportSchema, dialRequestSchema, hookRequestSchema, keyRequestSchema, keySequenceSchema, loginRequestSchema, passwordChangeSchema } from '../api-schemas.js';
 import { configRefusal, maskSecrets, parseKeyPath, type KeyPath } from '../config-access.js';
 import { hashPassword } from '../../config/index.js';
 import { panelState } from '../panel-view.js';
@@ -114,6 +114,40 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     if (action === 'transfer') target = (await jsonBody(c, dialRequestSchema)).target;
     await callPhone(() => act.call(ctx.phone, c.req.param('id'), action, target));
     return c.json({ ok: true, id: c.req.param('id'), action });
+  });
+
+  // Call history and contacts (issue 7 §4, §6).
+  api.get('/calllog', admin, (c) => {
+    const log = ctx.phone?.callLog;
+    if (!log) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
+    const view = c.req.query('view') ?? 'all';
+    if (view !== 'all' && view !== 'missed' && view !== 'received' && view !== 'dialed') {
+      throw new WebError(400, 'BAD_VIEW', `view must be all, missed, received or dialed, not "${view}"`);
+    }
+    return c.json({ calls: log.call(ctx.phone, view) });
+  });
+  const contacts = () => {
+    const book = ctx.phone?.contacts;
+    if (!book) throw new WebError(503, 'PHONE_NOT_READY', 'contacts are not available: the phone layer is not running');
+    return book;
+  };
+  api.get('/contacts', admin, (c) => {
+    const format = c.req.query('format');
+    if (format === undefined) return c.json({ contacts: contacts().list() });
+    if (format !== 'vcard' && format !== 'csv') throw new WebError(400, 'BAD_FORMAT', `format must be vcard or csv, not "${format}"`);
+    const text = contacts().export(format);
+    return c.body(text, 200, {
+      'content-type': format === 'vcard' ? 'text/vcard; charset=utf-8' : 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="contacts.${format === 'vcard' ? 'vcf' : 'csv'}"`,
+    });
+  });
+  api.post('/contacts/import', admin, async (c) => {
+    const { format, text } = await jsonBody(c, contactsImportSchema);
+    let added = 0;
+    await callPhone(async () => {
+      added = await contacts().import(text, format);
+    });
+    return c.json({ ok: true, added });
   });
 
   api.post('/restart', admin, (c) => {

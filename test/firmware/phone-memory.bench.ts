@@ -1,0 +1,178 @@
+/**
+ * Issue 4, Performance, Memory: "RSS of the phone idle and in a call. Target
+ * ≤ 70 MB in a call." The whole phone as the device runs it, in a real call
+ * to baresip through the front panel (as test/interop/phone-calls.test.ts),
+ * beside plain Node (`node -e`) measured in the same run.
+ *
+ * Two builds of the same sources:
+ * - `npm run build` output (one .js per source, ~550 ESM modules) with Node's
+ *   default V8 heap sizing: how the phone ran before the device deployment;
+ * - the device release (scripts/device/release.js: one esbuild bundle) started
+ *   with the V8 flags of scripts/device/deskphone.service's ExecStart, read from
+ *   the unit so this measures exactly what systemd runs.
+ *
+ * RSS is read from /proc/PID/status (Linux), the whole process: main thread,
+ * media worker, V8 and libuv. Run: npm run bench -- phone-memory
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { printBench, type BenchRow } from '../support/bench-report.js';
+import { hasCommand } from '../interop/support/peers.js';
+import { startBaresip } from '../interop/support/baresip.js';
+import { startProcess, tempDir, waitFor, type PeerProcess } from '../interop/support/processes.js';
+import { writeToneWav } from '../interop/support/audio.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CALL_SECONDS = 8;
+const SETTLE_MS = 3000;
+
+const missing = ['baresip', 'sox'].filter((c) => !hasCommand(c));
+if (missing.length > 0 || process.platform !== 'linux') {
+  console.log(`\n## phone memory: skipped (${missing.length > 0 ? `needs ${missing.join(', ')}: sudo bash scripts/install-test-packages.sh` : 'reads /proc: Linux only'})`);
+  process.exit(0);
+}
+
+function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(m[1]) / 1024;
+}
+
+/** `npm run build`'s output (scripts/build.js), into `dir` rather than the checkout's dist/. */
+async function perFileBuild(dir: string): Promise<string> {
+  const sources: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) sources.push(relative(root, p));
+    }
+  };
+  for (const top of ['firmware', 'hal', 'board']) walk(join(root, top));
+  await build({ absWorkingDir: root, entryPoints: sources, outdir: join(dir, 'dist'), outbase: '.', format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+  const entry = join(dir, 'start.mjs');
+  writeFileSync(entry, `import { run } from './dist/firmware/cli/run.js';\nprocess.exitCode = await run(process.argv.slice(2));\n`);
+  return entry;
+}
+
+/** The device release's dist/ (scripts/device/release.js bundle). */
+function deviceBundle(dir: string): string {
+  const r = spawnSync(process.execPath, [join(root, 'scripts/device/release.js'), 'bundle', '--out', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`release.js bundle failed: ${r.stderr}`);
+  return join(dir, 'dist/firmware/cli/deskphone.js');
+}
+
+/** The node flags before the script in the unit's ExecStart. */
+function unitNodeFlags(): string[] {
+  const unit = readFileSync(join(root, 'scripts/device/deskphone.service'), 'utf8');
+  const exec = /^ExecStart=(\S+)\s+(.*)$/m.exec(unit);
+  if (!exec) throw new Error('deskphone.service has no ExecStart');
+  const words = exec[2]!.split(/\s+/);
+  return words.slice(0, words.findIndex((w) => !w.startsWith('--')));
+}
+
+interface Measured {
+  idle: number;
+  callMax: number;
+  callMean: number;
+  peak: number;
+}
+
+async function measure(label: string, nodeArgs: string[], entry: string, workDir: string): Promise<Measured> {
+  const dir = await tempDir('phone-memory');
+  const config = join(dir.path, 'phone.yaml');
+  const mic = join(dir.path, 'mic.wav');
+  const far = join(dir.path, 'far.wav');
+  writeFileSync(config, 'admin:\n  password: desk-admin\n');
+  writeToneWav(mic, 1000, 30);
+  writeToneWav(far, 440, CALL_SECONDS);
+  let phone: PeerProcess | undefined;
+  let baresip: Awaited<ReturnType<typeof startBaresip>> | undefined;
+  try {
+    phone = startProcess(
+      `deskphone (${label})`,
+      process.execPath,
+      [...nodeArgs, entry, 'start', '--config', config, '--data-dir', join(dir.path, 'data'), '--sip-port', '0', '--http-port', '0', '--audio-in', mic],
+      { cwd: workDir },
+    );
+    const p = phone;
+    const listening = await waitFor(
+      'the phone to listen',
+      () => p.output().split('\n').map((l) => (l.startsWith('{"event":"listening"') ? (JSON.parse(l) as { http: number }) : undefined)).find(Boolean),
+      { peer: p, timeoutMs: 30_000 },
+    );
+    const pid = p.child.pid!;
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const idle = rssMb(pid);
+
+    baresip = await startBaresip({ user: 'bob', wav: far });
+    const auth = `Basic ${Buffer.from('admin:desk-admin').toString('base64')}`;
+    const res = await fetch(`http://127.0.0.1:${listening.http}/api/dial`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: auth },
+      body: JSON.stringify({ target: `bob@127.0.0.1:${baresip.sipPort}` }),
+    });
+    if (!res.ok) throw new Error(`dial: ${res.status} ${await res.text()}`);
+    await baresip.waitForEvent('CALL_ESTABLISHED');
+    const samples: number[] = [];
+    const b = baresip;
+    // Sample every 250 ms until baresip's WAV ends the call (LAB.md).
+    await waitFor(
+      'the call to end',
+      () => {
+        samples.push(rssMb(pid));
+        return b.events().some((e) => e.type === 'CALL_CLOSED') ? true : undefined;
+      },
+      { intervalMs: 250, timeoutMs: (CALL_SECONDS + 10) * 1000 },
+    );
+    const inCall = samples.slice(0, -1).length > 0 ? samples.slice(0, -1) : samples;
+    return {
+      idle,
+      callMax: Math.max(...inCall),
+      callMean: inCall.reduce((a, v) => a + v, 0) / inCall.length,
+      peak: rssMb(pid, 'VmHWM'),
+    };
+  } finally {
+    await baresip?.stop();
+    await phone?.stop();
+    await dir.remove();
+  }
+}
+
+const nodeAlone = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'], { encoding: 'utf8' }).stdout) / 1024;
+
+const work = await tempDir('phone-memory-builds');
+try {
+  const perFileDir = join(work.path, 'per-file');
+  const releaseDir = join(work.path, 'release');
+  const perFileEntry = await perFileBuild(perFileDir);
+  const releaseEntry = deviceBundle(releaseDir);
+  // Both builds find package.json two levels above dist/firmware/cli (the version) and node_modules beside dist/.
+  for (const dir of [perFileDir, releaseDir]) {
+    copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  }
+  const flags = unitNodeFlags();
+  const before = await measure('per-file build', [], perFileEntry, perFileDir);
+  const device = await measure('device release', flags, releaseEntry, releaseDir);
+
+  const rows = (name: string, m: Measured, note: string): BenchRow[] => [
+    { name: `${name}: idle`, value: m.idle, unit: 'MB', note },
+    { name: `${name}: in a call (max)`, value: m.callMax, unit: 'MB', note: `mean ${m.callMean.toFixed(1)} MB over ${CALL_SECONDS} s to baresip` },
+    { name: `${name}: peak (VmHWM)`, value: m.peak, unit: 'MB' },
+  ];
+  printBench(
+    'phone RSS, idle and in a call (target ≤ 70 MB in a call)',
+    [
+      { name: 'node -e (plain Node)', value: nodeAlone, unit: 'MB', note: 'max RSS' },
+      ...rows('npm run build, default V8', before, 'one .js per source'),
+      ...rows('device release', device, `bundle, ${flags.join(' ')}`),
+    ],
+    'node -e (plain Node)',
+  );
+} finally {
+  await work.remove();
+}

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../firmware/clock/index.js';
-import { SipStack } from '../../firmware/sip/index.js';
+import { SipStack, type SipAccountConfig } from '../../firmware/sip/index.js';
 import { CallTransfer, type IncomingTransfer, type OutgoingTransfer } from '../../firmware/sip/refer/index.js';
-import { CallManager, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
+import { CallManager, callAccount, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../firmware/sip/sdp/index.js';
 import { writeToneWav } from './support/audio.js';
 import { startBaresip } from './support/baresip.js';
+import { startKamailio, type Kamailio } from './support/kamailio.js';
 import { missingPeers } from './support/peers.js';
 import { freePort, tempDir, waitFor } from './support/processes.js';
 
@@ -15,7 +16,7 @@ import { freePort, tempDir, waitFor } from './support/processes.js';
 // target when our phone is the transferee. It cannot play an attended transferee (no Replaces): sipp does
 // that in transfer-sipp.test.ts. Signalling only: media is not the point here.
 
-const skip = missingPeers('baresip', 'sox');
+const skip = missingPeers('baresip', 'kamailio', 'sox');
 
 const CODECS: SdpCodec[] = [
   { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 },
@@ -31,10 +32,17 @@ interface Phone {
   uri: string;
 }
 
-async function startPhone(user: string): Promise<Phone> {
+async function startPhone(user: string, account?: SipAccountConfig, transport: 'udp' | 'tcp' = 'udp'): Promise<Phone> {
   const clock = new SystemClock();
   const stack = await SipStack.create(
-    { bindAddress: '127.0.0.1', ports: { udp: 0 }, transports: ['udp'], userAgent: 'deskphone-interop', supported: ['100rel', 'timer', 'replaces'], accounts: [] },
+    {
+      bindAddress: '127.0.0.1',
+      ports: { udp: 0, tcp: 0 },
+      transports: [transport],
+      userAgent: 'deskphone-interop',
+      supported: ['100rel', 'timer', 'replaces'],
+      accounts: account ? [account] : [],
+    },
     { clock },
   );
   const rtpPort = await freePort(2);
@@ -43,7 +51,8 @@ async function startPhone(user: string): Promise<Phone> {
   const incoming: Call[] = [];
   calls.onIncoming((c) => incoming.push(c));
   const port = stack.localTransports[0]!.port;
-  return { stack, calls, transfer, incoming, account: { user, domain: `127.0.0.1:${port}` }, uri: `sip:${user}@127.0.0.1:${port}` };
+  const line = account ? callAccount(account) : { user, domain: `127.0.0.1:${port}` };
+  return { stack, calls, transfer, incoming, account: line, uri: `sip:${user}@${line.domain}` };
 }
 
 function until(call: Call, state: Call['state'], timeoutMs = 10_000): Promise<void> {
@@ -172,5 +181,52 @@ describe.skipIf(skip !== undefined)(`transfer with baresip (${skip ?? 'installed
     await until(call, 'ended');
     referred[0]!.newCall.hangup();
     await bob.waitForEvent('CALL_CLOSED');
+  });
+
+  describe('through Kamailio', () => {
+    let kamailio: Kamailio;
+    beforeAll(async () => {
+      kamailio = await startKamailio({
+        users: [
+          { user: 'alice', password: 'alice-pw' },
+          { user: 'bob', password: 'bob-pw' },
+          { user: 'carol', password: 'carol-pw' },
+        ],
+      });
+    });
+    afterAll(async () => {
+      await kamailio?.stop();
+    });
+
+    async function registered(user: string, transport: 'udp' | 'tcp') {
+      const proxy = `127.0.0.1:${kamailio.ports.udp}${transport === 'tcp' ? ';transport=tcp' : ''}`;
+      const p = await startPhone(user, { id: 'line1', user, password: `${user}-pw`, domain: kamailio.domain, outboundProxy: proxy, transport, expires: 120 }, transport);
+      cleanup.push(() => p.stack.stop());
+      p.stack.start();
+      await waitFor(`${user} registered`, () => (p.stack.registrationStatus()['line1']?.state === 'registered' ? true : undefined));
+      return p;
+    }
+
+    it.each(['udp', 'tcp'] as const)('blind transfer by number over %s: REFER and NOTIFYs follow the route set, baresip reaches carol through the proxy', async (transport) => {
+      const alice = await registered('alice', transport);
+      const carol = await registered('carol', 'udp');
+      carol.calls.onIncoming((c) => c.answer());
+      const bob = await startBaresip({ user: 'bob', password: 'bob-pw', registrar: `127.0.0.1:${kamailio.ports.udp}`, wav });
+      cleanup.push(() => bob.stop());
+      const call = alice.calls.call('bob', alice.account);
+      await until(call, 'active');
+      await bob.waitForEvent('CALL_ESTABLISHED');
+      expect(call.confirmedDialog!.routeSet.length).toBeGreaterThan(0);
+
+      const transfer = alice.transfer.blind(call, 'carol');
+      const log = track(transfer);
+      await waitFor('transfer done', () => transfer.outcome);
+      expect(transfer.outcome, log.join(', ')).toMatchObject({ succeeded: true, status: 200 });
+      const atCarol = carol.incoming[0]!;
+      expect(atCarol.remoteIdentity.uri.toString()).toContain('bob@');
+      await until(call, 'ended');
+      expect(atCarol.state).toBe('active');
+      atCarol.hangup();
+    });
   });
 });

@@ -87,6 +87,8 @@ export interface SubscriptionOptions {
   maxChallenges?: number;
   /** §4.1.2.4: how long to wait for the first NOTIFY after a 2xx (64*T1 = 32 s). */
   notifyWaitMs?: number;
+  /** After the 2xx to an unsubscribe, how long to wait for the final NOTIFY before letting go of the dialog. */
+  finalNotifyWaitMs?: number;
 }
 
 /** What one NOTIFY inside the subscription carried. */
@@ -102,6 +104,7 @@ export type SubscriptionNotifyListener = (notification: SubscriptionNotification
 
 const DEFAULT_EXPIRES = 3600;
 const DEFAULT_NOTIFY_WAIT_MS = 64 * 500;
+const DEFAULT_FINAL_NOTIFY_WAIT_MS = 2000;
 
 type Kind = 'initial' | 'refresh' | 'unsubscribe';
 
@@ -166,8 +169,9 @@ export class SubscriptionClient {
   }
 
   /**
-   * §4.1.2.3: unsubscribe with an in-dialog SUBSCRIBE carrying Expires: 0. Resolves when the notifier answered
-   * (or the transaction timed out), at once when there is no subscription to end.
+   * §4.1.2.3: unsubscribe with an in-dialog SUBSCRIBE carrying Expires: 0. Resolves when the notifier's final
+   * NOTIFY came (or did not within finalNotifyWaitMs, or the SUBSCRIBE failed), at once when there is no
+   * subscription to end.
    */
   stop(): Promise<void> {
     this.clearTimers();
@@ -257,7 +261,15 @@ export class SubscriptionClient {
       return;
     }
     if (kind === 'unsubscribe') {
-      // Any final answer ends it; the terminated NOTIFY that follows is still answered while the dialog lingers.
+      if (status >= 200 && status < 300 && this.dialog) {
+        // §4.1.2.3: the notifier confirms an unsubscribe with a NOTIFY "terminated"; the dialog stays until it
+        // comes (answered 200, not 481), for a bounded time.
+        this.timer = this.ctx.clock.setTimeout(() => {
+          this.timer = undefined;
+          this.finishStop();
+        }, this.options.finalNotifyWaitMs ?? DEFAULT_FINAL_NOTIFY_WAIT_MS);
+        return;
+      }
       this.finishStop();
       return;
     }
@@ -442,13 +454,7 @@ export class SubscriptionClient {
   private finishStop(): void {
     this.clearTimers();
     this.attempt++;
-    // Keep the dialog a little longer so the notifier's terminated NOTIFY is answered 200, not 481.
-    if (this.dialog) {
-      this.timer = this.ctx.clock.setTimeout(() => {
-        this.timer = undefined;
-        this.teardownDialog();
-      }, this.options.notifyWaitMs ?? DEFAULT_NOTIFY_WAIT_MS);
-    }
+    this.teardownDialog();
     this.setStatus({ state: 'idle', consecutiveFailures: 0 });
     for (const w of this.stopWaiters.splice(0)) w();
   }

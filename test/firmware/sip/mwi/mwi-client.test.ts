@@ -122,7 +122,10 @@ describe('MwiClient (RFC 3842 message waiting)', () => {
         entry.onRequest,
       );
     }
-    await h.mwi.stop();
+    const stopped = h.mwi.stop();
+    // Neither notifier confirms with a final NOTIFY: the clients let go after their wait.
+    h.clock.advance(2_000);
+    await stopped;
     const unsubscribes = h.sent.slice(2);
     expect(unsubscribes.map((r) => [r.method, r.expires])).toEqual([
       ['SUBSCRIBE', 0],

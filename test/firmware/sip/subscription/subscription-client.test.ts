@@ -252,21 +252,37 @@ describe('SubscriptionClient (RFC 6665 subscriber)', () => {
     expect(h.client.state).toBe('subscribing');
   });
 
-  it('unsubscribes with Expires: 0 inside the dialog on stop, and still answers the final NOTIFY', async () => {
+  it('unsubscribes with Expires: 0 inside the dialog on stop, and finishes with the final NOTIFY', async () => {
     const h = harness();
     h.client.start();
     h.notify('active;expires=3600');
     const before = h.sent.length;
-    await h.client.stop();
+    let stopped = false;
+    const done = h.client.stop().then(() => (stopped = true));
     const unsubscribe = h.sent[before]!;
     expect(unsubscribe.method).toBe('SUBSCRIBE');
     expect(unsubscribe.expires).toBe(0);
     expect(unsubscribe.to.tag).toBe('ntf');
-    expect(h.client.state).toBe('idle');
+    expect(h.client.state).toBe('unsubscribing');
+    await Promise.resolve();
+    expect(stopped).toBe(false);
+    // The dialog is still there for the notifier's confirmation (§4.1.2.3): 200, not 481, and no new SUBSCRIBE.
     expect(h.notify('terminated;reason=timeout')).toBe(200);
-    expect(h.sent).toHaveLength(before + 1);
+    await done;
+    expect(h.client.state).toBe('idle');
+    expect(h.bound.size).toBe(0);
     h.clock.advance(24 * 3600_000);
     expect(h.sent).toHaveLength(before + 1);
+  });
+
+  it('lets go of the dialog when the final NOTIFY does not come', async () => {
+    const h = harness();
+    h.client.start();
+    h.notify('active');
+    const done = h.client.stop();
+    h.clock.advance(2_000);
+    await done;
+    expect(h.client.state).toBe('idle');
     expect(h.bound.size).toBe(0);
   });
 

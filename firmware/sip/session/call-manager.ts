@@ -115,6 +115,9 @@ export class CallManager {
       if (!this.core.allowedMethods.includes(method)) this.core.setHandler(method, (incoming) => incoming.respond(481));
     }
     for (const tag of extension.supported ?? []) if (!this.extensionSupported.includes(tag)) this.extensionSupported.push(tag);
+    // §8.2.2.3 as in the constructor: a peer that requires the tag gets 420 unless the core lists it too.
+    const missing = (extension.supported ?? []).filter((tag) => !this.core.supported.includes(tag));
+    if (missing.length > 0) this.context.log.warn({ missing }, 'calls: the UA core does not list these option tags in Supported; callers that require them get 420');
   }
 
   /**

@@ -247,6 +247,36 @@ describe('being transferred, we are the transferee (RFC 3515 §2.4.2–§2.4.5)'
     expect(t.requests('INVITE')).toHaveLength(0);
   });
 
+  it('keeps calling the target when the transferor hangs up right after the 202, and sends no more NOTIFYs', async () => {
+    const { t, call, events, inDialog } = await referred('<sip:carol@lab.test>');
+    await inDialog('BYE');
+    expect(call.state).toBe('ended');
+    const before = notifies(t).length;
+    const invite = t.last('INVITE');
+    t.receive(reply(invite, 180, { toTag: 'caroltag' }));
+    t.receive(reply(invite, 200, { toTag: 'caroltag', body: sdpBody({ port: 7002 }) }));
+    await flush();
+    expect(events[0]!.newCall.state).toBe('active');
+    expect(notifies(t)).toHaveLength(before);
+  });
+
+  it('answers REFER outside any dialog 481, and without CallTransfer a call still answers REFER 405', async () => {
+    const { t } = await inCall();
+    t.receive(peerRequest('REFER', { callId: 'elsewhere', headers: ['Refer-To: <sip:carol@lab.test>'] }));
+    await flush();
+    expect(lastResponse(t, 481, 'REFER').callId).toBe('elsewhere');
+    const plain = harness();
+    plain.receive(peerRequest('INVITE', { body: sdpBody() }));
+    await flush();
+    plain.incoming[0]!.answer();
+    await flush();
+    const toTag = lastResponse(plain, 200, 'INVITE').to.tag!;
+    plain.receive(peerRequest('ACK', { toTag, cseq: 1 }));
+    plain.receive(peerRequest('REFER', { toTag, cseq: 2, headers: ['Refer-To: <sip:carol@lab.test>'] }));
+    await flush();
+    expect(lastResponse(plain, 405, 'REFER').headers.get('allow')).not.toMatch(/REFER/);
+  });
+
   it('lists REFER and NOTIFY in Allow and replaces in Supported', async () => {
     const { t } = await inCall();
     const ok = lastResponse(t, 200, 'INVITE');

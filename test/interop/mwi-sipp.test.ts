@@ -124,6 +124,66 @@ describe.skipIf(skip !== undefined)(`message waiting against sipp (${skip ?? 'in
     expect(await sipp.done(), sipp.peer.output()).toBe(0);
   });
 
+  it('answers the digest challenge of the voice-mail server, and keeps sending credentials on the unsubscribe', async () => {
+    const challenge = `<send><![CDATA[
+SIP/2.0 401 Unauthorized
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+WWW-Authenticate: Digest realm="lab.test", nonce="[pid][call_number]sippnonce", algorithm=MD5
+Content-Length: 0
+
+]]></send>`;
+    /** Receives a SUBSCRIBE whose Authorization (sipp verifies no other) must check out for alice/secret, else answers 403 and ends. */
+    const authorized = (label: string) => `<recv request="SUBSCRIBE">
+  <action>
+    <ereg regexp=";tag=([^;[:space:]]+)" search_in="hdr" header="From:" check_it="true" assign_to="junk,ftag"/>
+    <ereg regexp="sip:[^>;[:space:]]+" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/>
+    <ereg regexp="[0-9]+" search_in="hdr" header="Expires:" check_it="true" assign_to="junk2"/>
+    <verifyauth assign_to="authvalid" username="alice" password="secret"/>
+  </action>
+</recv>
+<nop hide="true" test="authvalid" next="${label}"/>
+<send><![CDATA[
+SIP/2.0 403 Wrong Credentials
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>
+<nop hide="true" next="end"/>
+<label id="${label}"/>`;
+    const sipp = await server(
+      scenario(
+        'mwi server with digest',
+        [
+          subscribeRecv(600),
+          challenge,
+          authorized('first'),
+          accept(600),
+          notify(1, 'active;expires=600', BODY),
+          authorized('unsubscribe'),
+          acceptInDialog(0),
+          notify(2, 'terminated;reason=timeout', ''),
+          '<label id="end"/>',
+        ].join('\n'),
+      ),
+    );
+    const p = await phone(sipp.port);
+    cleanup.push(() => p.stack.stop(0));
+    await waitFor('MWI event', () => p.events[0], { peer: sipp.peer });
+    expect(p.mwi.client.subscription('line1')?.state).toBe('active');
+    await p.mwi.stop();
+    expect(await sipp.done(), sipp.peer.output()).toBe(0);
+    // sipp counts each message it sent: a 403 sent (bad credentials) would also end its call "successfully".
+    expect(sipp.peer.output()).not.toMatch(/<-+ 403 +[1-9]/);
+  });
+
   it('stops subscribing after 489 Bad Event', async () => {
     const sipp = await server(
       scenario(

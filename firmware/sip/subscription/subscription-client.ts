@@ -108,6 +108,9 @@ const DEFAULT_FINAL_NOTIFY_WAIT_MS = 2000;
 
 type Kind = 'initial' | 'refresh' | 'unsubscribe';
 
+/** RFC 6665 §4.1.2.2: refresh answers that end the subscription (480-485 too). */
+const REFRESH_TERMINATING = new Set([404, 405, 410, 416, 489, 501, 604]);
+
 export class SubscriptionClient {
   private current: SubscriptionStatus = { state: 'idle', consecutiveFailures: 0 };
   private readonly statusListeners = new Set<SubscriptionStatusListener>();
@@ -287,12 +290,32 @@ export class SubscriptionClient {
         return;
       }
     }
-    if (kind === 'refresh' && status === 481) {
-      // §4.1.2.2: "If a SUBSCRIBE request to refresh a subscription receives a 404, 405, 410, 416, 480-485, 489,
-      // 501, or 604 response, the subscriber MUST consider the subscription terminated"; a new one starts now.
-      this.teardownDialog();
-      this.subscribe();
-      return;
+    if (kind === 'refresh') {
+      if (status === 481) {
+        // §4.1.2.2: "If a SUBSCRIBE request to refresh a subscription receives a 404, 405, 410, 416, 480-485, 489,
+        // 501, or 604 response, the subscriber MUST consider the subscription terminated"; 481 says only that
+        // the notifier lost it (a restart), so a new one starts now.
+        this.teardownDialog();
+        this.subscribe();
+        return;
+      }
+      if (!REFRESH_TERMINATING.has(status) && !(status >= 480 && status <= 485)) {
+        // "... fails with any error code other than those listed above, the original subscription is still
+        // considered valid for the duration of the most recently known 'Expires' value": keep the dialog and
+        // try the refresh again inside it while time remains.
+        const remaining = (this.expiresAt ?? 0) - this.ctx.clock.now();
+        const consecutiveFailures = this.current.consecutiveFailures + 1;
+        const delay = Math.min(backoffDelay(consecutiveFailures, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random), remaining / 2);
+        if (delay >= 1000) {
+          const reason = origin === 'timeout' ? 'refresh not answered' : `refresh failed: ${status} ${response.reason}`;
+          this.setStatus({ ...this.current, status, reason, consecutiveFailures });
+          this.timer = this.ctx.clock.setTimeout(() => {
+            this.timer = undefined;
+            this.refresh();
+          }, delay);
+          return;
+        }
+      }
     }
     if (status === 489) {
       // §8.3.1 489 Bad Event: the notifier does not know the package; asking again will not teach it.

@@ -240,6 +240,34 @@ describe('SubscriptionClient (RFC 6665 subscriber)', () => {
     expect(h.client.state).toBe('subscribing');
   });
 
+  it('keeps the subscription while a refresh goes unanswered, retrying inside the dialog before it runs out', () => {
+    const h = harness({ expires: 600 });
+    h.client.start();
+    h.notify('active;expires=600');
+    h.setBehaviour(() => 'timeout');
+    const before = h.sent.length;
+    h.clock.advance(300_000 + 32_000);
+    // §4.1.2.2: still valid for the rest of its 600 s; next try after the back-off (45 s), same dialog.
+    expect(h.client.status).toMatchObject({ state: 'active', status: 408, consecutiveFailures: 1 });
+    expect(h.bound.size).toBe(1);
+    h.setBehaviour(undefined);
+    h.clock.advance(45_000);
+    const retry = h.sent[before + 1]!;
+    expect(retry.to.tag).toBe('ntf');
+    expect(retry.callId).toBe(h.sent[0]!.callId);
+    expect(h.client.status).toMatchObject({ state: 'active', status: 200, consecutiveFailures: 0 });
+  });
+
+  it('considers the subscription over when a refresh gets 489, and does not come back', () => {
+    const h = harness({ expires: 600 });
+    h.client.start();
+    h.notify('active');
+    h.setBehaviour((req) => (req.to.tag !== undefined ? createResponse(req, 489) : undefined));
+    h.clock.advance(300_000);
+    expect(h.client.state).toBe('failed');
+    expect(h.bound.size).toBe(0);
+  });
+
   it('answers 489 to a NOTIFY for another event and 400 to one without Subscription-State', () => {
     const h = harness();
     h.client.start();

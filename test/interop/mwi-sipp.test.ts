@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../firmware/clock/index.js';
 import { startMwi, type MwiHandle, type MwiStatus } from '../../firmware/sip/mwi/index.js';
@@ -24,7 +25,7 @@ SIP/2.0 200 OK
 [last_To:];tag=[pid]SIPpTag01[call_number]
 [last_Call-ID:]
 [last_CSeq:]
-Contact: <sip:vm@[local_ip]:[local_port]>
+Contact: <sip:vm@[local_ip]:[local_port];transport=[transport]>
 Expires: ${expires}
 Content-Length: 0
 
@@ -38,7 +39,7 @@ SIP/2.0 200 OK
 [last_To:]
 [last_Call-ID:]
 [last_CSeq:]
-Contact: <sip:vm@[local_ip]:[local_port]>
+Contact: <sip:vm@[local_ip]:[local_port];transport=[transport]>
 Expires: ${expires}
 Content-Length: 0
 
@@ -56,7 +57,7 @@ To: <sip:alice@lab.test>;tag=[$ftag]
 Call-ID: [call_id]
 CSeq: ${cseq} NOTIFY
 Max-Forwards: 70
-Contact: <sip:vm@[local_ip]:[local_port]>
+Contact: <sip:vm@[local_ip]:[local_port];transport=[transport]>
 Event: message-summary
 Subscription-State: ${state}
 ${body === '' ? '' : 'Content-Type: application/simple-message-summary\n'}Content-Length: [len]
@@ -73,11 +74,25 @@ const subscribeRecv = (expires?: number) => `<recv request="SUBSCRIBE">
   </action>
 </recv>`;
 
+/** True once something accepts TCP connections on the port. */
+function tcpOpen(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}
+
 const BODY = 'Messages-Waiting: yes\r\nMessage-Account: sip:alice@lab.test\r\nVoice-Message: 2/7 (1/0)\r\n';
 
-async function phone(proxyPort: number): Promise<{ stack: SipStack; mwi: MwiHandle; events: MwiStatus[]; account: SipAccountConfig }> {
-  const account: SipAccountConfig = { id: 'line1', user: 'alice', domain: 'lab.test', password: 'secret', outboundProxy: `127.0.0.1:${proxyPort}`, register: false };
-  const stack = await SipStack.create({ bindAddress: '127.0.0.1', ports: { udp: 0 }, transports: ['udp'], accounts: [account] }, { clock });
+async function phone(
+  proxyPort: number,
+  transport: 'udp' | 'tcp' = 'udp',
+): Promise<{ stack: SipStack; mwi: MwiHandle; events: MwiStatus[]; account: SipAccountConfig }> {
+  const account: SipAccountConfig = { id: 'line1', user: 'alice', domain: 'lab.test', password: 'secret', outboundProxy: `127.0.0.1:${proxyPort}`, register: false, transport };
+  const stack = await SipStack.create({ bindAddress: '127.0.0.1', ports: { udp: 0, tcp: 0 }, transports: ['udp', 'tcp'], accounts: [account] }, { clock });
   const mwi = startMwi(stack, [account], { clock, backoff: { baseMs: 200, maxMs: 2000 }, expires: 600 });
   const events: MwiStatus[] = [];
   mwi.onChange((e) => events.push(e));
@@ -90,14 +105,15 @@ describe.skipIf(skip !== undefined)(`message waiting against sipp (${skip ?? 'in
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function server(xml: string, calls = 1): Promise<SippRun> {
-    const run = await startSipp({ scenario: xml, calls });
+  async function server(xml: string, calls = 1, transport: 'udp' | 'tcp' = 'udp'): Promise<SippRun> {
+    const run = await startSipp({ scenario: xml, calls, transport });
     cleanup.push(() => run.stop());
-    await sippListening(run);
+    if (transport === 'udp') await sippListening(run);
+    else await waitFor('sipp to listen on TCP', () => tcpOpen(run.port), { peer: run.peer });
     return run;
   }
 
-  it('subscribes, shows the counts of the NOTIFY, and unsubscribes with Expires: 0 on stop', async () => {
+  it.each(['udp', 'tcp'] as const)('subscribes, shows the counts of the NOTIFY, and unsubscribes with Expires: 0 on stop (%s)', async (transport) => {
     const sipp = await server(
       scenario(
         'mwi server',
@@ -110,8 +126,10 @@ describe.skipIf(skip !== undefined)(`message waiting against sipp (${skip ?? 'in
           notify(2, 'terminated;reason=timeout', ''),
         ].join('\n'),
       ),
+      1,
+      transport,
     );
-    const p = await phone(sipp.port);
+    const p = await phone(sipp.port, transport);
     cleanup.push(() => p.stack.stop(0));
     const event = await waitFor('MWI event', () => p.events[0], { peer: sipp.peer });
     expect(event).toEqual({ accountId: 'line1', waiting: true, newVoice: 2, oldVoice: 7, urgentNew: 1, urgentOld: 0, messageAccount: 'sip:alice@lab.test', source: 'subscription' });

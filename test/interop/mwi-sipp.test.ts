@@ -90,10 +90,11 @@ const BODY = 'Messages-Waiting: yes\r\nMessage-Account: sip:alice@lab.test\r\nVo
 async function phone(
   proxyPort: number,
   transport: 'udp' | 'tcp' = 'udp',
+  subscribe = true,
 ): Promise<{ stack: SipStack; mwi: MwiHandle; events: MwiStatus[]; account: SipAccountConfig }> {
   const account: SipAccountConfig = { id: 'line1', user: 'alice', domain: 'lab.test', password: 'secret', outboundProxy: `127.0.0.1:${proxyPort}`, register: false, transport };
   const stack = await SipStack.create({ bindAddress: '127.0.0.1', ports: { udp: 0, tcp: 0 }, transports: ['udp', 'tcp'], accounts: [account] }, { clock });
-  const mwi = startMwi(stack, [account], { clock, backoff: { baseMs: 200, maxMs: 2000 }, expires: 600 });
+  const mwi = startMwi(stack, [account], { clock, backoff: { baseMs: 200, maxMs: 2000 }, expires: 600, subscribe: () => subscribe });
   const events: MwiStatus[] = [];
   mwi.onChange((e) => events.push(e));
   return { stack, mwi, events, account };
@@ -249,8 +250,8 @@ Content-Length: 0
   });
 
   it("accepts Asterisk's unsolicited NOTIFY (no subscription, out of dialog) with 200 and reports it", async () => {
-    const nobody = await freePort();
-    const p = await phone(nobody);
+    // An Asterisk line that only pushes: no subscription at all (the proxy port has nobody behind it).
+    const p = await phone(await freePort(), 'udp', false);
     cleanup.push(() => p.mwi.stop());
     cleanup.push(() => p.stack.stop(0));
     const port = p.stack.localTransports[0]!.port;
@@ -281,6 +282,7 @@ Voice-Message: 3/1 (0/0)
       timeoutMs: 15_000,
     });
     expect(code, output).toBe(0);
+    expect(p.mwi.client.subscription('line1')?.state).toBe('idle');
     expect(p.events).toContainEqual({ accountId: 'line1', waiting: true, newVoice: 3, oldVoice: 1, urgentNew: 0, urgentOld: 0, messageAccount: 'sip:*97@lab.test', source: 'unsolicited' });
   });
 });

@@ -44,6 +44,11 @@ export interface MwiClientOptions {
   backoff?: BackoffOptions;
   random?: () => number;
   notifyWaitMs?: number;
+  /**
+   * Which accounts subscribe (all by default). A PBX that only pushes unsolicited NOTIFYs (Asterisk's
+   * `unsolicited_mwi`) gets none: its NOTIFYs are taken either way.
+   */
+  subscribe?: (account: MwiAccount) => boolean;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
@@ -82,7 +87,10 @@ export class MwiClient {
   }
 
   start(): void {
-    for (const s of this.subscriptions.values()) s.start();
+    for (const account of this.accounts) {
+      if (this.options.subscribe && !this.options.subscribe(account)) continue;
+      this.subscriptions.get(account.id)?.start();
+    }
   }
 
   /** Unsubscribes every account (Expires: 0, RFC 6665 §4.1.2.3); resolves when all answered or timed out. */

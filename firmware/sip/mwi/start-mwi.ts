@@ -13,6 +13,8 @@ export interface MwiDeps {
   /** Requested subscription duration in seconds (3600 when absent). */
   expires?: number;
   backoff?: BackoffOptions;
+  /** Accounts that subscribe (all when absent); the others still take unsolicited NOTIFYs. */
+  subscribe?: (account: SipAccountConfig) => boolean;
   /** Longest wait for the unsubscribes on stop(); the subscriptions lapse by themselves after that. */
   unsubscribeWaitMs?: number;
 }
@@ -53,7 +55,14 @@ export function startMwi(stack: SipStack, accounts: readonly SipAccountConfig[],
       },
     };
   };
-  const client = new MwiClient(accounts, contextFor, { expires: deps.expires, backoff: deps.backoff, random: deps.random, log: deps.log });
+  const subscribe = deps.subscribe;
+  const client = new MwiClient(accounts, contextFor, {
+    expires: deps.expires,
+    backoff: deps.backoff,
+    random: deps.random,
+    log: deps.log,
+    subscribe: subscribe && ((account) => subscribe(accounts.find((a) => a.id === account.id)!)),
+  });
   stack.setHandler('NOTIFY', (incoming) => client.receiveUnsolicited(incoming));
   client.start();
   let stopping: Promise<void> | undefined;

@@ -11,7 +11,7 @@ const ACCOUNTS = [
 ];
 
 /** Two accounts whose notifier accepts every SUBSCRIBE; the test plays NOTIFYs inside or outside the dialogs. */
-function harness(accounts = ACCOUNTS) {
+function harness(accounts = ACCOUNTS, subscribe?: (account: { id: string }) => boolean) {
   const clock = new FakeClock();
   const sent: SipRequest[] = [];
   const bound = new Map<string, { dialog: Dialog; onRequest: (i: SubscriptionRequest) => void }>();
@@ -26,7 +26,7 @@ function harness(accounts = ACCOUNTS) {
       bound.set(dialog.id.localTag, { dialog, onRequest });
       return () => bound.delete(dialog.id.localTag);
     },
-  }));
+  }), { subscribe });
   const seen: MwiStatus[] = [];
   mwi.onChange((s) => seen.push(s));
   const deliver = (request: SipRequest, to: (i: SubscriptionRequest) => void): number | undefined => {
@@ -110,6 +110,15 @@ describe('MwiClient (RFC 3842 message waiting)', () => {
     const h = harness([ACCOUNTS[0]!]);
     expect(h.unsolicited('1001', 'Messages-Waiting: yes\r\nVoice-Message: 1/0\r\n')).toBe(200);
     expect(h.seen[0]).toMatchObject({ accountId: 'line1', newVoice: 1 });
+  });
+
+  it('subscribes only the accounts asked for; the others still take unsolicited NOTIFYs', () => {
+    const h = harness(ACCOUNTS, (a) => a.id === 'line2');
+    h.mwi.start();
+    expect(h.sent.map((r) => r.uri.toString())).toEqual(['sip:carol@lab.test']);
+    expect(h.mwi.subscription('line1')?.state).toBe('idle');
+    expect(h.unsolicited('alice', 'Messages-Waiting: yes\r\nVoice-Message: 1/0\r\n')).toBe(200);
+    expect(h.seen[0]).toMatchObject({ accountId: 'line1', source: 'unsolicited' });
   });
 
   it('unsubscribes every account on stop', async () => {

@@ -128,6 +128,8 @@ export class SubscriptionClient {
   private expiresAt: number | undefined;
   private attempt = 0;
   private challenges = 0;
+  /** When the last immediate re-subscribe after reason=timeout/deactivated happened. */
+  private lastImmediateAt: number | undefined;
   private stopWaiters: Array<() => void> = [];
 
   constructor(
@@ -436,11 +438,20 @@ export class SubscriptionClient {
     const words = `subscription terminated${reason ? ` (${reason})` : ''}`;
     switch (reason) {
       case 'deactivated':
-      case 'timeout':
-        // "the subscriber SHOULD attempt to re-subscribe immediately".
+      case 'timeout': {
+        // "the subscriber SHOULD attempt to re-subscribe immediately" — once per back-off base time: a notifier
+        // that ends every new subscription at once must not get a SUBSCRIBE per round trip.
+        const now = this.ctx.clock.now();
+        const base = (this.options.backoff ?? DEFAULT_BACKOFF).baseMs;
+        if (this.lastImmediateAt !== undefined && now - this.lastImmediateAt < base) {
+          this.fail(this.current.status ?? 200, words, false);
+          return;
+        }
+        this.lastImmediateAt = now;
         this.setStatus({ ...this.current, reason: words });
         this.subscribe();
         return;
+      }
       case 'rejected':
       case 'noresource':
       case 'invariant':

@@ -210,6 +210,24 @@ describe('SubscriptionClient (RFC 6665 subscriber)', () => {
     }
   });
 
+  it('backs off when the notifier ends every new subscription at once with reason=timeout', () => {
+    const h = harness();
+    h.client.start();
+    h.notify('active');
+    h.notify('terminated;reason=timeout');
+    expect(h.client.state).toBe('subscribing');
+    h.notify('active');
+    h.notify('terminated;reason=timeout');
+    expect(h.client.status).toMatchObject({ state: 'retry-wait', retryInMs: 45_000 });
+    const before = h.sent.length;
+    h.clock.advance(45_000);
+    expect(h.sent.length).toBeGreaterThan(before);
+    h.notify('active');
+    // Long after the last immediate one: immediate again.
+    h.notify('terminated;reason=timeout');
+    expect(h.client.state).toBe('subscribing');
+  });
+
   it('waits retry-after on terminated;reason=probation and never retries after reason=rejected', () => {
     const h = harness();
     h.client.start();

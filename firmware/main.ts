@@ -113,9 +113,9 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
           export: (format) => contacts.export(format),
           import: (text, format) => contacts.import(text, format),
         },
-        callAction: (id, action) => {
-          if (action === 'transfer') throw new DeskphoneError('PHONE_NO_TRANSFER', 'transfer is not available yet');
-          phoneReady().callAction(id, action);
+        callAction: (id, action, target) => {
+          if (action === 'transfer' && !target) throw new DeskphoneError('PHONE_TRANSFER_TARGET', 'a transfer needs a target');
+          phoneReady().callAction(id, action, action === 'transfer' ? resolveDialTarget(target!, account?.domain) : undefined);
         },
       },
       ...(process.env['DESKPHONE_API_TOKEN'] ? { apiToken: process.env['DESKPHONE_API_TOKEN'] } : {}),
@@ -334,8 +334,8 @@ export function sipConfig(config: Config, options: Pick<StartOptions, 'sipPort'>
     ...(config.sip.caFile ? { tls: { caFile: config.sip.caFile } } : {}),
     timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
     userAgent: config.sip.userAgent ?? `deskphone/${packageVersion()}`,
-    // What the call usage does (firmware/sip/session): reliable provisional responses and session timers.
-    supported: ['100rel', 'timer'],
+    // What the call usages do (firmware/sip/session, refer): reliable provisional responses, session timers, Replaces.
+    supported: ['100rel', 'timer', 'replaces'],
     accounts: config.accounts
       .filter((a) => a.enabled)
       .map((a) => ({

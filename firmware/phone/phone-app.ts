@@ -93,8 +93,9 @@ export class PhoneApp {
   }
 
   /** The REST API acting on one call; throws UnknownCallError for an id the phone does not have. */
-  callAction(callId: string, action: 'answer' | 'hold' | 'resume' | 'hangup'): void {
-    this.input({ type: 'call-action', callId, action });
+  callAction(callId: string, action: 'answer' | 'hold' | 'resume' | 'hangup' | 'transfer', target?: string): void {
+    if (action === 'transfer') this.input({ type: 'call-action', callId, action, target: target ?? '' });
+    else this.input({ type: 'call-action', callId, action });
   }
 
   /** The calls as the remote-control API lists them. */
@@ -167,6 +168,8 @@ export class PhoneApp {
         return calls.sendDtmf(action.callId, action.digit);
       case 'conference':
         return calls.conference(action.callIds[0], action.callIds[1]);
+      case 'transfer':
+        return calls.transfer(action.callId, action.target);
       case 'split':
         return calls.split(action.keep);
       case 'mute':

@@ -12,6 +12,10 @@ export type CallEvent =
   | { type: 'ringing'; callId: string; earlyMedia: boolean }
   | { type: 'answered'; callId: string }
   | { type: 'remote-hold'; callId: string; held: boolean }
+  /** The far end of a call changed (we were transferred, or an INVITE with Replaces took the call over). */
+  | { type: 'remote-changed'; callId: string; remoteUri: string; remoteName?: string; number: string }
+  /** Our blind transfer of this call failed (the call stays on hold); success simply ends the call. */
+  | { type: 'transfer-failed'; callId: string; reason: string }
   /** The far end sent a DTMF digit (RFC 4733 events, SIP INFO, or in-band tones detected). */
   | { type: 'dtmf-received'; callId: string; digit: string; via: 'rfc4733' | 'info' | 'inband' }
   /** The call is over; `reason` in words for the screen ("Busy", "Declined", "Number not found"). */
@@ -25,6 +29,7 @@ export type PhoneInput =
   | { type: 'dial'; number: string }
   /** Remote control of one call by id (the REST API). */
   | { type: 'call-action'; callId: string; action: 'answer' | 'hold' | 'resume' | 'hangup' }
+  | { type: 'call-action'; callId: string; action: 'transfer'; target: string }
   | CallEvent;
 
 /** What the phone asks the rest of the firmware to do. */
@@ -36,6 +41,8 @@ export type PhoneAction =
   | { type: 'hold'; callId: string }
   | { type: 'resume'; callId: string }
   | { type: 'dtmf'; callId: string; digit: string }
+  /** Blind-transfer the call (on hold) to `target` (RFC 3515 REFER). */
+  | { type: 'transfer'; callId: string; target: string }
   /** Join the two calls and the handset (a 3-way conference hosted on the phone). */
   | { type: 'conference'; callIds: [string, string] }
   /** End the conference: `keep` stays with the handset, the other call is put on hold. */

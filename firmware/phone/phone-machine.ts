@@ -52,6 +52,8 @@ export class PhoneMachine {
   private secondTone = false;
   private calls: PhoneCall[] = [];
   private muted = false;
+  /** The call put on hold by the Transfer key while the target is dialled. */
+  private transferring: string | undefined;
   /** The two calls joined in a 3-way conference, while it lasts. */
   private conference: [string, string] | undefined;
   private notice: Notice | undefined;
@@ -114,7 +116,8 @@ export class PhoneMachine {
         this.dialNow(input.number, actions);
         break;
       case 'call-action':
-        this.onCallAction(input.callId, input.action, actions);
+        if (input.action === 'transfer') this.transferCall(input.callId, input.target, actions);
+        else this.onCallAction(input.callId, input.action, actions);
         break;
       default:
         this.onCall(input, actions);
@@ -175,7 +178,12 @@ export class PhoneMachine {
       case 'cancel': {
         const ringing = this.ringingCall();
         if (this.notice) this.endNotice(actions);
-        else if (this.dial) this.stopDialling(actions, true);
+        else if (this.dial && this.transferring) {
+          const held = this.calls.find((c) => c.id === this.transferring);
+          this.transferring = undefined;
+          this.stopDialling(actions, false);
+          if (held) this.resume(held, actions);
+        } else if (this.dial) this.stopDialling(actions, true);
         else if (ringing) this.reject(ringing, 486, actions);
         return;
       }
@@ -209,6 +217,14 @@ export class PhoneMachine {
       }
       case 'conference':
         this.onConferenceKey(actions);
+        return;
+      case 'transfer':
+        // Blind transfer as desk phones do it: the call goes on hold, dial tone, key the target.
+        if (focus?.phase === 'connected' && !this.conference && !this.transferring) {
+          this.hold(focus, actions);
+          this.transferring = focus.id;
+          this.startDialling(actions);
+        }
         return;
       default:
         return; // transfer, menus: handled by the screens and call features
@@ -298,6 +314,15 @@ export class PhoneMachine {
     }
   }
 
+  /** Blind transfer by the REST API: the call goes on hold and is referred to `target`. */
+  private transferCall(callId: string, target: string, actions: PhoneAction[]): void {
+    const call = this.calls.find((c) => c.id === callId);
+    if (!call) throw new UnknownCallError(callId);
+    if (call.phase !== 'connected' && call.phase !== 'on-hold') return;
+    if (call.phase === 'connected') this.hold(call, actions);
+    actions.push({ type: 'transfer', callId, target });
+  }
+
   /** Places a call at once, hands-free unless the handset is already up (redial, web, menus). */
   private dialNow(number: string, actions: PhoneAction[]): void {
     if (this.calls.length >= MAX_CALLS || this.focus()) return;
@@ -349,6 +374,16 @@ export class PhoneMachine {
       case 'dtmf-received':
         call.lastDigitReceived = event.digit;
         return;
+      case 'remote-changed':
+        call.remoteUri = event.remoteUri;
+        call.number = event.number;
+        if (event.remoteName !== undefined) call.remoteName = event.remoteName;
+        else delete call.remoteName;
+        call.heldByRemote = false;
+        return;
+      case 'transfer-failed':
+        this.showNotice({ text: `Transfer failed: ${event.reason}`, tone: null }, actions);
+        return;
       case 'ended': {
         const wasFocus = this.focus() === call;
         if (this.conference?.includes(call.id)) {
@@ -363,6 +398,7 @@ export class PhoneMachine {
         this.remove(call);
         const cause = event.cause;
         actions.push({ type: 'call-ended', call, reason: event.reason, cause });
+        if (this.transferring === call.id) this.transferring = undefined;
         if (!wasFocus || this.route === null) return;
         if (this.calls.length > 0) return; // the other line is still there (held or waiting)
         const tone: ToneName | null = cause === 'busy' ? 'busy' : cause === 'failed' ? 'congestion' : null;
@@ -404,7 +440,10 @@ export class PhoneMachine {
           break;
         case 'dial':
           this.dial = undefined;
-          this.place(a.number, a.emergency, actions);
+          if (this.transferring && !a.emergency) {
+            actions.push({ type: 'transfer', callId: this.transferring, target: a.number });
+            this.transferring = undefined;
+          } else this.place(a.number, a.emergency, actions);
           break;
         case 'invalid':
           this.dial = undefined;

@@ -14,6 +14,8 @@ export interface CallControl {
   resume(callId: string): void;
   sendDtmf(callId: string, digit: string): void;
   setMuted(muted: boolean): void;
+  /** Blind transfer (REFER) of a held call to `target`; the outcome comes back as `ended` or `transfer-failed`. */
+  transfer(callId: string, target: string): void;
   /** Mixes the two calls with the handset (both already connected). */
   conference(a: string, b: string): void;
   /** Ends the conference: `keep` talks with the handset alone. */

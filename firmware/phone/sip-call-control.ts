@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/index.js';
 import type { MediaEngine, MediaStreamHandle } from '../media/index.js';
 import type { Call, CallAccount, CallEndReason, CallManager } from '../sip/session/index.js';
+import { CallTransfer } from '../sip/refer/index.js';
 import type { NegotiatedMedia } from '../sip/sdp/index.js';
 import type { DeviceAudio } from './device-audio.js';
 import type { CallEvent } from './phone-events.js';
@@ -15,14 +16,17 @@ export interface SipCallControlDeps {
   account: () => CallAccount | undefined;
   /** Our address in SDP and for the RTP sockets. */
   mediaAddress: string;
-  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  log: { debug(obj: object, msg?: string): void; info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** RTP/RTCP port range (even ports; RFC 3550 §11). */
   rtpPorts?: { min: number; max: number };
 }
 
 interface Leg {
   phoneId: string;
+  /** The SIP call behind the phone's call; replaced when we are transferred (REFER) or replaced (RFC 3891). */
   call: Call;
+  /** The call a REFER made us place; it takes the leg over when it is answered. */
+  successor?: Call;
   rtpPort: number;
   stream?: Promise<MediaStreamHandle | undefined>;
   link?: ReturnType<DeviceAudio['createLink']>;
@@ -44,7 +48,24 @@ export class SipCallControl implements CallControl {
   private nextIncoming = 1;
   private focus: string | undefined;
 
+  private readonly transfers: CallTransfer;
+
   constructor(private readonly deps: SipCallControlDeps) {
+    this.transfers = new CallTransfer(deps.manager, { clock: deps.clock, log: deps.log });
+    // Being transferred (RFC 3515): the new call to the target takes over the phone's call once answered.
+    this.transfers.on('referred', ({ call, newCall }) => {
+      const leg = this.legOf(call);
+      if (!leg) return;
+      leg.successor = newCall;
+      newCall.on('ended', () => {
+        if (leg.successor === newCall) leg.successor = undefined;
+      });
+    });
+    // An INVITE with Replaces (RFC 3891) took one of our calls over: the phone's call goes on with the new peer.
+    this.transfers.on('replaced', ({ call, replaced }) => {
+      const leg = this.legOf(replaced);
+      if (leg) this.takeOver(leg, call);
+    });
     deps.manager.onIncoming((call) => {
       const phoneId = `in-${this.nextIncoming++}`;
       this.bind(phoneId, call);
@@ -112,6 +133,22 @@ export class SipCallControl implements CallControl {
   setMuted(muted: boolean): void {
     this.deps.audio.setMuted(muted);
   }
+  transfer(callId: string, target: string): void {
+    const leg = this.legs.get(callId);
+    if (!leg) return;
+    let t;
+    try {
+      t = this.transfers.blind(leg.call, target);
+    } catch (err) {
+      this.emit({ type: 'transfer-failed', callId, reason: (err as Error).message });
+      return;
+    }
+    // Success hangs the call up (the usual 'ended'); a failure leaves it on hold and says why.
+    t.on('done', (o) => {
+      if (!o.succeeded) this.emit({ type: 'transfer-failed', callId, reason: o.words });
+    });
+  }
+
   conference(a: string, b: string): void {
     const legA = this.legs.get(a);
     const legB = this.legs.get(b);
@@ -145,24 +182,60 @@ export class SipCallControl implements CallControl {
     this.early.delete(call);
     const leg: Leg = { phoneId, call, rtpPort, answered: false };
     this.legs.set(phoneId, leg);
-    call.on('progress', (p) => this.emit({ type: 'ringing', callId: phoneId, earlyMedia: p.earlyMedia }));
+    this.listen(leg, call);
+  }
+
+  /** The phone-facing events of one SIP call, for as long as it is the call behind `leg`. */
+  private listen(leg: Leg, call: Call): void {
+    const phoneId = leg.phoneId;
+    const current = () => leg.call === call;
+    call.on('progress', (p) => current() && this.emit({ type: 'ringing', callId: phoneId, earlyMedia: p.earlyMedia }));
     call.on('state', ({ state }) => {
-      if (state === 'active' && !leg.answered) {
-        leg.answered = true;
-        this.setFocus(phoneId);
-        this.emit({ type: 'answered', callId: phoneId });
-      }
+      if (!current() || state !== 'active' || leg.answered) return;
+      leg.answered = true;
+      this.setFocus(phoneId);
+      this.emit({ type: 'answered', callId: phoneId });
     });
-    call.on('media', (m) => this.media(leg, m));
-    call.on('hold', (h) => this.emit({ type: 'remote-hold', callId: phoneId, held: h.remote }));
-    call.on('dtmf', (d) => this.dtmfReceived(phoneId, d.digit, 'info'));
+    call.on('media', (m) => current() && this.media(leg, m));
+    call.on('hold', (h) => current() && this.emit({ type: 'remote-hold', callId: phoneId, held: h.remote }));
+    call.on('dtmf', (d) => current() && this.dtmfReceived(phoneId, d.digit, 'info'));
     call.on('ended', (reason) => {
+      if (!current()) return;
+      // Transferred: the call the REFER placed is answered and ends this one; the phone's call goes on.
+      if (leg.successor && leg.successor.state === 'active') return this.takeOver(leg, leg.successor);
       void this.closeStream(leg);
       this.legs.delete(phoneId);
       this.usedPorts.delete(leg.rtpPort);
       if (this.focus === phoneId) this.setFocus(undefined);
       this.emit({ type: 'ended', callId: phoneId, reason: reason.words, cause: causeOf(reason, leg.answered) });
     });
+  }
+
+  /** `next` replaces the SIP call behind the phone's call (transfer, Replaces): new media, new far end. */
+  private takeOver(leg: Leg, next: Call): void {
+    const old = leg.call;
+    leg.call = next;
+    leg.successor = undefined;
+    // The new call's SDP named the port reserved for it: the stream moves there.
+    const port = this.early.get(next);
+    if (port !== undefined) {
+      this.early.delete(next);
+      this.usedPorts.delete(leg.rtpPort);
+      leg.rtpPort = port;
+    }
+    void this.closeStream(leg).then(() => {
+      if (next.media) this.media(leg, next.media);
+    });
+    this.listen(leg, next);
+    const id = next.remoteIdentity;
+    const uri = id.uri.toString();
+    this.emit({ type: 'remote-changed', callId: leg.phoneId, remoteUri: uri, ...(id.displayName ? { remoteName: id.displayName } : {}), number: userPart(uri) });
+    if (old.state !== 'ended') old.hangup();
+  }
+
+  private legOf(call: Call): Leg | undefined {
+    for (const leg of this.legs.values()) if (leg.call === call) return leg;
+    return undefined;
   }
 
   private media(leg: Leg, m: NegotiatedMedia): void {

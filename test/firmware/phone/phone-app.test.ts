@@ -47,6 +47,9 @@ class FakeCalls implements CallControl {
   split(keep: string) {
     this.log.push(`split ${keep}`);
   }
+  transfer(callId: string, target: string) {
+    this.log.push(`transfer ${callId} ${target}`);
+  }
   onEvent(l: (e: CallEvent) => void) {
     this.listener = l;
     return () => (this.listener = undefined);

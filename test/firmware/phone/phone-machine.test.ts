@@ -358,3 +358,52 @@ describe('remote control of one call (REST API)', () => {
     expect(() => send({ type: 'call-action', callId: 'nope', action: 'hold' })).toThrow(/no call nope/);
   });
 });
+
+describe('blind transfer', () => {
+  function connected() {
+    const p = phone();
+    p.send(lift);
+    p.keys('2015');
+    p.send({ type: 'answered', callId: 'call-1' });
+    return p;
+  }
+
+  it('Transfer holds the call and gives dial tone; the dialled number becomes the REFER target', () => {
+    const { send, keys } = connected();
+    expect(send(key('transfer'))).toEqual(expect.arrayContaining([{ type: 'hold', callId: 'call-1' }, { type: 'tone', tone: 'dial' }]));
+    const actions = keys('3000');
+    expect(only(actions, 'transfer')).toEqual([{ type: 'transfer', callId: 'call-1', target: '3000' }]);
+    expect(only(actions, 'place-call')).toEqual([]);
+  });
+
+  it('Cancel while dialling the target takes the call back', () => {
+    const { m, send, keys } = connected();
+    send(key('transfer'));
+    keys('30');
+    expect(send(key('cancel'))).toEqual(expect.arrayContaining([{ type: 'resume', callId: 'call-1' }]));
+    expect(m.view.focus?.phase).toBe('connected');
+  });
+
+  it('a failed transfer says why; the call stays on hold', () => {
+    const { m, send, keys } = connected();
+    send(key('transfer'));
+    keys('3000');
+    send({ type: 'transfer-failed', callId: 'call-1', reason: 'Busy' });
+    expect(m.view.notice?.text).toBe('Transfer failed: Busy');
+    expect(m.view.calls[0]?.phase).toBe('on-hold');
+  });
+
+  it('the REST API transfers a call by id', () => {
+    const { send } = connected();
+    expect(send({ type: 'call-action', callId: 'call-1', action: 'transfer', target: 'sip:carol@pbx' })).toEqual([
+      { type: 'hold', callId: 'call-1' },
+      { type: 'transfer', callId: 'call-1', target: 'sip:carol@pbx' },
+    ]);
+  });
+
+  it('being transferred changes who the call is with', () => {
+    const { m, send } = connected();
+    send({ type: 'remote-changed', callId: 'call-1', remoteUri: 'sip:carol@pbx', remoteName: 'Carol', number: 'carol' });
+    expect(m.view.focus).toMatchObject({ number: 'carol', remoteName: 'Carol', phase: 'connected' });
+  });
+});

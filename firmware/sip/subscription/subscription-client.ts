@@ -179,8 +179,9 @@ export class SubscriptionClient {
    * subscription to end.
    */
   stop(): Promise<void> {
-    this.clearTimers();
+    // A second stop() joins the first (its timers keep running: the final-NOTIFY wait must still fire).
     if (this.current.state === 'unsubscribing') return new Promise((r) => this.stopWaiters.push(r));
+    this.clearTimers();
     if (this.dialog === undefined || this.dialog.state === 'terminated') {
       // An initial SUBSCRIBE still in flight is abandoned: its answer is ignored, and a subscription the
       // notifier created anyway lapses at its expiry.
@@ -201,6 +202,7 @@ export class SubscriptionClient {
     this.clearTimers();
     this.attempt++;
     this.teardownDialog();
+    for (const w of this.stopWaiters.splice(0)) w();
   }
 
   // ---------------------------------------------------------------- SUBSCRIBE

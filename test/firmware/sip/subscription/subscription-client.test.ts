@@ -326,8 +326,10 @@ describe('SubscriptionClient (RFC 6665 subscriber)', () => {
     h.client.start();
     h.notify('active');
     const done = h.client.stop();
+    // A second stop (shutdown asked twice) joins the first and does not cancel its wait.
+    const again = h.client.stop();
     h.clock.advance(2_000);
-    await done;
+    await Promise.all([done, again]);
     expect(h.client.state).toBe('idle');
     expect(h.bound.size).toBe(0);
   });

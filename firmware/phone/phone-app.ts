@@ -170,6 +170,8 @@ export class PhoneApp {
         return calls.conference(action.callIds[0], action.callIds[1]);
       case 'transfer':
         return calls.transfer(action.callId, action.target);
+      case 'transfer-attended':
+        return calls.transferAttended(action.callId, action.consultId);
       case 'split':
         return calls.split(action.keep);
       case 'mute':

@@ -43,6 +43,8 @@ export type PhoneAction =
   | { type: 'dtmf'; callId: string; digit: string }
   /** Blind-transfer the call (on hold) to `target` (RFC 3515 REFER). */
   | { type: 'transfer'; callId: string; target: string }
+  /** Attended transfer: the held call is referred to the consultation call's party, with Replaces (RFC 3891). */
+  | { type: 'transfer-attended'; callId: string; consultId: string }
   /** Join the two calls and the handset (a 3-way conference hosted on the phone). */
   | { type: 'conference'; callIds: [string, string] }
   /** End the conference: `keep` stays with the handset, the other call is put on hold. */

@@ -219,12 +219,7 @@ export class PhoneMachine {
         this.onConferenceKey(actions);
         return;
       case 'transfer':
-        // Blind transfer as desk phones do it: the call goes on hold, dial tone, key the target.
-        if (focus?.phase === 'connected' && !this.conference && !this.transferring) {
-          this.hold(focus, actions);
-          this.transferring = focus.id;
-          this.startDialling(actions);
-        }
+        this.onTransferKey(actions);
         return;
       default:
         return; // transfer, menus: handled by the screens and call features
@@ -312,6 +307,45 @@ export class PhoneMachine {
         actions.push({ type: 'call-ended', call, reason: 'Call ended', cause: call.phase === 'connected' || call.phase === 'on-hold' ? 'local' : 'cancelled' });
         return;
     }
+  }
+
+  /**
+   * Transfer key, as on desk phones:
+   * - in a call: hold it and give dial tone; the number dialled is a consultation call;
+   * - again, once the consultation call is answered: attended transfer (REFER with Replaces);
+   * - again, while it still rings: transfer to that number blind and drop the consultation call;
+   * - again while still dialling: transfer blind to the digits keyed so far.
+   */
+  private onTransferKey(actions: PhoneAction[]): void {
+    const focus = this.focus();
+    if (!this.transferring) {
+      if (focus?.phase !== 'connected' || this.conference) return;
+      this.hold(focus, actions);
+      this.transferring = focus.id;
+      this.startDialling(actions);
+      return;
+    }
+    const held = this.calls.find((c) => c.id === this.transferring);
+    if (!held) return;
+    if (this.dial) {
+      const digits = this.dial.digits;
+      if (digits === '') return;
+      this.stopDialling(actions, false);
+      this.transferring = undefined;
+      actions.push({ type: 'transfer', callId: held.id, target: digits });
+      return;
+    }
+    if (!focus || focus === held) return;
+    this.transferring = undefined;
+    if (focus.phase === 'connected') {
+      actions.push({ type: 'transfer-attended', callId: held.id, consultId: focus.id });
+      return;
+    }
+    // Still ringing: refer the held call to the same number and drop our attempt.
+    this.remove(focus);
+    actions.push({ type: 'hangup', callId: focus.id });
+    actions.push({ type: 'call-ended', call: focus, reason: 'Transferred', cause: 'cancelled' });
+    actions.push({ type: 'transfer', callId: held.id, target: focus.number });
   }
 
   /** Blind transfer by the REST API: the call goes on hold and is referred to `target`. */
@@ -439,11 +473,9 @@ export class PhoneMachine {
           this.secondTone = true;
           break;
         case 'dial':
+          // While transferring, the number dialled is the consultation call (attended transfer).
           this.dial = undefined;
-          if (this.transferring && !a.emergency) {
-            actions.push({ type: 'transfer', callId: this.transferring, target: a.number });
-            this.transferring = undefined;
-          } else this.place(a.number, a.emergency, actions);
+          this.place(a.number, a.emergency, actions);
           break;
         case 'invalid':
           this.dial = undefined;
@@ -487,6 +519,7 @@ export class PhoneMachine {
   }
 
   private resume(call: PhoneCall, actions: PhoneAction[]): void {
+    if (this.transferring === call.id) this.transferring = undefined; // taking the call back abandons the transfer
     call.phase = 'connected';
     actions.push({ type: 'resume', callId: call.id });
   }

@@ -16,6 +16,8 @@ export interface CallControl {
   setMuted(muted: boolean): void;
   /** Blind transfer (REFER) of a held call to `target`; the outcome comes back as `ended` or `transfer-failed`. */
   transfer(callId: string, target: string): void;
+  /** Attended transfer: refer `callId`'s party to `consultId`'s, which replaces our consultation call. */
+  transferAttended(callId: string, consultId: string): void;
   /** Mixes the two calls with the handset (both already connected). */
   conference(a: string, b: string): void;
   /** Ends the conference: `keep` talks with the handset alone. */

@@ -149,6 +149,23 @@ export class SipCallControl implements CallControl {
     });
   }
 
+  transferAttended(callId: string, consultId: string): void {
+    const leg = this.legs.get(callId);
+    const consult = this.legs.get(consultId);
+    if (!leg || !consult) return;
+    let t;
+    try {
+      t = this.transfers.attended(leg.call, consult.call);
+    } catch (err) {
+      this.emit({ type: 'transfer-failed', callId, reason: (err as Error).message });
+      return;
+    }
+    // Success: the target's INVITE with Replaces ends the consultation call, and the transfer hangs the other up.
+    t.on('done', (o) => {
+      if (!o.succeeded) this.emit({ type: 'transfer-failed', callId, reason: o.words });
+    });
+  }
+
   conference(a: string, b: string): void {
     const legA = this.legs.get(a);
     const legB = this.legs.get(b);

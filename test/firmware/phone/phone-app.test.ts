@@ -50,6 +50,9 @@ class FakeCalls implements CallControl {
   transfer(callId: string, target: string) {
     this.log.push(`transfer ${callId} ${target}`);
   }
+  transferAttended(callId: string, consultId: string) {
+    this.log.push(`transfer ${callId} to ${consultId}`);
+  }
   onEvent(l: (e: CallEvent) => void) {
     this.listener = l;
     return () => (this.listener = undefined);

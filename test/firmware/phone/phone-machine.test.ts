@@ -368,12 +368,34 @@ describe('blind transfer', () => {
     return p;
   }
 
-  it('Transfer holds the call and gives dial tone; the dialled number becomes the REFER target', () => {
+  it('Transfer holds the call and gives dial tone; the number dialled is a consultation call', () => {
     const { send, keys } = connected();
     expect(send(key('transfer'))).toEqual(expect.arrayContaining([{ type: 'hold', callId: 'call-1' }, { type: 'tone', tone: 'dial' }]));
-    const actions = keys('3000');
-    expect(only(actions, 'transfer')).toEqual([{ type: 'transfer', callId: 'call-1', target: '3000' }]);
-    expect(only(actions, 'place-call')).toEqual([]);
+    expect(only(keys('3000'), 'place-call')).toEqual([{ type: 'place-call', callId: 'call-2', number: '3000', emergency: false }]);
+  });
+
+  it('Transfer again once the consultation call answers: attended transfer', () => {
+    const { send, keys } = connected();
+    send(key('transfer'));
+    keys('3000');
+    send({ type: 'answered', callId: 'call-2' });
+    expect(send(key('transfer'))).toEqual([{ type: 'transfer-attended', callId: 'call-1', consultId: 'call-2' }]);
+  });
+
+  it('Transfer again while the consultation call rings: blind to that number, the attempt dropped', () => {
+    const { send, keys } = connected();
+    send(key('transfer'));
+    keys('3000');
+    send({ type: 'ringing', callId: 'call-2', earlyMedia: false });
+    const actions = send(key('transfer'));
+    expect(actions).toEqual(expect.arrayContaining([{ type: 'hangup', callId: 'call-2' }, { type: 'transfer', callId: 'call-1', target: '3000' }]));
+  });
+
+  it('Transfer again while still dialling: blind to the digits keyed', () => {
+    const { send, keys } = connected();
+    send(key('transfer'));
+    keys('30');
+    expect(send(key('transfer'))).toEqual(expect.arrayContaining([{ type: 'transfer', callId: 'call-1', target: '30' }]));
   });
 
   it('Cancel while dialling the target takes the call back', () => {
@@ -387,7 +409,8 @@ describe('blind transfer', () => {
   it('a failed transfer says why; the call stays on hold', () => {
     const { m, send, keys } = connected();
     send(key('transfer'));
-    keys('3000');
+    keys('30');
+    send(key('transfer'));
     send({ type: 'transfer-failed', callId: 'call-1', reason: 'Busy' });
     expect(m.view.notice?.text).toBe('Transfer failed: Busy');
     expect(m.view.calls[0]?.phase).toBe('on-hold');

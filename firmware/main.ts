@@ -16,6 +16,9 @@ import { SipCallControl } from './phone/sip-call-control.js';
 import { CallManager, callAccount } from './sip/session/index.js';
 import type { SdpCodec } from './sip/sdp/index.js';
 import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
+import { startMwi } from './sip/mwi/index.js';
+import { InvitePolicy } from './phone/invite-policy.js';
+import { lookup } from 'node:dns/promises';
 import { adminLogin, createMaintenanceBackend } from './phone/maintenance-backend.js';
 import { createMaintenanceConsole, type MaintenanceConsole } from '../hal/index.js';
 import { BOARDS, loadBoard, buildBoard, validateBoard, type BoardDevices, type ValidBoard } from '../board/index.js';
@@ -139,8 +142,11 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
   let control: SipCallControl | undefined;
   const codecs = sdpCodecs(config.audio.codecs);
+  const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
+  void trustedAddresses(lines).then((a) => policy.setTrusted(a));
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
     localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
+    admitInvite: (incoming) => policy.admit(incoming.source),
   });
   control = new SipCallControl({
     manager,
@@ -217,6 +223,11 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   board.ringer.setVolume(config.audio.volumes.ringer);
   app.start();
   sip.start();
+  // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
+  const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });
+  mwi.onChange((m) => {
+    if (account && m.accountId === accountIdOf(config, account)) app.updateIdle({ voicemail: m.newVoice });
+  });
   // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0),
   // whatever the log level: it is the phone's answer to "where are you?", not a log message.
   const listening = { event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), http: web.port, url: web.url, directUri };
@@ -278,6 +289,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       detachPanel?.();
       consoleSession?.stop();
       await web.close().catch((err: Error) => log.warn({ err: err.message }, 'web server did not close cleanly'));
+      await mwi.stop().catch((err: Error) => log.warn({ err: err.message }, 'MWI did not unsubscribe cleanly'));
       await control?.close().catch((err: Error) => log.warn({ err: err.message }, 'calls did not close cleanly'));
       await engine.stop().catch((err: Error) => log.warn({ err: err.message }, 'media engine did not stop cleanly'));
       await audio.stop().catch(() => undefined);
@@ -376,6 +388,25 @@ function screenState(status: RegistrationStatus): 'registered' | 'registering' |
     default:
       return 'registering';
   }
+}
+
+/** The addresses calls may come from: each account's outbound proxy, registrar and domain, resolved. */
+async function trustedAddresses(lines: ReadonlyArray<{ domain: string; registrar?: string; outboundProxy?: string }>): Promise<string[]> {
+  const hosts = new Set<string>();
+  for (const l of lines) for (const h of [l.outboundProxy, l.registrar, l.domain]) if (h) hosts.add(hostOf(h));
+  const out: string[] = [];
+  for (const host of hosts) {
+    const found = await lookup(host, { all: true }).catch(() => []);
+    out.push(...found.map((f) => f.address));
+  }
+  return out;
+}
+
+/** "sip:[2001:db8::1]:5060;lr" or "pbx.example.com:5060" → the host alone. */
+function hostOf(value: string): string {
+  const v = value.replace(/^sips?:/i, '').split(';')[0]!;
+  if (v.startsWith('[')) return v.slice(1, v.indexOf(']'));
+  return v.split(':')[0]!;
 }
 
 /** The MAC address of the interface the phone talks on (the phone information screen). */

@@ -152,8 +152,13 @@ export const configSchema = z.strictObject({
       dndResponse: z.union([z.literal(486), z.literal(480)]).default(486),
       /** Forward every incoming call to this number or URI; empty: off. */
       callForward: z.string().max(256).default(''),
+      /**
+       * With an account configured, calls are taken only from its registrar/proxy (issue 5 §12);
+       * true also takes direct IP calls. Without an account every call is direct and taken.
+       */
+      acceptDirectCalls: z.boolean().default(false),
     })
-    .default({ callWaiting: true, doNotDisturb: false, dndResponse: 486, callForward: '' }),
+    .default({ callWaiting: true, doNotDisturb: false, dndResponse: 486, callForward: '', acceptDirectCalls: false }),
   /** IANA time zone for the clock on the idle screen and the call log. */
   timeZone: z
     .string()

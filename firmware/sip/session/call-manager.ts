@@ -21,6 +21,11 @@ export interface CallManagerOptions {
    * call's `media` event and close it on `ended`.
    */
   localMedia(call: Call): LocalMedia;
+  /**
+   * Whether an INVITE from this source may ring the phone (issue 5 §12: desk phones accept calls only from
+   * their registrar/proxy once an account exists, against SIP scanners' ghost calls). Refused: 403.
+   */
+  admitInvite?(incoming: IncomingRequest): boolean;
   /** The line an incoming INVITE is for (by Request-URI user); direct-IP calls get a line named after the URI. */
   accountFor?(request: SipRequest): CallAccount | undefined;
   /** RFC 4028 interval we ask for and the smallest we accept; expires 0 turns session timers off. */
@@ -144,6 +149,10 @@ export class CallManager {
   }
 
   private receiveInvite(incoming: IncomingRequest): void {
+    if (this.options.admitInvite && !this.options.admitInvite(incoming)) {
+      incoming.respond(403);
+      return;
+    }
     if (this.inviteInterceptor?.(incoming)) return;
     if (this.events.count('incoming') === 0) {
       // Nobody to ring (no phone layer listening): RFC 3261 §21.4.18 480 Temporarily Unavailable.

@@ -17,6 +17,8 @@ export interface SippOptions {
   transport?: 'udp' | 'tcp';
   /** Local port; a free one is chosen when absent. */
   port?: number;
+  /** Local address (another loopback address, e.g. 127.0.0.2, plays a stranger); 127.0.0.1 by default. */
+  localIp?: string;
   /** Stop after this many calls (-m). */
   calls?: number;
   /** `[key]` values for the scenario (-key name value). */
@@ -36,7 +38,7 @@ export interface SippRun {
 export async function startSipp(options: SippOptions): Promise<SippRun> {
   const dir = await tempDir('sipp');
   const port = options.port ?? (await freePort());
-  const args = ['-nostdin', '-i', '127.0.0.1', '-p', String(port), '-trace_err', '-error_file', join(dir.path, 'errors.log')];
+  const args = ['-nostdin', '-i', options.localIp ?? '127.0.0.1', '-p', String(port), '-trace_err', '-error_file', join(dir.path, 'errors.log')];
   if (options.builtin) args.push('-sn', options.builtin);
   if (options.scenario !== undefined) {
     const file = join(dir.path, 'scenario.xml');

@@ -177,6 +177,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       },
       callWaiting: config.phone.callWaiting,
       doNotDisturb: config.phone.doNotDisturb ? config.phone.dndResponse : false,
+      autoAnswer: config.phone.autoAnswer,
       volumes: config.audio.volumes,
     },
     menu: {
@@ -216,7 +217,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   appRef = app;
   // Settings changed from the menus, the web admin or the console take effect at once.
   configAccess.onChange((c) => {
-    app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false });
+    app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false, autoAnswer: c.phone.autoAnswer });
     board.ringer.setVolume(c.audio.volumes.ringer);
     audio.setRegion(c.toneRegion);
   });

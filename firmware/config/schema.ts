@@ -157,8 +157,10 @@ export const configSchema = z.strictObject({
        * true also takes direct IP calls. Without an account every call is direct and taken.
        */
       acceptDirectCalls: z.boolean().default(false),
+      /** Answer intercom/paging calls that ask for it (Call-Info answer-after, Alert-Info auto-answer) hands-free. */
+      autoAnswer: z.boolean().default(false),
     })
-    .default({ callWaiting: true, doNotDisturb: false, dndResponse: 486, callForward: '', acceptDirectCalls: false }),
+    .default({ callWaiting: true, doNotDisturb: false, dndResponse: 486, callForward: '', acceptDirectCalls: false, autoAnswer: false }),
   /** IANA time zone for the clock on the idle screen and the call log. */
   timeZone: z
     .string()

@@ -3,11 +3,15 @@ import type { KeyName } from '../../hal/index.js';
 /** Where the phone's audio goes: the handset, the loudspeaker (hands-free) or a headset. */
 export type AudioRoute = 'handset' | 'speaker' | 'headset';
 
+/** The timers the phone machine asks for (the app owns them). */
+export type TimerName = 'dial' | 'notice' | 'auto-answer';
+
 export type ToneName = 'dial' | 'second-dial' | 'ringback' | 'busy' | 'congestion' | 'call-waiting' | 'confirmation';
 
 /** What the call layer (SIP sessions) reports about a call, by the phone's own call id. */
 export type CallEvent =
-  | { type: 'incoming'; callId: string; remoteUri: string; remoteName?: string; number: string }
+  /** `autoAnswerAfterS`: the caller asked for intercom answering (the phone decides whether to honour it). */
+  | { type: 'incoming'; callId: string; remoteUri: string; remoteName?: string; number: string; autoAnswerAfterS?: number }
   /** 180/183: the far end is ringing; `earlyMedia` when a 183 brought SDP (the network plays the ringback). */
   | { type: 'ringing'; callId: string; earlyMedia: boolean }
   | { type: 'answered'; callId: string }
@@ -24,7 +28,7 @@ export type CallEvent =
 export type PhoneInput =
   | { type: 'key'; key: KeyName; event: 'down' | 'long-press' }
   | { type: 'hook'; event: 'off-hook' | 'on-hook' | 'flash' }
-  | { type: 'timer'; name: 'dial' | 'notice' }
+  | { type: 'timer'; name: TimerName }
   /** Call this number or URI now, hands-free (the web page's dial box, a contact, a history entry). */
   | { type: 'dial'; number: string }
   /** Remote control of one call by id (the REST API). */
@@ -54,7 +58,7 @@ export type PhoneAction =
   | { type: 'tone'; tone: ToneName | null }
   | { type: 'ring'; on: boolean }
   | { type: 'volume'; target: AudioRoute | 'ringer'; level: number }
-  | { type: 'start-timer'; name: 'dial' | 'notice'; ms: number }
-  | { type: 'stop-timer'; name: 'dial' | 'notice' }
+  | { type: 'start-timer'; name: TimerName; ms: number }
+  | { type: 'stop-timer'; name: TimerName }
   /** A call is over: the app writes the call log entry. */
   | { type: 'call-ended'; call: import('./phone-call.js').PhoneCall; reason: string; cause: 'local' | 'remote' | 'failed' | 'busy' | 'cancelled' | 'rejected' };

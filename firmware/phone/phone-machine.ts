@@ -10,6 +10,8 @@ export interface PhoneMachineOptions {
   callWaiting: boolean;
   /** Do-not-disturb: reject every incoming call with this status. */
   doNotDisturb: false | 486 | 480;
+  /** Honour intercom requests (Call-Info answer-after, Alert-Info auto-answer) when the phone is idle. */
+  autoAnswer?: boolean;
   volumes: Record<AudioRoute | 'ringer', number>;
   /** The redial key's number. */
   lastDialled: () => string | undefined;
@@ -67,7 +69,7 @@ export class PhoneMachine {
   }
 
   /** Settings changed while the phone runs (menu, web admin): they apply from the next call. */
-  configure(change: Partial<Pick<PhoneMachineOptions, 'callWaiting' | 'doNotDisturb' | 'dialPlan'>>): void {
+  configure(change: Partial<Pick<PhoneMachineOptions, 'callWaiting' | 'doNotDisturb' | 'dialPlan' | 'autoAnswer'>>): void {
     this.options = { ...this.options, ...change };
   }
 
@@ -111,6 +113,7 @@ export class PhoneMachine {
       case 'timer':
         if (input.name === 'dial' && this.dial) this.applyDial(this.dial.timeout(), actions);
         if (input.name === 'notice') this.endNotice(actions);
+        if (input.name === 'auto-answer') this.autoAnswerNow(actions);
         break;
       case 'dial':
         this.dialNow(input.number, actions);
@@ -278,6 +281,11 @@ export class PhoneMachine {
     this.route = key; // move the call to the loudspeaker or headset
   }
 
+  private autoAnswerNow(actions: PhoneAction[]): void {
+    const ringing = this.ringingCall();
+    if (ringing && !this.focus() && this.route === null && !this.dial) this.answerHandsFree(actions);
+  }
+
   /** The REST API acting on one call, as the keys would (answer hands-free, hold, resume, hang up that call). */
   private onCallAction(callId: string, action: 'answer' | 'hold' | 'resume' | 'hangup', actions: PhoneAction[]): void {
     const call = this.calls.find((c) => c.id === callId);
@@ -388,6 +396,11 @@ export class PhoneMachine {
         ...(event.remoteName !== undefined ? { remoteName: event.remoteName } : {}),
         heldByRemote: false,
       });
+      // Intercom (issue 5 §10): answered hands-free, but only into an idle phone — never over a call.
+      if (event.autoAnswerAfterS !== undefined && this.options.autoAnswer && !busy) {
+        if (event.autoAnswerAfterS === 0) this.autoAnswerNow(actions);
+        else actions.push({ type: 'start-timer', name: 'auto-answer', ms: event.autoAnswerAfterS * 1000 });
+      }
       return;
     }
     const call = this.calls.find((c) => c.id === event.callId);

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/index.js';
 import type { MediaEngine, MediaStreamHandle } from '../media/index.js';
 import type { Call, CallAccount, CallEndReason, CallManager } from '../sip/session/index.js';
 import { CallTransfer } from '../sip/refer/index.js';
+import { autoAnswerDelay } from './auto-answer.js';
 import type { NegotiatedMedia } from '../sip/sdp/index.js';
 import type { DeviceAudio } from './device-audio.js';
 import type { CallEvent } from './phone-events.js';
@@ -71,7 +72,15 @@ export class SipCallControl implements CallControl {
       this.bind(phoneId, call);
       const id = call.remoteIdentity;
       const uri = id.uri.toString();
-      this.emit({ type: 'incoming', callId: phoneId, remoteUri: uri, ...(id.displayName ? { remoteName: id.displayName } : {}), number: userPart(uri) });
+      const autoAnswerAfterS = call.invite ? autoAnswerDelay(call.invite.headers) : undefined;
+      this.emit({
+        type: 'incoming',
+        callId: phoneId,
+        remoteUri: uri,
+        ...(id.displayName ? { remoteName: id.displayName } : {}),
+        number: userPart(uri),
+        ...(autoAnswerAfterS !== undefined ? { autoAnswerAfterS } : {}),
+      });
     });
   }
 

@@ -172,6 +172,8 @@ export class Call {
 
   // Incoming (UAS) side
   private incoming: IncomingRequest | undefined;
+  /** The INVITE that started an incoming call, for what the phone reads in it (Call-Info, Alert-Info). */
+  invite: SipRequest | undefined;
   private remoteOfferAnswer: string | undefined;
   private reliable: { rseq: number; response: SipResponse; retransmitter: ResponseRetransmitter } | undefined;
   private nextRSeq = 0;
@@ -298,6 +300,7 @@ export class Call {
     }
     const call = new Call(ctx, { callId: request.callId, direction: 'incoming', account, remote: request.from });
     call.incoming = incoming;
+    call.invite = request;
     call.notePeerAllow(request);
     if (request.body.length > 0) {
       if (!hasSdp(request)) {

@@ -430,3 +430,25 @@ describe('blind transfer', () => {
     expect(m.view.focus).toMatchObject({ number: 'carol', remoteName: 'Carol', phase: 'connected' });
   });
 });
+
+describe('intercom (auto-answer)', () => {
+  const intercom = (callId: string, after = 0): PhoneInput => ({ type: 'incoming', callId, remoteUri: 'sip:page@pbx', number: 'page', autoAnswerAfterS: after });
+
+  it('answers hands-free at once when allowed and idle', () => {
+    const { send } = phone({ autoAnswer: true });
+    expect(send(intercom('in-1'))).toEqual(expect.arrayContaining([{ type: 'answer', callId: 'in-1' }, { type: 'route', route: 'speaker' }]));
+  });
+
+  it('after the delay asked for', () => {
+    const { send } = phone({ autoAnswer: true });
+    expect(send(intercom('in-1', 2))).toEqual(expect.arrayContaining([{ type: 'start-timer', name: 'auto-answer', ms: 2000 }]));
+    expect(send({ type: 'timer', name: 'auto-answer' })).toEqual(expect.arrayContaining([{ type: 'answer', callId: 'in-1' }]));
+  });
+
+  it('rings normally when not allowed, or when the phone is busy', () => {
+    expect(only(phone({ autoAnswer: false }).send(intercom('in-1')), 'answer')).toEqual([]);
+    const p = phone({ autoAnswer: true });
+    p.send(lift);
+    expect(only(p.send(intercom('in-1')), 'answer')).toEqual([]);
+  });
+});

@@ -74,8 +74,16 @@ function unitNodeFlags(): string[] {
   return words.slice(0, words.findIndex((w) => !w.startsWith('--')));
 }
 
+/** Private (not shared) memory: RSS less the clean pages of the node binary and libraries that every Node process shares. */
+function privateMb(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
+  return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
+}
+
 interface Measured {
   idle: number;
+  callPrivate: number;
   callMax: number;
   callMean: number;
   peak: number;
@@ -118,12 +126,14 @@ async function measure(label: string, nodeArgs: string[], entry: string, workDir
     if (!res.ok) throw new Error(`dial: ${res.status} ${await res.text()}`);
     await baresip.waitForEvent('CALL_ESTABLISHED');
     const samples: number[] = [];
+    const privates: number[] = [];
     const b = baresip;
     // Sample every 250 ms until baresip's WAV ends the call (LAB.md).
     await waitFor(
       'the call to end',
       () => {
         samples.push(rssMb(pid));
+        privates.push(privateMb(pid));
         return b.events().some((e) => e.type === 'CALL_CLOSED') ? true : undefined;
       },
       { intervalMs: 250, timeoutMs: (CALL_SECONDS + 10) * 1000 },
@@ -133,6 +143,7 @@ async function measure(label: string, nodeArgs: string[], entry: string, workDir
       idle,
       callMax: Math.max(...inCall),
       callMean: inCall.reduce((a, v) => a + v, 0) / inCall.length,
+      callPrivate: Math.max(...privates),
       peak: rssMb(pid, 'VmHWM'),
     };
   } finally {
@@ -143,6 +154,16 @@ async function measure(label: string, nodeArgs: string[], entry: string, workDir
 }
 
 const nodeAlone = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'], { encoding: 'utf8' }).stdout) / 1024;
+/** Plain Node's private memory, from a `node -e` kept alive long enough to read it. */
+async function nodeAlonePrivateMb(): Promise<number> {
+  const idle = startProcess('node -e', process.execPath, ['-e', 'setTimeout(() => {}, 5000)']);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    return privateMb(idle.child.pid!);
+  } finally {
+    await idle.stop();
+  }
+}
 
 const work = await tempDir('phone-memory-builds');
 try {
@@ -156,6 +177,7 @@ try {
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   }
   const flags = unitNodeFlags();
+  const nodeAlonePrivate = await nodeAlonePrivateMb();
   const before = await measure('per-file build', [], perFileEntry, perFileDir);
   const device = await measure('device release', flags, releaseEntry, releaseDir);
 
@@ -163,11 +185,13 @@ try {
     { name: `${name}: idle`, value: m.idle, unit: 'MB', note },
     { name: `${name}: in a call (max)`, value: m.callMax, unit: 'MB', note: `mean ${m.callMean.toFixed(1)} MB over ${CALL_SECONDS} s to baresip` },
     { name: `${name}: peak (VmHWM)`, value: m.peak, unit: 'MB' },
+    { name: `${name}: in a call, private`, value: m.callPrivate, unit: 'MB', note: 'RSS less shared clean pages (node binary, libc)' },
   ];
   printBench(
     'phone RSS, idle and in a call (target ≤ 70 MB in a call)',
     [
       { name: 'node -e (plain Node)', value: nodeAlone, unit: 'MB', note: 'max RSS' },
+      { name: 'node -e (plain Node), private', value: nodeAlonePrivate, unit: 'MB' },
       ...rows('npm run build, default V8', before, 'one .js per source'),
       ...rows('device release', device, `bundle, ${flags.join(' ')}`),
     ],

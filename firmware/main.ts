@@ -137,7 +137,11 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const mediaAddress = lanAddress();
 
   // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
-  const engine = await MediaEngine.start({ priority: -10 });
+  // Its heap is small and allocation-free in steady state (DESIGN.md), so a 2 MB young generation
+  // (V8's default semi-spaces grow to 16 MB each on 64-bit) costs only short scavenges, and the old
+  // generation cap turns a leak in the media thread into a reported worker failure, not a phone
+  // that swaps (issue 4: RSS target in a call; test/firmware/phone-memory.bench.ts).
+  const engine = await MediaEngine.start({ priority: -10, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
   const audio = new DeviceAudio(board.audio, config.toneRegion);
   await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
   let control: SipCallControl | undefined;

@@ -151,6 +151,16 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
     localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
     admitInvite: (incoming) => policy.admit(incoming.source),
+    forwardTo: () => {
+      const target = configAccess.config.phone.callForward;
+      if (!target) return undefined;
+      try {
+        return resolveDialTarget(target, account?.domain);
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'phone.callForward is not a target the phone can call; calls ring instead');
+        return undefined;
+      }
+    },
   });
   control = new SipCallControl({
     manager,

@@ -26,6 +26,11 @@ export interface CallManagerOptions {
    * their registrar/proxy once an account exists, against SIP scanners' ghost calls). Refused: 403.
    */
   admitInvite?(incoming: IncomingRequest): boolean;
+  /**
+   * Call forwarding: a SIP URI to send every new caller to, with 302 Moved Temporarily and the target
+   * in Contact (RFC 3261 §8.3, §21.3.3), before anything rings; undefined lets the call ring.
+   */
+  forwardTo?(incoming: IncomingRequest): string | undefined;
   /** The line an incoming INVITE is for (by Request-URI user); direct-IP calls get a line named after the URI. */
   accountFor?(request: SipRequest): CallAccount | undefined;
   /** RFC 4028 interval we ask for and the smallest we accept; expires 0 turns session timers off. */
@@ -154,6 +159,12 @@ export class CallManager {
       return;
     }
     if (this.inviteInterceptor?.(incoming)) return;
+    const forward = this.options.forwardTo?.(incoming);
+    if (forward !== undefined) {
+      incoming.respond(302, { headers: [['Contact', `<${forward}>`]] });
+      this.context.log.info({ from: incoming.request.from.uri.toString(), to: forward }, 'calls: forwarded (302)');
+      return;
+    }
     if (this.events.count('incoming') === 0) {
       // Nobody to ring (no phone layer listening): RFC 3261 §21.4.18 480 Temporarily Unavailable.
       incoming.respond(480);

@@ -17,6 +17,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/interop/**', 'test/e2e/**', 'node_modules/**'],
           testTimeout: 15_000,
+          // Unit tests first, then the interop tests on their own: real peers and
+          // real-time audio must not share 2 cores with fast-check and the VM build.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -24,6 +27,7 @@ export default defineConfig({
         test: {
           name: 'interop',
           include: ['test/interop/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Real peers bind ports and spawn processes: keep files sequential so two

@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/interop/**', 'test/e2e/**', 'node_modules/**'],
+          exclude: ['test/interop/**', 'test/e2e/**', '**/*.integration.test.ts', 'node_modules/**'],
           testTimeout: 15_000,
           // Unit tests first, then the interop tests on their own: real peers and
           // real-time audio must not share 2 cores with fast-check and the VM build.
@@ -26,7 +26,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'interop',
-          include: ['test/interop/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // *.integration.test.ts: real sockets, worker threads or child builds beside the unit tests
+          // they belong to, run here so they never compete with the unit run for the 2 cores.
+          include: ['test/interop/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/**/*.integration.test.ts'],
           sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 60_000,

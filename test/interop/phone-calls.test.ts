@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { missingPeers } from './support/peers.js';
 import { startBaresip, type Baresip } from './support/baresip.js';
-import { startPhoneProcess, type PhoneProcess } from './support/phone.js';
+import { phoneApi, startPhoneProcess, type PhoneProcess } from './support/phone.js';
 import { tempDir, waitFor } from './support/processes.js';
 import { wavStats, writeToneWav } from './support/audio.js';
 
@@ -16,15 +16,9 @@ describe.skipIf(skip !== undefined)(`calls made and taken from the front panel (
   let phone: PhoneProcess;
   let baresip: Baresip;
   let heard: string;
-  let base: string;
-
-  // The admin account of the phone's config: the API needs it once a password is set.
-  const auth = { authorization: `Basic ${Buffer.from('admin:desk-admin').toString('base64')}` };
-  const post = (path: string, body: unknown) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }).then(async (r) => {
-      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    });
-  const glass = async () => ((await (await fetch(`${base}/api/panel`, { headers: auth })).json()) as { text: string[] }).text.join('\n');
+  let api: ReturnType<typeof phoneApi>;
+  const post = (path: string, body: unknown) => api.post(path, body);
+  const glass = () => api.glass();
 
   beforeAll(async () => {
     dir = await tempDir('phone-calls');
@@ -34,7 +28,7 @@ describe.skipIf(skip !== undefined)(`calls made and taken from the front panel (
     writeToneWav(mic, 1000, 30);
     writeToneWav(far, 440, 3);
     phone = await startPhoneProcess({ config: 'admin:\n  password: desk-admin\n', args: ['--audio-in', mic, '--audio-out', heard] });
-    base = `http://127.0.0.1:${phone.httpPort}`;
+    api = phoneApi(phone);
     baresip = await startBaresip({ user: 'bob', wav: far });
   });
   afterAll(async () => {
@@ -62,8 +56,7 @@ describe.skipIf(skip !== undefined)(`calls made and taken from the front panel (
     await baresip.dial(`sip:phone@127.0.0.1:${phone.sipPorts.udp}`);
     await waitFor('the phone to ring', async () => ((await glass()).includes('Incoming call') ? true : undefined), { timeoutMs: 10_000 });
     // The remote-control API lists the ringing call.
-    const listed = (await (await fetch(`${base}/api/v1/calls`, { headers: auth })).json()) as { calls: Array<{ id: string; state: string; direction: string }> };
-    expect(listed.calls).toEqual([expect.objectContaining({ state: 'incoming', direction: 'incoming' })]);
+    expect(await api.calls()).toEqual([expect.objectContaining({ state: 'incoming', direction: 'incoming' })]);
     await post('/api/panel/hook', { state: 'off-hook' });
     await waitFor('baresip to see the answer', () => baresip.events().filter((e) => e.type === 'CALL_ESTABLISHED').length >= 2 || undefined, { timeoutMs: 10_000 });
     await waitFor('baresip to hang up', () => baresip.events().filter((e) => e.type === 'CALL_CLOSED').length >= 2 || undefined, { timeoutMs: 20_000 });

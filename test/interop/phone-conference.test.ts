@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { missingPeers } from './support/peers.js';
 import { startBaresip, type Baresip } from './support/baresip.js';
-import { startPhoneProcess, type PhoneProcess } from './support/phone.js';
+import { phoneApi, startPhoneProcess, type PhoneProcess } from './support/phone.js';
 import { tempDir, waitFor } from './support/processes.js';
 import { wavStats, writeToneWav } from './support/audio.js';
 
@@ -15,13 +15,9 @@ describe.skipIf(skip !== undefined)(`3-way conference on the phone (${skip ?? 'p
   let phone: PhoneProcess;
   let bob: Baresip;
   let carol: Baresip;
-  let base: string;
-  const auth = { authorization: `Basic ${Buffer.from('admin:desk-admin').toString('base64')}` };
-  const post = (path: string, body: unknown) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }).then(async (r) => {
-      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    });
-  const glass = async () => ((await (await fetch(`${base}/api/panel`, { headers: auth })).json()) as { text: string[] }).text.join('\n');
+  let api: ReturnType<typeof phoneApi>;
+  const post = (path: string, body: unknown) => api.post(path, body);
+  const glass = () => api.glass();
 
   beforeAll(async () => {
     dir = await tempDir('conference');
@@ -30,7 +26,7 @@ describe.skipIf(skip !== undefined)(`3-way conference on the phone (${skip ?? 'p
     writeToneWav(bobWav, 440, 30);
     writeToneWav(carolWav, 660, 6);
     phone = await startPhoneProcess({ config: 'admin:\n  password: desk-admin\n' });
-    base = `http://127.0.0.1:${phone.httpPort}`;
+    api = phoneApi(phone);
     bob = await startBaresip({ user: 'bob', wav: bobWav });
     carol = await startBaresip({ user: 'carol', wav: carolWav });
   });

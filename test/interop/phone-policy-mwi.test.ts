@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPeers } from './support/peers.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
-import { startPhoneProcess, type PhoneProcess } from './support/phone.js';
+import { phoneApi, startPhoneProcess, type PhoneProcess } from './support/phone.js';
 import { runSipp } from './support/sipp.js';
 import { waitFor } from './support/processes.js';
 
@@ -13,8 +13,7 @@ const skip = missingPeers('kamailio', 'kamcmd', 'sipp');
 describe.skipIf(skip !== undefined)(`a registered phone and strangers (${skip ?? 'peers installed'})`, () => {
   let kamailio: Kamailio;
   let phone: PhoneProcess;
-  const auth = { authorization: `Basic ${Buffer.from('admin:desk-admin').toString('base64')}` };
-  const glass = async () => ((await (await fetch(`http://127.0.0.1:${phone.httpPort}/api/panel`, { headers: auth })).json()) as { text: string[] }).text.join('\n');
+  const glass = () => phoneApi(phone).glass();
 
   beforeAll(async () => {
     kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }] });

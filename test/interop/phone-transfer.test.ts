@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { missingPeers } from './support/peers.js';
 import { startBaresip, type Baresip } from './support/baresip.js';
-import { startPhoneProcess, type PhoneProcess } from './support/phone.js';
+import { phoneApi, startPhoneProcess, type PhoneProcess } from './support/phone.js';
 import { tempDir, waitFor } from './support/processes.js';
 import { writeToneWav } from './support/audio.js';
 
@@ -16,20 +16,16 @@ describe.skipIf(skip !== undefined)(`blind transfer from the phone (${skip ?? 'p
   let phone: PhoneProcess;
   let bob: Baresip;
   let carol: Baresip;
-  let base: string;
-  const auth = { authorization: `Basic ${Buffer.from('admin:desk-admin').toString('base64')}` };
-  const post = (path: string, body: unknown) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }).then(async (r) => {
-      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    });
-  const calls = async () => ((await (await fetch(`${base}/api/v1/calls`, { headers: auth })).json()) as { calls: Array<{ id: string; state: string }> }).calls;
+  let api: ReturnType<typeof phoneApi>;
+  const post = (path: string, body: unknown) => api.post(path, body);
+  const calls = () => api.calls();
 
   beforeAll(async () => {
     dir = await tempDir('transfer');
     const wav = join(dir.path, 'tone.wav');
     writeToneWav(wav, 440, 30);
     phone = await startPhoneProcess({ config: 'admin:\n  password: desk-admin\n' });
-    base = `http://127.0.0.1:${phone.httpPort}`;
+    api = phoneApi(phone);
     bob = await startBaresip({ user: 'bob', wav });
     carol = await startBaresip({ user: 'carol', wav });
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { missingPeers } from './support/peers.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
-import { startPhoneProcess, type PhoneProcess } from './support/phone.js';
+import { phoneApi, startPhoneProcess, type PhoneProcess } from './support/phone.js';
 import { tempDir, waitFor } from './support/processes.js';
 import { wavStats, writeToneWav } from './support/audio.js';
 
@@ -18,19 +18,14 @@ describe.skipIf(skip !== undefined)(`two phones through Kamailio (${skip ?? 'pee
   let alice: PhoneProcess;
   let bob: PhoneProcess;
   let bobHeard: string;
-  const auth = { authorization: `Basic ${Buffer.from('admin:desk-admin').toString('base64')}` };
-
-  const api = (phone: PhoneProcess) => ({
-    keys: (keys: string[]) =>
-      fetch(`http://127.0.0.1:${phone.httpPort}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ keys }) }).then(async (r) => {
-        if (!r.ok) throw new Error(`keys: ${r.status} ${await r.text()}`);
-      }),
-    hook: (state: 'off-hook' | 'on-hook') =>
-      fetch(`http://127.0.0.1:${phone.httpPort}/api/panel/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ state }) }).then(async (r) => {
-        if (!r.ok) throw new Error(`hook: ${r.status} ${await r.text()}`);
-      }),
-    glass: async () => ((await (await fetch(`http://127.0.0.1:${phone.httpPort}/api/panel`, { headers: auth })).json()) as { text: string[] }).text.join('\n'),
-  });
+  const api = (phone: PhoneProcess) => {
+    const rest = phoneApi(phone);
+    return {
+      keys: (keys: string[]) => rest.post('/api/v1/keys', { keys }),
+      hook: (state: 'off-hook' | 'on-hook') => rest.post('/api/panel/hook', { state }),
+      glass: rest.glass,
+    };
+  };
 
   const config = (user: string) => `admin:
   password: desk-admin

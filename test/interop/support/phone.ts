@@ -58,3 +58,25 @@ export async function startPhoneProcess(options: { config: string; args?: string
     },
   };
 }
+
+/** The admin password the phone tests put in their configs. */
+export const TEST_ADMIN_PASSWORD = 'desk-admin';
+
+/** A running phone's REST API as a person's scripts drive it: authenticated JSON posts, the panel's glass. */
+export function phoneApi(phone: PhoneProcess, password = TEST_ADMIN_PASSWORD) {
+  const base = `http://127.0.0.1:${phone.httpPort}`;
+  const auth = { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` };
+  const get = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`, { headers: auth })).json()) as T;
+  return {
+    base,
+    auth,
+    get,
+    async post(path: string, body: unknown): Promise<void> {
+      const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    },
+    /** What the LCD shows, one line per row. */
+    glass: async (): Promise<string> => (await get<{ text: string[] }>('/api/panel')).text.join('\n'),
+    calls: async () => (await get<{ calls: Array<{ id: string; state: string; direction: string }> }>('/api/v1/calls')).calls,
+  };
+}

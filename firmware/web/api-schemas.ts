@@ -17,7 +17,9 @@ export const keySequenceSchema = z.strictObject({
 });
 
 export const hookRequestSchema = z.strictObject({
-  state: z.enum(['off-hook', 'on-hook', 'flash', 'off', 'on']),
+  // `toggle` is what the handset button means: the server, not a page that may not
+  // have seen the last change yet, decides which way the handset goes.
+  state: z.enum(['off-hook', 'on-hook', 'flash', 'toggle', 'off', 'on']),
 });
 
 /**

@@ -126,7 +126,7 @@ export const PANEL_SCRIPT = String.raw`
     // Keyboard activation of a focused button (Enter/Space) arrives as a click with no pointer.
     button.addEventListener('click', function (e) { if (e.detail === 0) key(name, 'press'); });
   });
-  document.getElementById('hook').addEventListener('click', function () { hook(state.hook === 'off-hook' ? 'on-hook' : 'off-hook'); });
+  document.getElementById('hook').addEventListener('click', function () { hook('toggle'); });
   document.getElementById('flash').addEventListener('click', function () { hook('flash'); });
 
   // Shortcuts: digits * #, Enter = OK, Esc = cancel, arrows = navigation, F1–F4 = soft keys, Space = hook.
@@ -141,7 +141,7 @@ export const PANEL_SCRIPT = String.raw`
     if (typing(e)) return;
     if (e.key === ' ' && !(e.target && e.target.tagName === 'BUTTON')) {
       e.preventDefault();
-      if (!e.repeat) hook(state.hook === 'off-hook' ? 'on-hook' : 'off-hook');
+      if (!e.repeat) hook('toggle');
       return;
     }
     var name = shortcut(e);

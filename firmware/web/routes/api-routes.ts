@@ -68,8 +68,9 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
   const hook = async (c: Context<WebEnv>) => {
     const panel = requirePanel();
     const { state } = await jsonBody(c, hookRequestSchema);
-    if (state === 'off-hook' || state === 'off') panel.hook.lift();
-    else if (state === 'on-hook' || state === 'on') panel.hook.hang();
+    const lifted = panel.hook.state === 'off-hook';
+    if (state === 'off-hook' || state === 'off' || (state === 'toggle' && !lifted)) panel.hook.lift();
+    else if (state === 'on-hook' || state === 'on' || state === 'toggle') panel.hook.hang();
     else if (panel.hook.state === 'off-hook') panel.hook.flash();
     else throw new WebError(409, 'ON_HOOK', 'a hook flash needs the handset off hook');
     return c.json({ ok: true, hook: panel.hook.state });

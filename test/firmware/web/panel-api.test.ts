@@ -84,6 +84,12 @@ describe('POST /api/panel/hook', () => {
     await f.request('/api/v1/hook', json({ state: 'on' }));
     expect(events).toEqual(['off-hook', 'flash', 'on-hook']);
   });
+
+  it('toggles the handset the way the phone sees it, not the way a page last saw it', async () => {
+    f = await webFixture();
+    expect(await (await f.request('/api/panel/hook', json({ state: 'toggle' }))).json()).toEqual({ ok: true, hook: 'off-hook' });
+    expect(await (await f.request('/api/panel/hook', json({ state: 'toggle' }))).json()).toEqual({ ok: true, hook: 'on-hook' });
+  });
 });
 
 describe('GET /api/panel', () => {

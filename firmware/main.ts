@@ -1,31 +1,31 @@
 import { mkdir } from 'node:fs/promises';
-import { homedir, networkInterfaces } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from './clock/index.js';
 import { DeskphoneError } from './errors.js';
-import { JsonStore, loadConfigFile, parseConfigText, parseKeyPath, TONE_REGIONS, type Config } from './config/index.js';
-import { mainMenu } from './phone/menu/index.js';
+import { JsonStore, loadConfigFile, parseConfigText, type Config } from './config/index.js';
 import { Logging, type Component, type LogLevel } from './log/index.js';
-import { SipStack, type RegistrationStatus, type SipStackConfig } from './sip/index.js';
-import { PhoneApp } from './phone/phone-app.js';
+import { SipStack } from './sip/index.js';
+import type { PhoneApp } from './phone/phone-app.js';
 import { CallLog } from './phone/call-log.js';
 import { ContactBook } from './phone/contacts/index.js';
-import { DigitMap, resolveDialTarget } from './phone/dial-plan/index.js';
-import { DeviceAudio } from './phone/device-audio.js';
-import { SipCallControl } from './phone/sip-call-control.js';
-import { CallManager, callAccount } from './sip/session/index.js';
-import type { SdpCodec } from './sip/sdp/index.js';
-import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
-import { startMwi } from './sip/mwi/index.js';
-import { InvitePolicy } from './phone/invite-policy.js';
-import { lookup } from 'node:dns/promises';
-import { adminLogin, createMaintenanceBackend } from './phone/maintenance-backend.js';
-import { createMaintenanceConsole, type MaintenanceConsole } from '../hal/index.js';
+import { resolveDialTarget } from './phone/dial-plan/index.js';
+import type { SipCallControl } from './phone/sip-call-control.js';
+import { startPhoneRuntime, type PhoneRuntime } from './phone/phone-runtime.js';
+import { sipConfig } from './phone/sip-settings.js';
 import { BOARDS, loadBoard, buildBoard, validateBoard, type BoardDevices, type ValidBoard } from '../board/index.js';
-import { attachTerminalPanel } from './cli/terminal-panel.js';
-import { ConfigAccess, startWebServer, type RunningWebServer } from './web/index.js';
+import { ConfigAccess, type RunningWebServer } from './web/index.js';
 import { packageVersion } from './cli/program.js';
 import type { StartOptions } from './cli/start-command.js';
+import { Supervisor } from './lifecycle/supervisor.js';
+import { startSupervisedWebServer } from './lifecycle/supervised-web-server.js';
+import { handleProcessExit, EXIT_FAILURE } from './lifecycle/process-exit.js';
+import type { RestartingMediaEngine } from './lifecycle/restarting-media-engine.js';
+
+export { sipConfig } from './phone/sip-settings.js';
+
+/** How long shutdown waits for the registrar to confirm the un-REGISTER (issue 7 point 8: out within 2 s). */
+const UNREGISTER_WAIT_MS = 1000;
 
 /**
  * The composition root (DESIGN.md): the only place that picks concrete
@@ -40,9 +40,16 @@ export interface RunningPhone {
   readonly web: RunningWebServer;
   readonly configAccess: ConfigAccess;
   readonly app: PhoneApp;
-  /** Resolves when the phone has stopped (Ctrl-C, SIGTERM or stop()). */
+  /** The restartable parts (web, lcd, phone, media, mwi, console) and their state. */
+  readonly supervisor: Supervisor;
+  readonly calls: SipCallControl;
+  /** The calls' media streams, kept across media-worker restarts. */
+  readonly media: RestartingMediaEngine;
+  /** Resolves when the phone has stopped (Ctrl-C, SIGTERM, stop(), or a core part that could not be kept running). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
+  /** 0, or 1 once a core part broke and stopped the phone (what the CLI exits with). */
+  exitCode(): number;
 }
 
 export interface PhoneStartOptions extends StartOptions {
@@ -85,6 +92,11 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     throw err;
   }
 
+  // The restartable parts run under one supervisor; a core part that cannot be kept running stops the phone.
+  let exitCode = 0;
+  let fatal: (part: string, err: Error) => void = () => undefined;
+  const supervisor = new Supervisor({ clock, log: logging.for('main'), onFatal: (part, err) => fatal(part, err) });
+
   // One ConfigAccess for everything that changes the config (web admin, console), so writes queue.
   const configAccess = new ConfigAccess(loaded);
   const account = config.accounts.find((a) => a.enabled);
@@ -96,7 +108,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   };
   let web: RunningWebServer;
   try {
-    web = await startWebServer({
+    web = await startSupervisedWebServer(supervisor, {
       port: options.httpPort ?? 8080,
       host: options.httpHost ?? '127.0.0.1',
       clock,
@@ -129,210 +141,70 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     throw err;
   }
 
-  const transports = sip.localTransports;
-  const sipPort = transports.find((t) => t.protocol === 'UDP')?.port ?? transports[0]?.port;
-  const directAddress = `${lanAddress()}:${sipPort}`;
-  const directUri = `sip:phone@${directAddress}`;
-  const lines = sipConfig(config, options).accounts;
-  const mediaAddress = lanAddress();
-
-  // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
-  // Its heap is small and allocation-free in steady state (DESIGN.md), so a 2 MB young generation
-  // (V8's default semi-spaces grow to 16 MB each on 64-bit) costs only short scavenges, and the old
-  // generation cap turns a leak in the media thread into a reported worker failure, not a phone
-  // that swaps (issue 4: RSS target in a call; test/firmware/phone-memory.bench.ts).
-  const engine = await MediaEngine.start({ priority: -10, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
-  const audio = new DeviceAudio(board.audio, config.toneRegion);
-  await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
-  let control: SipCallControl | undefined;
-  const codecs = sdpCodecs(config.audio.codecs);
-  const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
-  void trustedAddresses(lines).then((a) => policy.setTrusted(a));
-  const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
-    localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
-    admitInvite: (incoming) => policy.admit(incoming.source),
-    forwardTo: () => {
-      const target = configAccess.config.phone.callForward;
-      if (!target) return undefined;
-      try {
-        return resolveDialTarget(target, account?.domain);
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'phone.callForward is not a target the phone can call; calls ring instead');
-        return undefined;
-      }
-    },
-  });
-  control = new SipCallControl({
-    manager,
-    engine,
-    audio,
-    clock,
-    account: () => (lines[0] ? callAccount(lines[0]) : undefined),
-    mediaAddress: '0.0.0.0',
-    log: logging.for('phone'),
-  });
-  const calls = control;
-
-  const app = new PhoneApp({
-    devices: board,
-    calls,
-    audio,
-    clock,
-    wall: clock,
-    callLog,
-    contacts,
-    machine: {
-      dialPlan: {
-        digitMap: DigitMap.parse(config.dialPlan.digitMap),
-        shortTimeoutMs: config.dialPlan.shortTimeoutS * 1000,
-        longTimeoutMs: config.dialPlan.longTimeoutS * 1000,
-        emergencyNumbers: config.dialPlan.emergencyNumbers,
-        rewrite: config.dialPlan.rewrite,
-      },
-      callWaiting: config.phone.callWaiting,
-      doNotDisturb: config.phone.doNotDisturb ? config.phone.dndResponse : false,
-      autoAnswer: config.phone.autoAnswer,
-      volumes: config.audio.volumes,
-    },
-    menu: {
-      root: () =>
-        mainMenu({
-          callLog,
-          contacts,
-          settings: () => {
-            const c = configAccess.config;
-            return { ringerVolume: c.audio.volumes.ringer, doNotDisturb: c.phone.doNotDisturb, callForward: c.phone.callForward, toneRegion: c.toneRegion, toneRegions: TONE_REGIONS };
-          },
-          status: () => ({
-            accounts: lines.map((l) => ({ name: l.displayName ?? l.user, state: sip.registrationStatus()[l.id]?.state ?? 'off' })),
-            address: mediaAddress,
-            sipPort,
-            version: packageVersion(),
-            mac: macAddress(),
-          }),
-          formatTime: (iso) =>
-            new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: configAccess.config.timeZone }).format(new Date(iso)),
-        }),
-      applySetting: async (setting, value) => {
-        await configAccess.set(parseKeyPath(setting), value);
-      },
-    },
-    idle: {
-      accountName: account ? account.displayName || account.user : undefined,
-      registration: account ? 'registering' : 'none',
-      directAddress,
-      timeZone: config.timeZone,
-      voicemail: 0,
-    },
-  });
-  sip.onRegistration(({ accountId, status }) => {
-    if (account && accountId === accountIdOf(config, account)) app.updateIdle({ registration: screenState(status) });
-  });
-  appRef = app;
-  // Settings changed from the menus, the web admin or the console take effect at once.
-  configAccess.onChange((c) => {
-    app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false, autoAnswer: c.phone.autoAnswer });
-    board.ringer.setVolume(c.audio.volumes.ringer);
-    audio.setRegion(c.toneRegion);
-  });
-  board.ringer.setVolume(config.audio.volumes.ringer);
-  app.start();
-  sip.start();
-  // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
-  const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });
-  mwi.onChange((m) => {
-    if (account && m.accountId === accountIdOf(config, account)) app.updateIdle({ voicemail: m.newVoice });
-  });
-  // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0),
-  // whatever the log level: it is the phone's answer to "where are you?", not a log message.
-  const listening = { event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), http: web.port, url: web.url, directUri };
-  if (options.announce !== false) process.stdout.write(`${JSON.stringify(listening)}\n`);
-
-  if (board.panel) process.stderr.write(`deskphone: front panel at ${web.url}\n`);
-  if (!account) process.stderr.write(`deskphone: no account configured (direct-IP mode). Call this phone at ${directUri}\n`);
-
-  // A missing UART is reported and left to the driver's reconnect; it never stops the phone.
-  await board.serial?.open().catch((err: Error) => log.warn({ err: err.message }, 'serial console did not open'));
-  const consoleSession = board.serial ? startConsole() : undefined;
-  const detachPanel = options.terminalPanel && board.panel ? attachTerminalPanel(board.panel) : undefined;
-
-  function startConsole(): MaintenanceConsole {
-    const startedAtMs = clock.now();
-    const accounts = sipConfig(config, options).accounts;
-    const backend = createMaintenanceBackend({
-      version: packageVersion(),
-      board: board.name,
+  // The phone wiring: calls, media, the phone application, MWI, the console and the LCD (phone/phone-runtime.ts).
+  let phone: PhoneRuntime;
+  try {
+    phone = await startPhoneRuntime({
+      config,
+      ...(options.sipPort !== undefined ? { sipPort: options.sipPort } : {}),
       clock,
-      startedAtMs,
-      config: configAccess,
-      registrations: () => sip.registrationStatus(),
-      accounts: () => accounts.map((a) => ({ id: a.id, name: `${a.user}@${a.domain}`, registrar: a.outboundProxy ?? a.registrar ?? a.domain })),
-      sipPorts: () => Object.fromEntries(sip.localTransports.map((t) => [t.protocol.toLowerCase(), t.port])),
-      calls: () =>
-        app.machine.view.calls.map((c) => ({
-          id: c.id,
-          state: c.heldByRemote ? 'held by far end' : c.phase,
-          remote: c.remoteName ?? c.number,
-          direction: c.direction === 'incoming' ? ('in' as const) : ('out' as const),
-          ...(c.connectedAt !== undefined ? { durationS: Math.round((clock.now() - c.connectedAt) / 1000) } : {}),
-        })),
-      logTail: (count) => logging.recent.tail(count),
+      logging,
+      board,
+      sip,
+      configAccess,
+      callLog,
+      contacts,
+      supervisor,
+      ...(options.terminalPanel !== undefined ? { terminalPanel: options.terminalPanel } : {}),
       reboot: async () => {
         await stop();
         options.onReboot?.();
       },
     });
-    const session = createMaintenanceConsole({
-      console: board.serial!,
-      backend,
-      verifyLogin: adminLogin(configAccess),
-      clock,
-      log: logging.for('hal'),
-      banner: `deskphone ${packageVersion()} maintenance console (${board.name})`,
-    });
-    session.start();
-    return session;
+  } catch (err) {
+    supervisor.shutdown();
+    await web.close().catch(() => undefined);
+    await sip.stop(0).catch(() => undefined);
+    await board.close().catch(() => undefined);
+    throw err;
   }
+  const app = phone.app;
+  appRef = app;
+  // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0),
+  // whatever the log level: it is the phone's answer to "where are you?", not a log message.
+  const transports = sip.localTransports;
+  const listening = { event: 'listening', sip: Object.fromEntries(transports.map((t) => [t.protocol.toLowerCase(), t.port])), http: web.port, url: web.url, directUri: phone.directUri };
+  if (options.announce !== false) process.stdout.write(`${JSON.stringify(listening)}\n`);
+
+  if (board.panel) process.stderr.write(`deskphone: front panel at ${web.url}\n`);
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      log.info('stopping');
-      app.stop();
-      detachPanel?.();
-      consoleSession?.stop();
-      await web.close().catch((err: Error) => log.warn({ err: err.message }, 'web server did not close cleanly'));
-      await mwi.stop().catch((err: Error) => log.warn({ err: err.message }, 'MWI did not unsubscribe cleanly'));
-      await control?.close().catch((err: Error) => log.warn({ err: err.message }, 'calls did not close cleanly'));
-      await engine.stop().catch((err: Error) => log.warn({ err: err.message }, 'media engine did not stop cleanly'));
-      await audio.stop().catch(() => undefined);
-      await sip.stop().catch((err: Error) => log.warn({ err: err.message }, 'SIP stack did not stop cleanly'));
-      await board.close().catch((err: Error) => log.warn({ err: err.message }, 'board did not close cleanly'));
-      log.info('stopped');
-      logging.flush();
-      resolveStopped();
-    })());
-
-  if (options.handleSignals) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        // A second Ctrl-C while unregistering: the user wants out now.
-        process.exit(130);
-      }
-      log.info({ signal }, 'signal');
-      void stop();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    void stopped.then(() => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    });
+  // The order matters: calls hang up (BYE) and MWI unsubscribes while the SIP stack still runs; the
+  // stack unregisters (waiting at most 1 s, so SIGTERM ends within 2 s); the hardware goes last.
+  async function stopEverything(): Promise<void> {
+    log.info('stopping');
+    supervisor.shutdown();
+    await web.close().catch((err: Error) => log.warn({ err: err.message }, 'web server did not close cleanly'));
+    await phone.stop();
+    await sip.stop(UNREGISTER_WAIT_MS).catch((err: Error) => log.warn({ err: err.message }, 'SIP stack did not stop cleanly'));
+    await board.close().catch((err: Error) => log.warn({ err: err.message }, 'board did not close cleanly'));
+    log.info('stopped');
+    logging.flush();
+    resolveStopped();
   }
+  const stop = () => (stopping ??= stopEverything());
 
-  return { config, sip, board, web, configAccess, app, stopped, stop };
+  const exit = options.handleSignals ? handleProcessExit({ stop }, process, { log, flush: () => logging.flush() }) : undefined;
+  if (exit) void stopped.then(() => exit.uninstall());
+  fatal = (part, err) => {
+    exitCode = EXIT_FAILURE;
+    if (exit) exit.exitAfterStop(EXIT_FAILURE, `${part} failed: ${err.message}`);
+    else void stop();
+  };
+
+  return { config, sip, board, web, configAccess, app, supervisor, calls: phone.calls, media: phone.media, stopped, stop, exitCode: () => exitCode };
 }
 
 /** The board, with the simulator's audio pointed at the WAV files given on the command line. */
@@ -346,96 +218,4 @@ function boardFor(name: string, options: PhoneStartOptions): ValidBoard {
     ...base,
     audio: { driver: 'file', ...(options.audioIn ? { inputPath: options.audioIn } : {}), ...(options.audioOut ? { outputPath: options.audioOut } : {}) },
   });
-}
-
-function accountIdOf(config: Config, account: Config['accounts'][number]): string {
-  return `account${config.accounts.indexOf(account) + 1}`;
-}
-
-/** The phone's configuration as the SIP stack takes it. */
-export function sipConfig(config: Config, options: Pick<StartOptions, 'sipPort'> = {}): SipStackConfig {
-  const port = options.sipPort ?? config.sip.port;
-  return {
-    ports: { udp: port, tcp: port, tls: config.sip.tlsPort },
-    transports: [...new Set([...config.sip.transports, ...config.accounts.map((a) => a.transport)])],
-    ...(config.sip.caFile ? { tls: { caFile: config.sip.caFile } } : {}),
-    timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
-    userAgent: config.sip.userAgent ?? `deskphone/${packageVersion()}`,
-    // What the call usages do (firmware/sip/session, refer): reliable provisional responses, session timers, Replaces.
-    supported: ['100rel', 'timer', 'replaces'],
-    accounts: config.accounts
-      .filter((a) => a.enabled)
-      .map((a) => ({
-        id: accountIdOf(config, a),
-        user: a.user,
-        ...(a.authUser ? { authUser: a.authUser } : {}),
-        password: a.password,
-        ...(a.displayName ? { displayName: a.displayName } : {}),
-        domain: a.domain,
-        ...(a.registrar ? { registrar: a.registrar } : {}),
-        ...(a.outboundProxy ? { outboundProxy: a.outboundProxy } : {}),
-        transport: a.transport,
-        expires: a.registerExpires,
-      })),
-  };
-}
-
-/**
- * The SDP offer's codecs, from the media codec registry in config order
- * (DESIGN.md: no switch on codec names outside the registry). A name the
- * registry does not have yet (G722 until that codec lands) is not offered.
- */
-function sdpCodecs(names: readonly string[]): SdpCodec[] {
-  const registry = createDefaultCodecRegistry();
-  return registry
-    .ordered(names.filter((n) => registry.byName(n) !== undefined))
-    .filter((d) => d.kind !== 'comfort-noise')
-    .map((d) => ({ name: d.name, payloadType: d.payloadType, clockRate: d.clockRate, channels: d.channels, ...(d.fmtp ? { fmtp: d.fmtp } : {}), ...(d.kind === 'telephone-event' ? { kind: d.kind } : {}) }));
-}
-
-function screenState(status: RegistrationStatus): 'registered' | 'registering' | 'failed' | 'none' {
-  switch (status.state) {
-    case 'registered':
-      return 'registered';
-    case 'failed':
-    case 'retry-wait':
-      return 'failed';
-    default:
-      return 'registering';
-  }
-}
-
-/** The addresses calls may come from: each account's outbound proxy, registrar and domain, resolved. */
-async function trustedAddresses(lines: ReadonlyArray<{ domain: string; registrar?: string; outboundProxy?: string }>): Promise<string[]> {
-  const hosts = new Set<string>();
-  for (const l of lines) for (const h of [l.outboundProxy, l.registrar, l.domain]) if (h) hosts.add(hostOf(h));
-  const out: string[] = [];
-  for (const host of hosts) {
-    const found = await lookup(host, { all: true }).catch(() => []);
-    out.push(...found.map((f) => f.address));
-  }
-  return out;
-}
-
-/** "sip:[2001:db8::1]:5060;lr" or "pbx.example.com:5060" → the host alone. */
-function hostOf(value: string): string {
-  const v = value.replace(/^sips?:/i, '').split(';')[0]!;
-  if (v.startsWith('[')) return v.slice(1, v.indexOf(']'));
-  return v.split(':')[0]!;
-}
-
-/** The MAC address of the interface the phone talks on (the phone information screen). */
-function macAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const ni of list ?? []) if (!ni.internal && ni.mac !== '00:00:00:00:00:00') return ni.mac;
-  }
-  return '00:00:00:00:00:00';
-}
-
-/** The address a person on the LAN would call the phone at (first non-internal IPv4), else loopback. */
-function lanAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const ni of list ?? []) if (ni.family === 'IPv4' && !ni.internal) return ni.address;
-  }
-  return '127.0.0.1';
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/index.js';
-import type { MediaEngine, MediaStreamHandle } from '../media/index.js';
+import type { MediaStreamHandle, OpenStreamParams } from '../media/index.js';
 import type { Call, CallAccount, CallEndReason, CallManager } from '../sip/session/index.js';
 import { CallTransfer } from '../sip/refer/index.js';
 import { autoAnswerDelay } from './auto-answer.js';
@@ -8,9 +8,17 @@ import type { DeviceAudio } from './device-audio.js';
 import type { CallEvent } from './phone-events.js';
 import type { CallControl } from './phone-ports.js';
 
+/** What the calls need of the media engine: MediaEngine itself, or the lifecycle's engine that survives worker restarts. */
+export interface CallMediaEngine {
+  openStream(params: OpenStreamParams): Promise<CallMediaStream>;
+  conference(a: CallMediaStream, b: CallMediaStream): Promise<void>;
+  split(keep: CallMediaStream): Promise<void>;
+}
+export type CallMediaStream = Pick<MediaStreamHandle, 'on' | 'update' | 'sendDtmf' | 'close'>;
+
 export interface SipCallControlDeps {
   manager: CallManager;
-  engine: MediaEngine;
+  engine: CallMediaEngine;
   audio: DeviceAudio;
   clock: Clock;
   /** The line outgoing calls use; undefined in direct-IP mode (then only URIs and addresses can be called). */
@@ -29,7 +37,7 @@ interface Leg {
   /** The call a REFER made us place; it takes the leg over when it is answered. */
   successor?: Call;
   rtpPort: number;
-  stream?: Promise<MediaStreamHandle | undefined>;
+  stream?: Promise<CallMediaStream | undefined>;
   link?: ReturnType<DeviceAudio['createLink']>;
   answered: boolean;
 }

@@ -13,6 +13,8 @@ export interface WebServerOptions extends Omit<WebAppDeps, 'config'> {
   host?: string;
   /** The running config, as a ConfigAccess shared with the rest of the phone, or the LoadedConfig to wrap. */
   config: ConfigAccess | LoadedConfig;
+  /** The server died after it was listening (an error, or closed by something other than close()): the phone's supervisor restarts it. */
+  onDown?: (err: Error) => void;
 }
 
 export interface RunningWebServer {
@@ -21,6 +23,8 @@ export interface RunningWebServer {
   /** e.g. http://127.0.0.1:8080/ */
   url: string;
   config: ConfigAccess;
+  /** The HTTP server itself (the lifecycle's health checks and fault-injection tests). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -34,16 +38,23 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     s.once('listening', () => resolve(s));
     s.once('error', reject);
   });
-  server.on('error', (err) => options.log.error({ err: err.message }, 'web server error'));
+  let closing: Promise<void> | undefined;
+  server.on('error', (err) => {
+    options.log.error({ err: err.message }, 'web server error');
+    options.onDown?.(err);
+  });
+  server.on('close', () => {
+    if (!closing) options.onDown?.(new Error('the web server stopped listening'));
+  });
   const port = (server.address() as AddressInfo).port;
   const shown = host.includes(':') ? `[${host}]` : host;
   options.log.info({ event: 'web-listening', host, port }, 'web server listening');
-  let closing: Promise<void> | undefined;
   return {
     port,
     host,
     url: `http://${shown}:${port}/`,
     config,
+    server,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         web.close();

@@ -1,0 +1,323 @@
+import type { Clock, WallClock } from '../clock/index.js';
+import { parseKeyPath, TONE_REGIONS, type Config } from '../config/index.js';
+import type { Logging } from '../log/index.js';
+import type { SipStack } from '../sip/index.js';
+import { CallManager, callAccount } from '../sip/session/index.js';
+import { MediaEngine } from '../media/index.js';
+import { startMwi } from '../sip/mwi/index.js';
+import type { ConfigAccess } from '../web/index.js';
+import { createMaintenanceConsole, type MaintenanceConsole } from '../../hal/index.js';
+import type { BoardDevices } from '../../board/index.js';
+import { attachTerminalPanel } from '../cli/terminal-panel.js';
+import { packageVersion } from '../cli/program.js';
+import { RestartingMediaEngine } from '../lifecycle/restarting-media-engine.js';
+import { guardClock, guardDisplay, guardCallControl, guardHookSwitch, guardKeypad, guardListener, guardSerialConsole } from '../lifecycle/guards.js';
+import type { Supervisor } from '../lifecycle/supervisor.js';
+import { PhoneApp } from './phone-app.js';
+import type { CallLog } from './call-log.js';
+import type { ContactBook } from './contacts/index.js';
+import { DigitMap, resolveDialTarget } from './dial-plan/index.js';
+import { DeviceAudio } from './device-audio.js';
+import { SipCallControl } from './sip-call-control.js';
+import { InvitePolicy } from './invite-policy.js';
+import { adminLogin, createMaintenanceBackend } from './maintenance-backend.js';
+import { mainMenu } from './menu/index.js';
+import { lanAddress, macAddress, trustedAddresses } from './host-network.js';
+import { accountIdOf, screenState, sdpCodecs, sipConfig } from './sip-settings.js';
+
+export interface PhoneRuntimeDeps {
+  config: Config;
+  /** The SIP port given on the command line (the console's account list uses the same config as the stack). */
+  sipPort?: number;
+  clock: Clock & WallClock;
+  logging: Logging;
+  board: BoardDevices;
+  sip: SipStack;
+  configAccess: ConfigAccess;
+  callLog: CallLog;
+  contacts: ContactBook;
+  supervisor: Supervisor;
+  /** Draw the simulated LCD in the terminal. */
+  terminalPanel?: boolean;
+  /** The console's `reboot`: stop the phone, then whatever the CLI does after that. */
+  reboot(): Promise<void>;
+}
+
+/** The phone's parts, running: what main.ts and the web server talk to. */
+export interface PhoneRuntime {
+  readonly app: PhoneApp;
+  readonly calls: SipCallControl;
+  readonly media: RestartingMediaEngine;
+  readonly directUri: string;
+  /** Stops the phone's parts in the order a clean shutdown needs: hang up (BYE) before the SIP stack goes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The phone wiring: CallManager + SipCallControl + PhoneApp + DeviceAudio +
+ * MWI + the serial console + the LCD, each restartable part started under the
+ * supervisor (issue 7 point 8). The handlers that hal devices, timers and the
+ * call layer call back are fenced (lifecycle/guards.ts), so an exception in
+ * one of them reaches its part's supervisor instead of ending the process.
+ */
+export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRuntime> {
+  const { config, clock, logging, board, sip, configAccess, callLog, contacts, supervisor } = deps;
+  const log = logging.for('main');
+  const account = config.accounts.find((a) => a.enabled);
+  const transports = sip.localTransports;
+  const sipPort = transports.find((t) => t.protocol === 'UDP')?.port ?? transports[0]?.port;
+  const directAddress = `${lanAddress()}:${sipPort}`;
+  const directUri = `sip:phone@${directAddress}`;
+  const lines = sipConfig(config, { ...(deps.sipPort !== undefined ? { sipPort: deps.sipPort } : {}) }).accounts;
+  const mediaAddress = lanAddress();
+  // The phone application exists only further down; parts that redraw its screen reach it through here.
+  let appRef: PhoneApp | undefined;
+
+  // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
+  // Its heap is small and allocation-free in steady state (DESIGN.md), so a 2 MB young generation
+  // (V8's default semi-spaces grow to 16 MB each on 64-bit) costs only short scavenges, and the old
+  // generation cap turns a leak in the media thread into a reported worker failure, not a phone
+  // that swaps (issue 4: RSS target in a call; test/firmware/phone-memory.bench.ts).
+  // A worker that dies is started again and the calls' streams re-opened in it on the same ports.
+  const engine = new RestartingMediaEngine(logging.for('media'));
+  await supervisor.start(
+    {
+      name: 'media',
+      start: async ({ fail }) => {
+        const worker = await MediaEngine.start({ priority: -10, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
+        worker.onFailure((err) => {
+          engine.detach(worker);
+          fail(err);
+        });
+        const stop = async () => {
+          engine.detach(worker);
+          await worker.stop().catch(() => undefined);
+        };
+        try {
+          await engine.attach(worker);
+        } catch (err) {
+          await stop();
+          throw err;
+        }
+        return { stop };
+      },
+    },
+    { required: true },
+  );
+  const audio = new DeviceAudio(board.audio, config.toneRegion);
+  await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
+  let control: SipCallControl | undefined;
+  const codecs = sdpCodecs(config.audio.codecs);
+  const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
+  void trustedAddresses(lines).then((a) => policy.setTrusted(a));
+  const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
+    localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
+    admitInvite: (incoming) => policy.admit(incoming.source),
+    forwardTo: () => {
+      const target = configAccess.config.phone.callForward;
+      if (!target) return undefined;
+      try {
+        return resolveDialTarget(target, account?.domain);
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'phone.callForward is not a target the phone can call; calls ring instead');
+        return undefined;
+      }
+    },
+  });
+  control = new SipCallControl({
+    manager,
+    engine,
+    audio,
+    clock,
+    account: () => (lines[0] ? callAccount(lines[0]) : undefined),
+    mediaAddress: '0.0.0.0',
+    log: logging.for('phone'),
+  });
+  const calls = control;
+
+  // The phone's state and its handlers (keys, hook, call events, its timers) are the core: an
+  // exception there is reported to the 'phone' part, which redraws from the state it kept.
+  const phoneFailed = supervisor.reporter('phone');
+  // The LCD is its own part: a driver that throws is re-initialised and the screen drawn whole.
+  const display = guardDisplay(board.display, supervisor.reporter('lcd'));
+  const app = new PhoneApp({
+    devices: { keypad: guardKeypad(board.keypad, phoneFailed), hookSwitch: guardHookSwitch(board.hookSwitch, phoneFailed), display, ringer: board.ringer, leds: board.leds },
+    calls: guardCallControl(calls, phoneFailed),
+    audio,
+    clock: guardClock(clock, phoneFailed),
+    wall: clock,
+    callLog,
+    contacts,
+    machine: {
+      dialPlan: {
+        digitMap: DigitMap.parse(config.dialPlan.digitMap),
+        shortTimeoutMs: config.dialPlan.shortTimeoutS * 1000,
+        longTimeoutMs: config.dialPlan.longTimeoutS * 1000,
+        emergencyNumbers: config.dialPlan.emergencyNumbers,
+        rewrite: config.dialPlan.rewrite,
+      },
+      callWaiting: config.phone.callWaiting,
+      doNotDisturb: config.phone.doNotDisturb ? config.phone.dndResponse : false,
+      autoAnswer: config.phone.autoAnswer,
+      volumes: config.audio.volumes,
+    },
+    menu: {
+      root: () =>
+        mainMenu({
+          callLog,
+          contacts,
+          settings: () => {
+            const c = configAccess.config;
+            return { ringerVolume: c.audio.volumes.ringer, doNotDisturb: c.phone.doNotDisturb, callForward: c.phone.callForward, toneRegion: c.toneRegion, toneRegions: TONE_REGIONS };
+          },
+          status: () => ({
+            accounts: lines.map((l) => ({ name: l.displayName ?? l.user, state: sip.registrationStatus()[l.id]?.state ?? 'off' })),
+            address: mediaAddress,
+            sipPort,
+            version: packageVersion(),
+            mac: macAddress(),
+          }),
+          formatTime: (iso) =>
+            new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: configAccess.config.timeZone }).format(new Date(iso)),
+        }),
+      applySetting: async (setting, value) => {
+        await configAccess.set(parseKeyPath(setting), value);
+      },
+    },
+    idle: {
+      accountName: account ? account.displayName || account.user : undefined,
+      registration: account ? 'registering' : 'none',
+      directAddress,
+      timeZone: config.timeZone,
+      voicemail: 0,
+    },
+  });
+  /** The whole screen drawn again from the phone's state (after the LCD or the phone part restarts). */
+  const redraw = () => app.updateIdle({});
+  sip.onRegistration(
+    guardListener(({ accountId, status }) => {
+      if (account && accountId === accountIdOf(config, account)) app.updateIdle({ registration: screenState(status) });
+    }, phoneFailed),
+  );
+  appRef = app;
+  // Settings changed from the menus, the web admin or the console take effect at once.
+  configAccess.onChange(
+    guardListener((c: Config) => {
+      app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false, autoAnswer: c.phone.autoAnswer });
+      board.ringer.setVolume(c.audio.volumes.ringer);
+      audio.setRegion(c.toneRegion);
+    }, phoneFailed),
+  );
+  board.ringer.setVolume(config.audio.volumes.ringer);
+  await supervisor.start(
+    {
+      name: 'phone',
+      critical: true,
+      start: async ({ attempt }) => {
+        if (attempt === 0) app.start();
+        else {
+          // The machine kept its state (the fence caught the exception before it unwound anything):
+          // the outputs are brought back in line with it.
+          await display.clear();
+          redraw();
+        }
+        return { stop: () => undefined };
+      },
+    },
+    { required: true },
+  );
+  await supervisor.start({
+    name: 'lcd',
+    start: async ({ attempt }) => {
+      // Re-initialise: the HD44780 driver re-sends its set-up with the clear; then the whole screen.
+      if (attempt > 0) {
+        await board.display.clear();
+        appRef?.updateIdle({});
+      }
+      return { stop: () => undefined };
+    },
+  });
+  sip.start();
+  // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
+  await supervisor.start({
+    name: 'mwi',
+    start: ({ fail }) => {
+      const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });
+      mwi.onChange(
+        guardListener((m: { accountId: string; newVoice: number }) => {
+          if (account && m.accountId === accountIdOf(config, account)) app.updateIdle({ voicemail: m.newVoice });
+        }, fail),
+      );
+      return { stop: () => mwi.stop().catch((err: Error) => log.warn({ err: err.message }, 'MWI did not unsubscribe cleanly')) };
+    },
+  });
+
+  if (!account) process.stderr.write(`deskphone: no account configured (direct-IP mode). Call this phone at ${directUri}\n`);
+
+  // A missing UART is reported and left to the driver's reconnect; it never stops the phone.
+  const serial = board.serial;
+  if (serial) {
+    await supervisor.start({
+      name: 'console',
+      start: async ({ fail, attempt }) => {
+        if (attempt > 0) await serial.close().catch(() => undefined);
+        await serial.open().catch((err: Error) => log.warn({ err: err.message }, 'serial console did not open'));
+        const session = startConsole(guardSerialConsole(serial, fail));
+        return { stop: () => session.stop() };
+      },
+    });
+  }
+  const detachPanel = deps.terminalPanel && board.panel ? attachTerminalPanel(board.panel) : undefined;
+
+  function startConsole(uart: NonNullable<BoardDevices['serial']>): MaintenanceConsole {
+    const startedAtMs = clock.now();
+    const accounts = lines;
+    const backend = createMaintenanceBackend({
+      version: packageVersion(),
+      board: board.name,
+      clock,
+      startedAtMs,
+      config: configAccess,
+      registrations: () => sip.registrationStatus(),
+      accounts: () => accounts.map((a) => ({ id: a.id, name: `${a.user}@${a.domain}`, registrar: a.outboundProxy ?? a.registrar ?? a.domain })),
+      sipPorts: () => Object.fromEntries(sip.localTransports.map((t) => [t.protocol.toLowerCase(), t.port])),
+      calls: () =>
+        app.machine.view.calls.map((c) => ({
+          id: c.id,
+          state: c.heldByRemote ? 'held by far end' : c.phase,
+          remote: c.remoteName ?? c.number,
+          direction: c.direction === 'incoming' ? ('in' as const) : ('out' as const),
+          ...(c.connectedAt !== undefined ? { durationS: Math.round((clock.now() - c.connectedAt) / 1000) } : {}),
+        })),
+      logTail: (count) => logging.recent.tail(count),
+      reboot: () => deps.reboot(),
+    });
+    const session = createMaintenanceConsole({
+      console: uart,
+      backend,
+      verifyLogin: adminLogin(configAccess),
+      clock,
+      log: logging.for('hal'),
+      banner: `deskphone ${packageVersion()} maintenance console (${board.name})`,
+    });
+    session.start();
+    return session;
+  }
+
+  return {
+    app,
+    calls: control,
+    media: engine,
+    directUri,
+    async stop() {
+      app.stop();
+      detachPanel?.();
+      await supervisor.stop('console');
+      await supervisor.stop('mwi');
+      await control.close().catch((err: Error) => log.warn({ err: err.message }, 'calls did not close cleanly'));
+      engine.close();
+      await supervisor.stop('media').catch((err: Error) => log.warn({ err: err.message }, 'media engine did not stop cleanly'));
+      await audio.stop().catch(() => undefined);
+    },
+  };
+}

@@ -74,7 +74,9 @@ export function guardDisplay(display: Display, report: Report): Display {
     <A extends unknown[]>(op: (...args: A) => Promise<void>) =>
     (...args: A): Promise<void> => {
       try {
-        return op(...args).catch(report);
+        return op(...args).catch((err: unknown) => {
+          report(err);
+        });
       } catch (err) {
         report(err);
         return Promise.resolve();

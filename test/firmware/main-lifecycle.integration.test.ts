@@ -7,6 +7,8 @@ import { startPhone, type RunningPhone } from '../../firmware/main.js';
 import type { SupervisorEvent } from '../../firmware/lifecycle/supervisor.js';
 import type { PhoneInput } from '../../firmware/phone/phone-events.js';
 import type { SimKeypad } from '../../hal/sim/index.js';
+import type { SimulatedSerialConsole } from '../../hal/serial/index.js';
+import { createServer } from 'node:net';
 import { startSipPeer, until, type SipPeer } from './lifecycle/sip-peer.js';
 
 // Issue 7 point 8, in-process on the simulated board: a crash in one part of a
@@ -107,6 +109,49 @@ describe('a running phone whose parts crash, in a call', () => {
     expect(p.web.port).toBe(port);
     const res = await until('the panel to answer again', () => fetch(panel).then((r) => r.status === 200 && r, () => undefined));
     expect(((await res.json()) as { text: string[] }).text.join('\n')).toMatch(/bob/);
+    expect(entry.call.state).toBe('active');
+  });
+
+  it('a web server that cannot listen (its port taken) does not stop the phone; it comes up once the port is free', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    const second = await startPhone({ announce: false, dataDir: join(dir, 'data2'), sipPort: 0, httpPort: taken, logLevel: { level: 'silent', components: {} } });
+    try {
+      const seen: SupervisorEvent[] = [];
+      second.supervisor.onEvent((e) => seen.push(e));
+      expect(second.supervisor.state('web')).toBe('waiting');
+      expect(second.supervisor.state('phone')).toBe('running');
+      await new Promise<void>((r) => blocker.close(() => r()));
+      await until('the web part to start on the freed port', () => seen.some((e) => e.type === 'restarted' && e.part === 'web'));
+      expect(second.web.port).toBe(taken);
+      expect((await fetch(`http://127.0.0.1:${taken}/api/panel`)).status).toBe(200);
+    } finally {
+      blocker.close();
+      await second.stop();
+    }
+  });
+
+  it('a console whose UART write throws in a command is restarted at the login prompt; the call stays up', async () => {
+    const p = phone!;
+    const entry = await callThePeer(p, peer!);
+    const serial = p.board.serial as SimulatedSerialConsole;
+    await until('the login prompt', () => /login:/.test(serial.output));
+    serial.takeOutput();
+    const realSetEcho = serial.setEcho.bind(serial);
+    let broken = true;
+    // The UART driver throws once, in the middle of the console's handling of a line.
+    serial.setEcho = (mode) => {
+      if (broken) {
+        broken = false;
+        throw new Error('serial: write after the port closed');
+      }
+      realSetEcho(mode);
+    };
+    serial.type('admin\r');
+    await until('the console part to restart', restarted('console'));
+    await until('a fresh banner and login prompt', () => /maintenance console[\s\S]*login:/.test(serial.output));
+    expect(events[0]).toMatchObject({ type: 'failed', part: 'console', error: { message: 'serial: write after the port closed' } });
     expect(entry.call.state).toBe('active');
   });
 

@@ -8,8 +8,7 @@
  */
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { CallControl } from '../phone/phone-ports.js';
-import type { CallEvent } from '../phone/phone-events.js';
-import type { Display, DisplayStatus, HookSwitch, Keypad, SerialConsole } from '../../hal/index.js';
+import type { AudioDevice, Display, DisplayStatus, HookSwitch, Keypad, SerialConsole } from '../../hal/index.js';
 
 export type Report = (err: unknown) => void;
 
@@ -51,15 +50,27 @@ export function guardHookSwitch(hook: HookSwitch, report: Report): HookSwitch {
   };
 }
 
-/** The call layer as the phone hears it: an exception in the phone's handling of a call event stays out of the SIP stack. */
-export function guardCallControl(calls: CallControl, report: Report): CallControl {
-  return new Proxy(calls, {
-    get(target, prop) {
-      if (prop === 'onEvent') return (listener: (e: CallEvent) => void) => target.onEvent(guardListener(listener, report));
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+/** `target`, with the listeners given to its `methods` (each `onX(listener)`) fenced. */
+function guardSubscriptions<T extends object>(target: T, methods: readonly string[], report: Report): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value: unknown = Reflect.get(t, prop, t);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...a: unknown[]) => unknown;
+      if (typeof prop === 'string' && methods.includes(prop)) return (listener: (...a: unknown[]) => void) => fn.call(t, guardListener(listener, report));
+      return fn.bind(t);
     },
   });
+}
+
+/** The call layer as the phone hears it: an exception in the phone's handling of a call event stays out of the SIP stack. */
+export function guardCallControl(calls: CallControl, report: Report): CallControl {
+  return guardSubscriptions(calls, ['onEvent'], report);
+}
+
+/** The audio device as DeviceAudio uses it: an exception in the 20 ms frame handler is reported, not thrown into the driver. */
+export function guardAudioDevice(device: AudioDevice, report: Report): AudioDevice {
+  return guardSubscriptions(device, ['onFrame', 'onEvent'], report);
 }
 
 /**

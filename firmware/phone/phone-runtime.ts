@@ -11,7 +11,7 @@ import type { BoardDevices } from '../../board/index.js';
 import { attachTerminalPanel } from '../cli/terminal-panel.js';
 import { packageVersion } from '../cli/program.js';
 import { RestartingMediaEngine } from '../lifecycle/restarting-media-engine.js';
-import { guardClock, guardDisplay, guardCallControl, guardHookSwitch, guardKeypad, guardListener, guardSerialConsole } from '../lifecycle/guards.js';
+import { guardAudioDevice, guardClock, guardDisplay, guardCallControl, guardHookSwitch, guardKeypad, guardListener, guardSerialConsole } from '../lifecycle/guards.js';
 import type { Supervisor } from '../lifecycle/supervisor.js';
 import { PhoneApp } from './phone-app.js';
 import type { CallLog } from './call-log.js';
@@ -104,8 +104,20 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     },
     { required: true },
   );
-  const audio = new DeviceAudio(board.audio, config.toneRegion);
-  await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
+  // The phone's audio device is a part too: an exception in its frame handler restarts the device.
+  const audio = new DeviceAudio(guardAudioDevice(board.audio, supervisor.reporter('audio')), config.toneRegion);
+  await supervisor.start({
+    name: 'audio',
+    start: async ({ attempt }) => {
+      if (attempt === 0) await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
+      else {
+        await audio.stop().catch(() => undefined);
+        await audio.start();
+      }
+      // The device runs until the phone stops (PhoneRuntime.stop), so a failed run leaves nothing to release here.
+      return { stop: () => undefined };
+    },
+  });
   let control: SipCallControl | undefined;
   const codecs = sdpCodecs(config.audio.codecs);
   const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });

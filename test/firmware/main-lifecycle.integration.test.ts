@@ -155,6 +155,27 @@ describe('a running phone whose parts crash, in a call', () => {
     expect(entry.call.state).toBe('active');
   });
 
+  it('an audio device whose frame handler throws is restarted; the call stays up', async () => {
+    const p = phone!;
+    const entry = await callThePeer(p, peer!);
+    const device = p.board.audio;
+    const realWrite = device.write.bind(device);
+    let broken = true;
+    // One playback write fails inside the 20 ms frame handler (ALSA's EPIPE after an underrun).
+    device.write = (samples) => {
+      if (broken) {
+        broken = false;
+        throw new Error('ALSA playback: broken pipe (EPIPE)');
+      }
+      return realWrite(samples);
+    };
+    await until('the audio part to restart', restarted('audio'));
+    expect(events[0]).toMatchObject({ type: 'failed', part: 'audio', error: { message: 'ALSA playback: broken pipe (EPIPE)' } });
+    const before = peer!.packets.length;
+    await until('RTP to keep flowing', () => peer!.packets.length > before + 25);
+    expect(entry.call.state).toBe('active');
+  });
+
   it('a media worker that dies is restarted and the call’s stream re-opened on the same port: RTP goes on', async () => {
     const p = phone!;
     const far = peer!;

@@ -150,14 +150,10 @@ export class RestartingMediaEngine {
 
   async openStream(params: OpenStreamParams): Promise<DurableMediaStream> {
     const stream = new DurableMediaStream(this, { ...params });
+    // A call answered while the worker restarts waits for the new one. The stream joins the
+    // streams that a new worker re-opens only once it is open: attach() must not open it twice.
+    await stream.bind(this.engine ?? (await this.nextEngine()));
     this.streams.add(stream);
-    try {
-      // A call answered while the worker restarts waits for the new one.
-      await stream.bind(this.engine ?? (await this.nextEngine()));
-    } catch (err) {
-      this.streams.delete(stream);
-      throw err;
-    }
     return stream;
   }
 

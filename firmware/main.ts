@@ -25,7 +25,7 @@ import type { RestartingMediaEngine } from './lifecycle/restarting-media-engine.
 export { sipConfig } from './phone/sip-settings.js';
 
 /** How long shutdown waits for the registrar to confirm the un-REGISTER (issue 7 point 8: out within 2 s). */
-const UNREGISTER_WAIT_MS = 1000;
+const UNREGISTER_WAIT_MS = 900;
 
 /**
  * The composition root (DESIGN.md): the only place that picks concrete
@@ -182,7 +182,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | undefined;
   // The order matters: calls hang up (BYE) and MWI unsubscribes while the SIP stack still runs; the
-  // stack unregisters (waiting at most 1 s, so SIGTERM ends within 2 s); the hardware goes last.
+  // stack unregisters (waiting at most 0.9 s, so SIGTERM ends within 2 s); the hardware goes last.
   async function stopEverything(): Promise<void> {
     log.info('stopping');
     supervisor.shutdown();

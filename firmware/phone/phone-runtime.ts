@@ -25,6 +25,12 @@ import { mainMenu } from './menu/index.js';
 import { lanAddress, macAddress, trustedAddresses } from './host-network.js';
 import { accountIdOf, screenState, sdpCodecs, sipConfig } from './sip-settings.js';
 
+/**
+ * How long shutdown waits for the voice-mail server to confirm the unsubscribe. With the
+ * registrar's wait (main.ts) it fits issue 7's "exit within 2 s"; an unanswered one expires anyway.
+ */
+const MWI_UNSUBSCRIBE_WAIT_MS = 700;
+
 export interface PhoneRuntimeDeps {
   config: Config;
   /** The SIP port given on the command line (the console's account list uses the same config as the stack). */
@@ -254,7 +260,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
   await supervisor.start({
     name: 'mwi',
     start: ({ fail }) => {
-      const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });
+      const mwi = startMwi(sip, lines, { clock, log: logging.for('sip'), unsubscribeWaitMs: MWI_UNSUBSCRIBE_WAIT_MS });
       mwi.onChange(
         guardListener((m: { accountId: string; newVoice: number }) => {
           if (account && m.accountId === accountIdOf(config, account)) app.updateIdle({ voicemail: m.newVoice });
@@ -325,8 +331,11 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
       app.stop();
       detachPanel?.();
       await supervisor.stop('console');
-      await supervisor.stop('mwi');
-      await control.close().catch((err: Error) => log.warn({ err: err.message }, 'calls did not close cleanly'));
+      // The BYEs leave first: a voice-mail server slow to confirm the unsubscribe must not hold the calls up.
+      await Promise.all([
+        control.close().catch((err: Error) => log.warn({ err: err.message }, 'calls did not close cleanly')),
+        supervisor.stop('mwi'),
+      ]);
       engine.close();
       await supervisor.stop('media').catch((err: Error) => log.warn({ err: err.message }, 'media engine did not stop cleanly'));
       await audio.stop().catch(() => undefined);

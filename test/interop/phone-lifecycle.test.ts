@@ -17,8 +17,8 @@ afterEach(async () => {
   peer = undefined;
 });
 
-async function registeredPhoneInACall() {
-  peer = await startSipPeer();
+async function registeredPhoneInACall(options: Parameters<typeof startSipPeer>[0] = {}) {
+  peer = await startSipPeer(options);
   phone = await startPhoneProcess({
     config: `admin:
   password: desk-admin
@@ -59,6 +59,19 @@ describe('the phone process stopped by a signal', () => {
     expect(unregisterAfterMs).toBeLessThan(2000);
     expect(exitedAfterMs).toBeLessThan(2000);
     expect(phone.logLines().some((l) => l.msg === 'stopped')).toBe(true);
+  }, 60_000);
+
+  it('a registrar that never answers the un-REGISTER holds the exit no longer than 2 s', async () => {
+    const { phone, peer, call } = await registeredPhoneInACall({ answerUnregister: false });
+    const sentAt = Date.now();
+    phone.peer.child.kill('SIGTERM');
+    const code = await exited(phone.peer.child);
+    const exitedAfterMs = Date.now() - sentAt;
+    console.log(JSON.stringify({ unansweredUnregister: { exitedAfterMs } }));
+    expect(code).toBe(0);
+    expect(exitedAfterMs).toBeLessThan(2000);
+    expect(call.ended?.reason.kind).toBe('remote');
+    expect(peer.registers.some((r) => r.expires === 0)).toBe(true);
   }, 60_000);
 
   it('SIGINT (Ctrl-C) does the same', async () => {

@@ -13,7 +13,7 @@ const PCMU: SdpCodec = { name: 'PCMU', payloadType: 0, clockRate: 8000, channels
  * RTP socket that notes each packet's SSRC. It records what a PBX would see
  * of the phone: registrations, un-registrations, calls and BYEs, with times.
  */
-export async function startSipPeer() {
+export async function startSipPeer(options: { answerUnregister?: boolean } = {}) {
   const clock = new SystemClock();
   const rtp: Socket = createSocket('udp4');
   await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', resolve));
@@ -29,6 +29,8 @@ export async function startSipPeer() {
     const contacts = incoming.request.contacts;
     const expires = contacts[0]?.expires ?? incoming.request.expires ?? 3600;
     registers.push({ expires, atMs: Date.now() });
+    // A registrar that has gone away by the time the phone shuts down: the un-REGISTER goes unanswered.
+    if (expires === 0 && options.answerUnregister === false) return;
     // RFC 3261 §10.3 step 8: the 200 lists the bindings, each with its expires parameter.
     incoming.respond(200, { contact: expires === 0 ? [] : contacts });
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -174,6 +174,38 @@ describe('a running phone whose parts crash, in a call', () => {
     const before = peer!.packets.length;
     await until('RTP to keep flowing', () => peer!.packets.length > before + 25);
     expect(entry.call.state).toBe('active');
+  });
+
+  it('an exception in the voicemail-count handler restarts MWI; the next NOTIFY is shown; the call stays up', async () => {
+    const far = peer!;
+    const config = join(dir, 'phone.yaml');
+    await writeFile(config, `accounts:\n  - user: "201"\n    password: desk-pw\n    domain: 127.0.0.1\n    outboundProxy: 127.0.0.1:${far.port}\n`);
+    await phone!.stop();
+    phone = await startPhone({ announce: false, config, dataDir: join(dir, 'data2'), sipPort: 0, httpPort: 0, logLevel: { level: 'silent', components: {} } });
+    const p = phone;
+    p.supervisor.onEvent((e) => events.push(e));
+    await until('the phone to register', () => far.registers.find((r) => r.expires > 0));
+    p.app.dial('200');
+    const entry = await until('the peer to answer', () => far.calls[0]);
+    await until('the call to be up on the phone', () => p.app.callList()[0]?.state === 'connected');
+    const phonePort = p.sip.localTransports.find((t) => t.protocol === 'UDP')!.port;
+    const realUpdateIdle = p.app.updateIdle.bind(p.app);
+    let broken = true;
+    // The idle screen's update throws once, inside the MWI listener.
+    p.app.updateIdle = (change) => {
+      if (broken && change.voicemail !== undefined) {
+        broken = false;
+        throw new Error('idle screen: voicemail count out of range');
+      }
+      realUpdateIdle(change);
+    };
+    expect(await far.notifyVoicemail(phonePort, '201', 3)).toBe(200);
+    await until('the MWI part to restart', restarted('mwi'));
+    expect(events.find((e) => e.type === 'failed')).toMatchObject({ part: 'mwi', error: { message: 'idle screen: voicemail count out of range' } });
+    expect(await far.notifyVoicemail(phonePort, '201', 5)).toBe(200);
+    expect(entry.call.state).toBe('active');
+    p.app.callAction(p.app.callList()[0]!.id, 'hangup');
+    await until('the idle screen with the voicemail count', () => /5 voicemail/.test(p.board.display.contents().join('\n')));
   });
 
   it('a media worker that dies is restarted and the call’s stream re-opened on the same port: RTP goes on', async () => {

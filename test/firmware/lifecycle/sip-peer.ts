@@ -4,6 +4,7 @@ import { SystemClock } from '../../../firmware/clock/index.js';
 import { SipStack } from '../../../firmware/sip/index.js';
 import { CallManager, type Call, type CallEndReason } from '../../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../../firmware/sip/sdp/index.js';
+import { createRequest } from '../../../firmware/sip/message/index.js';
 
 const PCMU: SdpCodec = { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 };
 
@@ -50,6 +51,33 @@ export async function startSipPeer(options: { answerUnregister?: boolean } = {})
     registers,
     calls,
     packets,
+    /**
+     * A voice-mail server's unsolicited message-summary NOTIFY (RFC 3842 §3, as Asterisk sends it
+     * without a subscription) to `user` at the phone; resolves with the phone's final status.
+     */
+    notifyVoicemail(phonePort: number, user: string, newVoice: number): Promise<number> {
+      const request = createRequest({
+        method: 'NOTIFY',
+        uri: `sip:${user}@127.0.0.1:${phonePort}`,
+        from: `<sip:voicemail@127.0.0.1:${port}>;tag=vm${Date.now()}`,
+        to: `<sip:${user}@127.0.0.1>`,
+        callId: `mwi-${Date.now()}-${Math.random().toString(36).slice(2)}@127.0.0.1`,
+        cseq: 1,
+        headers: [
+          ['Event', 'message-summary'],
+          ['Subscription-State', 'active'],
+        ],
+        contentType: 'application/simple-message-summary',
+        body: `Messages-Waiting: ${newVoice > 0 ? 'yes' : 'no'}\r\nMessage-Account: sip:${user}@127.0.0.1\r\nVoice-Message: ${newVoice}/0 (0/0)\r\n`,
+      });
+      return new Promise((resolve) =>
+        stack.core.sendRequest(request, {
+          onResponse: (response) => {
+            if (response.status >= 200) resolve(response.status);
+          },
+        }),
+      );
+    },
     /** SSRCs in the order they first appeared. */
     ssrcs: () => [...new Set(packets.map((p) => p.ssrc))],
     async stop() {

@@ -89,6 +89,9 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
   await supervisor.start(
     {
       name: 'media',
+      // Every millisecond of the restart is silence in the calls: the first restart is almost at once
+      // (a worker that keeps dying still doubles its delay and runs out of budget).
+      policy: { initialDelayMs: 20 },
       start: async ({ fail }) => {
         const worker = await MediaEngine.start({ priority: -10, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
         worker.onFailure((err) => {

@@ -216,10 +216,14 @@ describe('a running phone whose parts crash, in a call', () => {
     const port = p.media.openStreams[0]!.current!.localPort;
     // The worker thread ends (as when it hits its heap cap); only its handle on the main thread knows.
     const worker = (p.media.current as unknown as { worker: Worker }).worker;
+    const lastBefore = far.packets[far.packets.length - 1]!.atMs;
     await worker.terminate();
     await until('the media part to restart', restarted('media'));
     await until('RTP with a new SSRC (a new stream in the new worker)', () => far.ssrcs().length >= 2);
     const newSsrc = far.ssrcs()[1]!;
+    // The figure for the report: how long the far end heard nothing.
+    const gapMs = far.packets.find((x) => x.ssrc === newSsrc)!.atMs - lastBefore;
+    console.log(JSON.stringify({ mediaWorkerRestartGapMs: gapMs }));
     expect(newSsrc).not.toBe(firstSsrc);
     const after = far.packets.filter((x) => x.ssrc === newSsrc).length;
     await until('RTP to keep flowing', () => far.packets.filter((x) => x.ssrc === newSsrc).length > after + 25);

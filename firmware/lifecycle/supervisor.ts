@@ -38,6 +38,8 @@ export interface PartDefinition {
   policy?: Partial<RestartPolicyOptions>;
 }
 
+const DEFAULT_RETRY_GIVEN_UP_MS = 5 * 60_000;
+
 export type PartState = 'starting' | 'running' | 'waiting' | 'given-up' | 'stopped';
 
 export type SupervisorEvent =
@@ -54,6 +56,12 @@ export interface SupervisorLog {
 export interface SupervisorDeps {
   clock: Clock;
   log: SupervisorLog;
+  /**
+   * An ordinary part that gave up is tried again after this long, with a fresh budget: an
+   * unattended phone must not lose its web admin until someone power-cycles it because the
+   * port was taken for a few minutes. Default 5 minutes; 0 leaves given-up parts stopped.
+   */
+  retryGivenUpAfterMs?: number;
   /** A critical part gave up: the phone must stop and exit non-zero. */
   onFatal(part: string, error: Error): void;
 }
@@ -187,14 +195,34 @@ export class Supervisor {
       slot.state = 'given-up';
       this.deps.log.error(
         { part: name, err: error.message, failures: decision.failuresInWindow, windowMs: decision.windowMs, critical: slot.def.critical === true },
-        slot.def.critical ? 'core part keeps failing; the phone must restart' : 'part keeps failing; left stopped',
+        slot.def.critical ? 'core part keeps failing; the phone must restart' : 'part keeps failing; left stopped for a while',
       );
       this.emit({ type: 'gave-up', part: name, error });
       if (slot.def.critical) this.deps.onFatal(name, error);
+      else this.retryLater(slot);
       return;
     }
     slot.state = 'waiting';
     this.deps.log.error({ part: name, err: error.message, stack: error.stack, restartInMs: decision.delayMs, failures: decision.failuresInWindow }, 'part failed; restarting it');
+    this.scheduleRestart(slot, decision.delayMs);
+  }
+
+  /** A given-up ordinary part gets another budget after the cool-down. */
+  private retryLater(slot: Slot): void {
+    const coolDownMs = this.deps.retryGivenUpAfterMs ?? DEFAULT_RETRY_GIVEN_UP_MS;
+    if (coolDownMs <= 0) return;
+    slot.timer = this.deps.clock.setTimeout(() => {
+      slot.timer = undefined;
+      if (this.closing || slot.state !== 'given-up') return;
+      slot.policy.reset();
+      slot.state = 'waiting';
+      this.deps.log.info({ part: slot.def.name, afterMs: coolDownMs }, 'trying a given-up part again');
+      this.scheduleRestart(slot, 0);
+    }, coolDownMs);
+  }
+
+  private scheduleRestart(slot: Slot, delayMs: number): void {
+    const name = slot.def.name;
     slot.timer = this.deps.clock.setTimeout(() => {
       slot.timer = undefined;
       if (this.closing || slot.state !== 'waiting') return;
@@ -208,7 +236,7 @@ export class Supervisor {
         },
         (err: unknown) => this.failed(slot, slot.run, err),
       );
-    }, decision.delayMs);
+    }, delayMs);
   }
 
   private emit(e: SupervisorEvent): void {

@@ -6,7 +6,7 @@ import { Supervisor, type PartContext, type SupervisorEvent } from '../../../fir
 // was left of it first, ignores late reports from an old run, gives up after
 // the budget, and escalates only for a core part.
 
-function harness() {
+function harness(options: { retryGivenUpAfterMs?: number } = {}) {
   const clock = new FakeClock();
   const logged: Array<{ level: string; obj: object; msg?: string }> = [];
   const log = {
@@ -15,7 +15,7 @@ function harness() {
     error: (obj: object, msg?: string) => logged.push({ level: 'error', obj, ...(msg ? { msg } : {}) }),
   };
   const fatal: Array<{ part: string; error: Error }> = [];
-  const supervisor = new Supervisor({ clock, log, onFatal: (part, error) => fatal.push({ part, error }) });
+  const supervisor = new Supervisor({ clock, log, onFatal: (part, error) => fatal.push({ part, error }), ...options });
   const events: SupervisorEvent[] = [];
   supervisor.onEvent((e) => events.push(e));
   return { clock, supervisor, logged, fatal, events };
@@ -112,7 +112,7 @@ describe('Supervisor', () => {
   });
 
   it('leaves an ordinary part stopped after its budget, and the rest of the phone running', async () => {
-    const { clock, supervisor, fatal, logged } = harness();
+    const { clock, supervisor, fatal, logged } = harness({ retryGivenUpAfterMs: 0 });
     const lcd = fakePart();
     const web = fakePart();
     await supervisor.start({ name: 'lcd', start: (c) => lcd.start(c), policy: { maxRestarts: 2 } });
@@ -127,7 +127,24 @@ describe('Supervisor', () => {
     expect(lcd.current.stopped).toBe(true);
     expect(fatal).toEqual([]);
     expect(supervisor.state('web')).toBe('running');
-    expect(logged).toContainEqual(expect.objectContaining({ level: 'error', msg: 'part keeps failing; left stopped' }));
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'error', msg: 'part keeps failing; left stopped for a while' }));
+  });
+
+  it('tries a given-up ordinary part again after the cool-down, with a fresh budget', async () => {
+    const { clock, supervisor, events } = harness({ retryGivenUpAfterMs: 300_000 });
+    const web = fakePart();
+    await supervisor.start({ name: 'web', start: (c) => web.start(c), policy: { maxRestarts: 0 } });
+    web.current.ctx.fail(new Error('EADDRINUSE'));
+    await settle();
+    expect(supervisor.state('web')).toBe('given-up');
+    clock.advance(299_999);
+    await settle();
+    expect(web.runs).toHaveLength(1);
+    clock.advance(1);
+    await settle();
+    expect(supervisor.state('web')).toBe('running');
+    expect(web.runs).toHaveLength(2);
+    expect(events.map((e) => e.type)).toEqual(['failed', 'gave-up', 'restarted']);
   });
 
   it('escalates when a core part keeps failing: onFatal, so the phone exits non-zero', async () => {

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from './clock/index.js';
 import { DeskphoneError } from './errors.js';
-import { JsonStore, loadConfigFile, parseConfigText, type Config } from './config/index.js';
+import { loadConfigFile, parseConfigText, type Config } from './config/index.js';
 import { Logging, type Component, type LogLevel } from './log/index.js';
 import { SipStack } from './sip/index.js';
 import type { PhoneApp } from './phone/phone-app.js';
@@ -21,6 +21,7 @@ import { Supervisor } from './lifecycle/supervisor.js';
 import { startSupervisedWebServer } from './lifecycle/supervised-web-server.js';
 import { handleProcessExit, EXIT_FAILURE } from './lifecycle/process-exit.js';
 import type { RestartingMediaEngine } from './lifecycle/restarting-media-engine.js';
+import { FlushableJsonStore } from './lifecycle/flushable-store.js';
 
 export { sipConfig } from './phone/sip-settings.js';
 
@@ -77,8 +78,12 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   await mkdir(dataDir, { recursive: true });
   const keptAside = (what: string) => (err: Error, keptAs: string) => log.error({ err: err.message, keptAs }, `${what} was unreadable; kept aside, starting empty`);
 
-  const callLog = await CallLog.open(new JsonStore(join(dataDir, 'calls.json'), CallLog.emptyFile, keptAside('the call log')));
-  const contacts = await ContactBook.open(new JsonStore(join(dataDir, 'contacts.json'), ContactBook.emptyFile, keptAside('the contacts')));
+  const stores = {
+    calls: new FlushableJsonStore(join(dataDir, 'calls.json'), CallLog.emptyFile, keptAside('the call log')),
+    contacts: new FlushableJsonStore(join(dataDir, 'contacts.json'), ContactBook.emptyFile, keptAside('the contacts')),
+  };
+  const callLog = await CallLog.open(stores.calls);
+  const contacts = await ContactBook.open(stores.contacts);
 
   const boardName = options.board ?? config.board;
   const board = await buildBoard(boardFor(boardName, options), { clock, log: logging.for('hal') });
@@ -188,6 +193,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     supervisor.shutdown();
     await web.close().catch((err: Error) => log.warn({ err: err.message }, 'web server did not close cleanly'));
     await phone.stop();
+    // The user's data on disk before the process goes, the record of a call the shutdown ended included.
+    await Promise.all([stores.calls.flush(), stores.contacts.flush()]);
     await sip.stop(UNREGISTER_WAIT_MS).catch((err: Error) => log.warn({ err: err.message }, 'SIP stack did not stop cleanly'));
     await board.close().catch((err: Error) => log.warn({ err: err.message }, 'board did not close cleanly'));
     log.info('stopped');

@@ -1,7 +1,8 @@
 /**
  * The process around a running phone (the CLI's `deskphone start`): signals
  * stop it cleanly, and an error that escaped every part's fence ends it with
- * a non-zero status so systemd starts it afresh
+ * a non-zero status so systemd starts it afresh (a promise rejection nobody
+ * handled is logged, not fatal)
  * (scripts/device/deskphone.service: Restart=always, RestartSec=2).
  */
 export interface StoppablePhone {
@@ -80,15 +81,21 @@ export function handleProcessExit(phone: StoppablePhone, proc: ProcessLike, opti
   };
   proc.on('SIGINT', onSignal);
   proc.on('SIGTERM', onSignal);
+  // A rejected promise nobody awaited is a fire-and-forget write or request that failed (the call
+  // log on a full disk, an LCD write): logged loudly, but it left no half-updated state behind,
+  // unlike a throw that unwound through the middle of a handler.
+  const onRejected = (err: unknown) => {
+    options.log.error({ err: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }, 'unhandled promise rejection');
+  };
   proc.on('uncaughtException', onEscaped);
-  proc.on('unhandledRejection', onEscaped);
+  proc.on('unhandledRejection', onRejected);
   return {
     exitAfterStop,
     uninstall() {
       proc.off('SIGINT', onSignal);
       proc.off('SIGTERM', onSignal);
       proc.off('uncaughtException', onEscaped);
-      proc.off('unhandledRejection', onEscaped);
+      proc.off('unhandledRejection', onRejected);
     },
   };
 }

@@ -331,14 +331,15 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     media: engine,
     directUri,
     async stop() {
-      app.stop();
       detachPanel?.();
       await supervisor.stop('console');
       // The BYEs leave first: a voice-mail server slow to confirm the unsubscribe must not hold the calls up.
+      // The phone still listens meanwhile, so the calls the shutdown ends are written to the call log.
       await Promise.all([
         control.close().catch((err: Error) => log.warn({ err: err.message }, 'calls did not close cleanly')),
         supervisor.stop('mwi'),
       ]);
+      app.stop();
       engine.close();
       await supervisor.stop('media').catch((err: Error) => log.warn({ err: err.message }, 'media engine did not stop cleanly'));
       await audio.stop().catch(() => undefined);

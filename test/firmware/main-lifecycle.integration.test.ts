@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -230,6 +230,16 @@ describe('a running phone whose parts crash, in a call', () => {
     expect(p.media.openStreams[0]!.current!.localPort).toBe(port);
     expect(entry.call.state).toBe('active');
     expect(p.app.callList()[0]?.state).toBe('connected');
+  });
+
+  it('stopping in a call sends the BYE and has the call in the call log on disk when stop() resolves', async () => {
+    const p = phone!;
+    const entry = await callThePeer(p, peer!);
+    phone = undefined;
+    await p.stop();
+    expect(entry.ended?.reason.kind).toBe('remote');
+    const file = JSON.parse(await readFile(join(dir, 'data', 'calls.json'), 'utf8')) as { calls: Array<{ direction: string; outcome: string; remoteUri: string }> };
+    expect(file.calls).toEqual([expect.objectContaining({ direction: 'outgoing', outcome: 'answered', remoteUri: expect.stringContaining('bob@127.0.0.1') })]);
   });
 
   it('a core part that keeps failing stops the phone with status 1, hanging the call up first', async () => {

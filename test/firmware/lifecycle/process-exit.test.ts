@@ -71,6 +71,16 @@ describe('handleProcessExit', () => {
     expect(h.logged).toContain('error uncaught error outside every supervised part');
   });
 
+  it('an unhandled promise rejection (a fire-and-forget write that failed) is logged; the phone runs on', async () => {
+    let stops = 0;
+    const h = harness(async () => void stops++);
+    h.proc.emit('unhandledRejection', new Error('ENOSPC: no space left on device, write'));
+    await settle();
+    expect(stops).toBe(0);
+    expect(h.proc.exits).toEqual([]);
+    expect(h.logged).toContain('error unhandled promise rejection');
+  });
+
   it('a core part that gave up exits 1 through exitAfterStop; a failing stop exits 1 too', async () => {
     const h = harness(() => Promise.reject(new Error('board did not close')));
     h.exit.exitAfterStop(EXIT_FAILURE, 'phone failed');

@@ -76,8 +76,6 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
   const directUri = `sip:phone@${directAddress}`;
   const lines = sipConfig(config, { ...(deps.sipPort !== undefined ? { sipPort: deps.sipPort } : {}) }).accounts;
   const mediaAddress = lanAddress();
-  // The phone application exists only further down; parts that redraw its screen reach it through here.
-  let appRef: PhoneApp | undefined;
 
   // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
   // Its heap is small and allocation-free in steady state (DESIGN.md), so a 2 MB young generation
@@ -220,7 +218,6 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
       if (account && accountId === accountIdOf(config, account)) app.updateIdle({ registration: screenState(status) });
     }, phoneFailed),
   );
-  appRef = app;
   // Settings changed from the menus, the web admin or the console take effect at once.
   configAccess.onChange(
     guardListener((c: Config) => {
@@ -253,7 +250,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
       // Re-initialise: the HD44780 driver re-sends its set-up with the clear; then the whole screen.
       if (attempt > 0) {
         await board.display.clear();
-        appRef?.updateIdle({});
+        redraw();
       }
       return { stop: () => undefined };
     },

@@ -8,7 +8,9 @@ import { hashPassword } from '../../config/index.js';
 import { panelState } from '../panel-view.js';
 import { jsonBody } from '../request-body.js';
 import { clientAddress } from '../client-address.js';
-import { currentStatus, frontState } from '../status-view.js';
+import { callsWithQuality, currentStatus, frontState } from '../status-view.js';
+import { filterLog, isFilterLevel } from '../log-view.js';
+import { rebootRefusal } from './data-pages.js';
 import type { CallAction, WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { guard, type WebEnv } from './guard.js';
@@ -27,7 +29,8 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     return ctx.panel;
   };
 
-  api.get('/status', admin, (c) => c.json({ ...currentStatus(ctx), ...frontState(ctx), calls: ctx.phone?.calls?.() ?? [] }));
+  // Each call carries its media quality (codec, packets, loss, jitter, RTT, playout delay, concealment, MOS) once its media is up.
+  api.get('/status', admin, async (c) => c.json({ ...currentStatus(ctx), ...frontState(ctx), calls: await callsWithQuality(ctx) }));
 
   api.get('/panel', panelGuard, (c) => c.json(panelState(requirePanel())));
 
@@ -149,6 +152,34 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
       added = await contacts().import(text, format);
     });
     return c.json({ ok: true, added });
+  });
+
+  api.delete('/calllog', admin, async (c) => {
+    const history = ctx.phone?.callHistory;
+    if (!history) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
+    await history.clear();
+    ctx.log.info({ by: c.get('principal').kind }, 'call log cleared from the web');
+    return c.json({ ok: true });
+  });
+
+  api.get('/logs', admin, (c) => {
+    const recent = ctx.phone?.recentLogs;
+    if (!recent) throw new WebError(503, 'PHONE_NOT_READY', 'the recent log lines are not available: the phone layer is not running');
+    const level = c.req.query('level') ?? 'trace';
+    if (!isFilterLevel(level)) throw new WebError(400, 'BAD_LEVEL', `level must be one of trace, debug, info, warn, error, fatal, not "${level}"`);
+    return c.json({ lines: filterLog(recent.call(ctx.phone, 500), level) });
+  });
+
+  api.post('/reboot', admin, async (c) => {
+    const reboot = ctx.phone?.reboot;
+    if (!reboot) throw rebootRefusal(ctx.board);
+    ctx.log.info({ by: c.get('principal').kind }, 'reboot requested from the web');
+    try {
+      await reboot.call(ctx.phone);
+    } catch (err) {
+      throw new WebError(500, 'REBOOT_FAILED', `the board did not reboot: ${(err as Error).message}`);
+    }
+    return c.json({ ok: true }, 202);
   });
 
   api.post('/restart', admin, (c) => {

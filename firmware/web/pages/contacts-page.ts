@@ -46,8 +46,8 @@ ${
   <form method="post" action="/admin/contacts/import" enctype="multipart/form-data">
     ${csrf}
     <label for="import-file">vCard (.vcf) or CSV file</label>
-    <input type="file" id="import-file" name="file" accept=".vcf,.vcard,.csv,text/vcard,text/csv"${importInvalid ? html` aria-invalid="true" aria-describedby="import-error"` : ''}>
-    ${importInvalid ? html`<p class="field-error" id="import-error" role="alert">${options.importError}</p>` : ''}
+    <input type="file" id="import-file" name="file" accept=".vcf,.vcard,.csv,text/vcard,text/csv"${importInvalid ? html` aria-invalid="true" aria-describedby="import-file-error"` : ''}>
+    ${importInvalid ? html`<p class="field-error" id="import-file-error" role="alert">${options.importError}</p>` : ''}
     <label for="import-format">Format</label>
     <select id="import-format" name="format"><option value="auto">From the file</option><option value="vcard">vCard</option><option value="csv">CSV</option></select>
     <p class="hint">CSV columns: <code>name,label,number,speed_dial</code>, one row per number. The contacts are added to the list; if any of them is not valid, none is.</p>

@@ -16,6 +16,8 @@ export interface CallLogPageOptions {
   /** The phone's time zone (config `timeZone`): times read as on the phone's own screen. */
   timeZone: string;
   canDial: boolean;
+  /** The contact a call's number belongs to: contacts win over the caller's display name, as on the phone's screen. */
+  contactName?: (c: CallRecord) => string | undefined;
   notice?: { kind: 'ok' | 'alert'; text: string };
 }
 
@@ -53,19 +55,20 @@ export function callLogPage(options: CallLogPageOptions): string {
     const d = new Date(iso);
     return Number.isNaN(d.getTime()) ? iso : format.format(d);
   };
-  const rows = options.calls.map(
-    (c) => html`<tr data-call="${c.id}"${c.outcome === 'missed' ? html` class="missed"` : ''}>
+  const rows = options.calls.map((c) => {
+    const name = options.contactName?.(c) ?? c.remoteName;
+    return html`<tr data-call="${c.id}"${c.outcome === 'missed' ? html` class="missed"` : ''}>
   <td>${callKind(c)}</td>
-  <td>${c.remoteName ? html`${c.remoteName}<br><small>${c.number}</small>` : c.number}</td>
+  <td>${name ? html`${name}<br><small>${c.number}</small>` : c.number}</td>
   <td><time datetime="${c.startedAt}">${when(c.startedAt)}</time></td>
   <td>${talkTime(c)}</td>
   <td class="actions">${
     options.canDial
-      ? html`<form method="post" action="/admin/calllog/dial"><input type="hidden" name="_csrf" value="${options.csrfToken}"><input type="hidden" name="id" value="${c.id}"><button type="submit" class="small" aria-label="Call back ${c.remoteName ?? c.number}">Call back</button></form>`
+      ? html`<form method="post" action="/admin/calllog/dial"><input type="hidden" name="_csrf" value="${options.csrfToken}"><input type="hidden" name="id" value="${c.id}"><button type="submit" class="small" aria-label="Call back ${name ?? c.number}">Call back</button></form>`
       : ''
   }</td>
-</tr>`,
-  );
+</tr>`;
+  });
   return page({
     title: 'Call log',
     nav: { current: 'calllog', csrfToken: options.csrfToken },

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { DeskphoneError } from '../../errors.js';
 import type { CallLogView, CallRecord } from '../../phone/call-log.js';
+import { normaliseNumber } from '../../phone/contacts/index.js';
 import { dialRequestSchema } from '../api-schemas.js';
 import { importFormat, parseContactForm } from '../contact-form.js';
 import { filterLog, formatLogEntry, isFilterLevel } from '../log-view.js';
@@ -49,8 +50,12 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
   const showLog = (c: Context, who: Principal, view: CallLogView, notice?: { kind: 'ok' | 'alert'; text: string }, status: 200 | 202 | 400 | 409 | 503 = 200) => {
     const log = ctx.phone?.callLog;
     if (!log) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
+    // Contacts win over the caller's display name (issue 7 §3), matched as the phone matches them.
+    const names = new Map<string, string>();
+    for (const contact of ctx.phone?.contacts?.list() ?? []) for (const n of contact.numbers) names.set(normaliseNumber(n.value), contact.name);
+    const contactName = (r: CallRecord) => names.get(normaliseNumber(r.remoteUri)) ?? names.get(normaliseNumber(r.number));
     return c.html(
-      callLogPage({ csrfToken: csrfOf(who), view, calls: log.call(ctx.phone, view), timeZone: ctx.config.config.timeZone, canDial: ctx.phone?.dial !== undefined, ...(notice ? { notice } : {}) }),
+      callLogPage({ csrfToken: csrfOf(who), view, calls: log.call(ctx.phone, view), timeZone: ctx.config.config.timeZone, canDial: ctx.phone?.dial !== undefined, contactName, ...(notice ? { notice } : {}) }),
       status,
     );
   };

@@ -55,6 +55,13 @@ describe('call log page', () => {
     expect(rows(page)[1]).toBe('Missed|Bob 203|Wed, 25 Nov 2026, 09:05|—|Call back');
   });
 
+  it('names a caller from the contacts before the display name the call carried, as the phone\'s screen does', async () => {
+    const { cookie } = await withLog();
+    await data.contacts.add({ name: 'Bob Baker', numbers: [{ label: 'work', value: '2 03' }] });
+    const page = await (await f.request('/admin/calllog?view=missed', { headers: { cookie } })).text();
+    expect(rows(page)).toEqual(['Missed|Bob Baker 203|Wed, 25 Nov 2026, 15:05|—|Call back']);
+  });
+
   it('filters by kind: missed, received, dialled', async () => {
     const { cookie } = await withLog();
     const kinds = async (view: string) => rows(await (await f.request(`/admin/calllog?view=${view}`, { headers: { cookie } })).text()).map((r) => r.split('|')[0]);

@@ -1,4 +1,4 @@
-import type { Contact, ContactNumber } from '../phone/contacts/index.js';
+import { normaliseNumber, type Contact, type ContactNumber } from '../phone/contacts/index.js';
 
 /** The number labels the phone's menus and the vCard/CSV exports know. */
 export const NUMBER_LABELS = ['work', 'home', 'mobile', 'other'] as const;
@@ -60,4 +60,11 @@ export function importFormat(chosen: string | undefined, fileName: string, text:
   if (/\.(vcf|vcard)$/i.test(fileName)) return 'vcard';
   if (/\.csv$/i.test(fileName)) return 'csv';
   return /^\uFEFF?\s*BEGIN:VCARD/i.test(text) ? 'vcard' : 'csv';
+}
+
+/** Contacts whose name contains the query (any case), or one of whose numbers contains it as digits. */
+export function searchContacts(contacts: readonly Contact[], query: string): Contact[] {
+  const text = query.toLocaleLowerCase();
+  const digits = normaliseNumber(query);
+  return contacts.filter((c) => c.name.toLocaleLowerCase().includes(text) || (digits !== '' && c.numbers.some((n) => normaliseNumber(n.value).includes(digits))));
 }

@@ -3,9 +3,18 @@ import { NUMBER_LABELS, numberRows, type ContactFieldErrors } from '../contact-f
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
 
+/** Rows per page: a full book (1000 contacts) on one page would be ~460 KB for a phone's browser. */
+export const CONTACTS_PER_PAGE = 50;
+
 export interface ContactsPageOptions {
   csrfToken: string;
+  /** The contacts on this page (after the search). */
   contacts: readonly Contact[];
+  /** The search typed (name or number), and where this page sits among the matches. */
+  query?: string;
+  page?: number;
+  pageCount?: number;
+  matches?: number;
   canEdit: boolean;
   notice?: { kind: 'ok' | 'alert'; text: string };
   /** A refused import: shown beside the file field. */
@@ -28,19 +37,34 @@ export function contactsPage(options: ContactsPageOptions): string {
 </tr>`,
   );
   const importInvalid = options.importError !== undefined;
+  const pageNo = options.page ?? 1;
+  const pageCount = options.pageCount ?? 1;
+  const query = options.query ?? '';
+  const pageLink = (n: number) => `/admin/contacts?${new URLSearchParams({ ...(query ? { q: query } : {}), page: String(n) }).toString()}`;
+  const pager =
+    pageCount > 1
+      ? html`<nav class="filters" aria-label="Pages">${pageNo > 1 ? html`<a href="${pageLink(pageNo - 1)}" rel="prev">← Previous</a>` : ''}<span>Page ${pageNo} of ${pageCount} (${options.matches ?? 0} contacts)</span>${
+          pageNo < pageCount ? html`<a href="${pageLink(pageNo + 1)}" rel="next">Next →</a>` : ''
+        }</nav>`
+      : '';
   return page({
     title: 'Contacts',
     nav: { current: 'contacts', csrfToken: options.csrfToken },
     body: html`<h1>Contacts</h1>
 ${options.notice ? html`<p class="${options.notice.kind}" role="${options.notice.kind === 'alert' ? 'alert' : 'status'}">${options.notice.text}</p>` : ''}
 ${options.canEdit ? html`<p><a class="button" href="/admin/contacts/new">Add a contact</a></p>` : ''}
+<form method="get" action="/admin/contacts" class="filters" role="search"><label for="q" class="hint">Find</label><input type="text" id="q" name="q" value="${query}" placeholder="name or number"><button type="submit" class="small">Find</button>${
+      query ? html`<a href="/admin/contacts">Show all</a>` : ''
+    }</form>
+${pager}
 <section class="card scroll" aria-label="Contact list">
 ${
   options.contacts.length === 0
-    ? html`<p>No contacts yet.</p>`
+    ? html`<p>${query ? 'No contact matches.' : 'No contacts yet.'}</p>`
     : html`<table><thead><tr><th>Name</th><th>Numbers</th><th>Speed dial</th><th><span class="hint">Action</span></th></tr></thead><tbody>${rows}</tbody></table>`
 }
 </section>
+${pager}
 <section class="card" aria-labelledby="import-h">
   <h2 id="import-h">Import</h2>
   <form method="post" action="/admin/contacts/import" enctype="multipart/form-data">

@@ -3,7 +3,7 @@ import { DeskphoneError } from '../../errors.js';
 import type { CallLogView, CallRecord } from '../../phone/call-log.js';
 import { normaliseNumber } from '../../phone/contacts/index.js';
 import { dialRequestSchema } from '../api-schemas.js';
-import { importFormat, parseContactForm } from '../contact-form.js';
+import { importFormat, parseContactForm, searchContacts } from '../contact-form.js';
 import { filterLog, formatLogEntry, isFilterLevel } from '../log-view.js';
 import { MAX_BODY_BYTES } from '../request-body.js';
 import type { Principal } from '../web-auth.js';
@@ -12,7 +12,7 @@ import { WebError } from '../web-error.js';
 import { callLogPage, CALL_LOG_VIEWS } from '../pages/call-log-page.js';
 import { html } from '../pages/html.js';
 import { page } from '../pages/layout.js';
-import { contactEditPage, contactsPage } from '../pages/contacts-page.js';
+import { contactEditPage, contactsPage, CONTACTS_PER_PAGE } from '../pages/contacts-page.js';
 import { logsPage } from '../pages/logs-page.js';
 import { systemPage } from '../pages/system-page.js';
 import { scheduleRestart } from './api-routes.js';
@@ -113,7 +113,15 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
   };
   const showContacts = (c: Context, who: Principal, extra: { notice?: { kind: 'ok' | 'alert'; text: string }; importError?: string } = {}, status: 200 | 400 | 413 = 200) => {
     const b = book();
-    return c.html(contactsPage({ csrfToken: csrfOf(who), contacts: b.list(), canEdit: b.add !== undefined && b.update !== undefined && b.remove !== undefined, ...extra }), status);
+    const query = (c.req.query('q') ?? '').trim();
+    const matches = query ? searchContacts(b.list(), query) : b.list();
+    const pageCount = Math.max(1, Math.ceil(matches.length / CONTACTS_PER_PAGE));
+    const pageNo = Math.min(pageCount, Math.max(1, Math.floor(Number(c.req.query('page') ?? 1)) || 1));
+    const shown = matches.slice((pageNo - 1) * CONTACTS_PER_PAGE, pageNo * CONTACTS_PER_PAGE);
+    return c.html(
+      contactsPage({ csrfToken: csrfOf(who), contacts: shown, query, page: pageNo, pageCount, matches: matches.length, canEdit: b.add !== undefined && b.update !== undefined && b.remove !== undefined, ...extra }),
+      status,
+    );
   };
 
   app.get('/admin/contacts', async (c) => {

@@ -101,6 +101,28 @@ describe('contacts page', () => {
     expect(names()).toEqual(['Alice Archer']);
   });
 
+  it('finds contacts by name or number, and pages a long book 50 at a time', async () => {
+    await setUp();
+    await data.contacts.import(['name,number', ...Array.from({ length: 120 }, (_, i) => `Person ${String(i).padStart(3, '0')},+49 30 ${5000 + i}`)].join('\n'), 'csv');
+    const shown = async (query: string) => {
+      const page = await (await f.request(`/admin/contacts${query}`, { headers: { cookie: session.cookie } })).text();
+      return { names: [...page.matchAll(/<tr data-contact="[^"]+">\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]), page };
+    };
+    const first = await shown('');
+    expect(first.names).toHaveLength(50);
+    expect(first.names[0]).toBe('Alice Archer');
+    expect(first.page).toContain('Page 1 of 3 (121 contacts)');
+    const last = await shown('?page=3');
+    expect(last.names).toEqual(Array.from({ length: 21 }, (_, i) => `Person ${String(99 + i).padStart(3, '0')}`));
+    expect(last.page).toContain('href="/admin/contacts?page=2"');
+    expect((await shown('?q=alice')).names).toEqual(['Alice Archer']);
+    // Digits match whatever separators the number was saved with.
+    expect((await shown('?q=305117')).names).toEqual(['Person 117']);
+    const none = await shown('?q=zebra');
+    expect(none.names).toEqual([]);
+    expect(none.page).toContain('No contact matches.');
+  });
+
   it('answers 404 for a contact that does not exist', async () => {
     await setUp();
     expect((await f.request('/admin/contacts/nope', { headers: { cookie: session.cookie } })).status).toBe(404);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createHash } from 'node:crypto';
 import { PANEL_SCRIPT } from './pages/panel-script.js';
-import { LIVE_RELOAD, QUALITY_SCRIPT } from './pages/status-page.js';
+import { STATUS_SCRIPT } from './pages/status-page.js';
 import { ConfigError } from '../config/index.js';
 import { EventStreams } from './event-stream.js';
 import { configRefusal } from './config-access.js';
@@ -23,7 +23,7 @@ export interface WebApp {
 }
 
 /** CSP 3 §8.2 hash sources: only the pages' own scripts run, byte for byte; an injected script would not. */
-const SCRIPT_SOURCES = [PANEL_SCRIPT, LIVE_RELOAD, QUALITY_SCRIPT].map((js) => `'sha256-${createHash('sha256').update(js, 'utf8').digest('base64')}'`).join(' ');
+const SCRIPT_SOURCES = [PANEL_SCRIPT, STATUS_SCRIPT].map((js) => `'sha256-${createHash('sha256').update(js, 'utf8').digest('base64')}'`).join(' ');
 
 /**
  * Pages run their own scripts and inline styles only; nothing loads from

@@ -84,24 +84,18 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
   </tbody></table>
   ${options.canRestart ? html`<p><a href="/admin/system">Restart or reboot…</a></p>` : ''}
 </section>
-<script>${raw(LIVE_RELOAD)}</script>
-<script>${raw(QUALITY_SCRIPT)}</script>`,
+<script>${raw(STATUS_SCRIPT)}</script>`,
   });
 }
 
-/** The page redraws when a registration changes (the `registration` event of /api/events). */
-export const LIVE_RELOAD = `(function () {
+/**
+ * The status page's one event stream (/api/events): a registration change
+ * reloads the page; the `quality` event rewrites each call's figures in place,
+ * and a call that appears or goes away reloads the page, which lists the calls afresh.
+ */
+export const STATUS_SCRIPT = `(function () {
   var source = new EventSource('/api/events');
   source.addEventListener('registration', function () { source.close(); location.reload(); });
-})();`;
-
-/**
- * Live call quality (the `quality` event of /api/events): each call's figures
- * are rewritten in place; a call that appears or goes away reloads the page,
- * which lists the calls afresh.
- */
-export const QUALITY_SCRIPT = `(function () {
-  var source = new EventSource('/api/events');
   function fixed(n, d) { return Number(n).toFixed(d); }
   function cells(q) {
     return {

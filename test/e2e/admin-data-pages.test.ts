@@ -158,6 +158,11 @@ describe.skipIf(skip !== undefined)(`call log, contacts and call quality pages i
     expect(await cell('loss').textContent()).toBe('4.0 % (20)');
     expect(await cell('rtt').textContent()).toBe('35 ms');
     expect(await cell('mos').textContent()).toBe('3.95');
+    // As a phone's browser shows it: the calls table scrolls sideways inside its card, the page does not.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'status-call-quality-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 820 });
     // The call ends: the page lists the calls afresh.
     calls = [];
     quality = [];

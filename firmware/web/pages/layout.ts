@@ -78,8 +78,10 @@ code{background:#f0f0f1;padding:.05rem .3rem;border-radius:3px}
 .actions{white-space:nowrap}.actions form{display:inline;margin:0 .25rem 0 0}
 button.small,a.button{display:inline-block;background:#fff;color:#2271b1;border:1px solid #2271b1;border-radius:4px;padding:.2rem .6rem;font:inherit;font-size:.9rem;cursor:pointer;text-decoration:none}
 button.danger{background:#b32d2e;color:#fff;border:0;border-radius:4px;padding:.5rem 1.1rem;font:inherit;cursor:pointer;margin-top:1rem}
-.filters{display:flex;flex-wrap:wrap;gap:.25rem .75rem;margin:0 0 .75rem}.filters a[aria-current]{font-weight:700;color:#1d2327;text-decoration:none}
-.missed{color:#b32d2e;font-weight:600}
+.filters{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;margin:0 0 .75rem}.filters a{color:#2271b1;text-decoration:underline}.filters a[aria-current]{font-weight:700;color:#1d2327;text-decoration:none}
+.filters input[type=text]{width:auto;flex:1 1 10rem}
+tr.missed td:first-child{color:#b32d2e;font-weight:600}
+td[data-q]{white-space:nowrap}
 .scroll{overflow-x:auto}
 pre.log{white-space:pre-wrap;word-break:break-word;font-size:.85rem;margin:0}
 .lvl-warn{color:#8a5a00;font-weight:600}.lvl-error,.lvl-fatal{color:#b32d2e;font-weight:600}

@@ -198,3 +198,36 @@ describe('contacts import and export', () => {
     expect(await res.text()).toContain('FN:Alice Archer');
   });
 });
+
+describe('contacts in the REST API', () => {
+  const send = (method: string, path: string, body: unknown) =>
+    f.request(path, { method, headers: { 'content-type': 'application/json', ...f.basic() }, body: JSON.stringify(body) });
+
+  it('adds, reads, changes and deletes one contact', async () => {
+    await setUp();
+    const created = await send('POST', '/api/v1/contacts', { name: 'Bob Baker', numbers: [{ label: 'work', value: '202' }], speedDial: 5 });
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { contact: unknown }).contact).toEqual({ id: 'c2', name: 'Bob Baker', numbers: [{ label: 'work', value: '202' }], speedDial: 5 });
+    const read = (await (await f.request('/api/v1/contacts/c2', { headers: f.basic() })).json()) as { contact: { name: string } };
+    expect(read.contact.name).toBe('Bob Baker');
+    expect((await send('PUT', '/api/v1/contacts/c2', { name: 'Bob Baker', numbers: [{ label: 'mobile', value: '+49 170 1' }] })).status).toBe(200);
+    expect(data.contacts.get('c2')).toEqual({ id: 'c2', name: 'Bob Baker', numbers: [{ label: 'mobile', value: '+49 170 1' }] });
+    expect((await f.request('/api/v1/contacts/c2', { method: 'DELETE', headers: f.basic() })).status).toBe(200);
+    expect(names()).toEqual(['Alice Archer']);
+    expect((await f.request('/api/v1/contacts/c2', { method: 'DELETE', headers: f.basic() })).status).toBe(404);
+  });
+
+  it('refuses a bad contact with each problem by its path, and saves nothing', async () => {
+    await setUp();
+    const res = await send('POST', '/api/v1/contacts', { name: '', numbers: [{ label: 'work', value: 'call me' }], speedDial: 2 });
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as { error: { code: string; issues: unknown } }).error;
+    expect(error.code).toBe('BAD_CONTACT');
+    expect(error.issues).toEqual([
+      { path: 'name', message: 'Enter a name.' },
+      { path: 'numbers.0.value', message: 'Not a number or SIP address (e.g. +49 30 1234, 201, sip:bob@example.com).' },
+      { path: 'speedDial', message: 'Speed dial 2 is already Alice Archer.' },
+    ]);
+    expect(names()).toEqual(['Alice Archer']);
+  });
+});

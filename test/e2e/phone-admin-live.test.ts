@@ -62,6 +62,20 @@ describe('the web admin on a running phone', () => {
     await waitFor('the call to end', async () => ((await a.calls()).length === 0 ? true : undefined), { timeoutMs: 10_000 });
   }, 60_000);
 
+  it('puts the missed-call indicator on the phone\'s glass out when the call log page is viewed', async () => {
+    const a = phoneApi(alice);
+    const b = phoneApi(bob);
+    await a.post('/api/v1/calls', { target: `sip:phone@127.0.0.1:${bob.sipPorts.udp}` });
+    await waitFor('bob to ring', async () => ((await b.calls()).length > 0 ? true : undefined), { timeoutMs: 15_000 });
+    const [outgoing] = await a.calls();
+    await a.post(`/api/v1/calls/${outgoing!.id}/hangup`, {});
+    await waitFor('bob to show the missed call', async () => ((await b.glass()).includes('1 missed') ? true : undefined), { timeoutMs: 15_000 });
+    const page = await fetch(`${b.base}/admin/calllog`, { headers: b.auth });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<td>Missed<\/td>/);
+    await waitFor('the indicator to go out', async () => (!(await b.glass()).includes('missed') ? true : undefined), { timeoutMs: 10_000 });
+  }, 60_000);
+
   it('restarts on request: answers 202, stops cleanly and exits with status 75 for systemd to start it again', async () => {
     const a = phoneApi(alice);
     const exited = once(alice.peer.child, 'exit');

@@ -148,14 +148,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
               },
             }
           : {}),
-        ...(rebootBoard
-          ? {
-              reboot: async () => {
-                await rebootBoard();
-                // systemd stops the service (SIGTERM: BYE, unregister) on its way down.
-              },
-            }
-          : {}),
+        // On its way down systemd stops the service (SIGTERM: BYE, unregister) like any other.
+        ...(rebootBoard ? { reboot: rebootBoard } : {}),
         callAction: (id, action, target) => {
           if (action === 'transfer' && !target) throw new DeskphoneError('PHONE_TRANSFER_TARGET', 'a transfer needs a target');
           phoneReady().callAction(id, action, action === 'transfer' ? resolveDialTarget(target!, account?.domain) : undefined);

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,18 @@ export interface PhoneStartOptions extends StartOptions {
   announce?: boolean;
   /** What the console's `reboot` does after the phone has stopped (the CLI exits; systemd starts it again). */
   onReboot?: () => void;
+  /**
+   * What the web admin's restart does once the phone has stopped. Default, when
+   * the phone owns its process (handleSignals): exit with PHONE_RESTART_EXIT_CODE,
+   * which the systemd unit (Restart=always) starts again; otherwise no restart is offered.
+   */
+  onRestart?: () => void;
+  /** Reboots the board (web admin). Default: `systemctl reboot` on a real board, none on the simulator. */
+  rebootBoard?: () => Promise<void>;
 }
+
+/** The exit status of a restart asked for from the web admin (EX_TEMPFAIL): the journal tells it from a crash. */
+export const PHONE_RESTART_EXIT_CODE = 75;
 
 export async function startPhone(options: PhoneStartOptions = {}): Promise<RunningPhone> {
   const loaded = options.config ? await loadConfigFile(options.config) : parseConfigText('');
@@ -94,6 +106,11 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     if (!appRef) throw new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting');
     return appRef;
   };
+  // Bound once the phone is up; a restart asked for while it starts is refused as PHONE_NOT_READY.
+  let stopRef: (() => Promise<void>) | undefined;
+  let qualityRef: SipCallControl | undefined;
+  const onRestart = options.onRestart ?? (options.handleSignals ? () => process.exit(PHONE_RESTART_EXIT_CODE) : undefined);
+  const rebootBoard = options.rebootBoard ?? (boardName === 'sim' ? undefined : systemctlReboot);
   let web: RunningWebServer;
   try {
     web = await startWebServer({
@@ -111,11 +128,28 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
         dial: (target: string) => phoneReady().dial(resolveDialTarget(target, account?.domain)),
         calls: () => (appRef ? appRef.callList() : []),
         callLog: (view) => callLog.list(view),
+        callHistory: { markMissedSeen: () => callLog.markMissedSeen(), clear: () => callLog.clear() },
         contacts: {
           list: () => contacts.list(),
           export: (format) => contacts.export(format),
           import: (text, format) => contacts.import(text, format),
+          add: (c) => contacts.add(c),
+          update: (c) => contacts.update(c),
+          remove: (id) => contacts.remove(id),
         },
+        recentLogs: (count) => logging.recent.tail(count),
+        callQuality: () => (qualityRef ? qualityRef.quality() : Promise.resolve([])),
+        ...(onRestart
+          ? {
+              restart: async () => {
+                if (!stopRef) throw new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting');
+                await stopRef();
+                onRestart();
+              },
+            }
+          : {}),
+        // On its way down systemd stops the service (SIGTERM: BYE, unregister) like any other.
+        ...(rebootBoard ? { reboot: rebootBoard } : {}),
         callAction: (id, action, target) => {
           if (action === 'transfer' && !target) throw new DeskphoneError('PHONE_TRANSFER_TARGET', 'a transfer needs a target');
           phoneReady().callAction(id, action, action === 'transfer' ? resolveDialTarget(target!, account?.domain) : undefined);
@@ -172,6 +206,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     log: logging.for('phone'),
   });
   const calls = control;
+  qualityRef = control;
 
   const app = new PhoneApp({
     devices: board,
@@ -315,6 +350,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       resolveStopped();
     })());
 
+  stopRef = stop;
+
   if (options.handleSignals) {
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -422,6 +459,16 @@ function hostOf(value: string): string {
   const v = value.replace(/^sips?:/i, '').split(';')[0]!;
   if (v.startsWith('[')) return v.slice(1, v.indexOf(']'));
   return v.split(':')[0]!;
+}
+
+/** The board's reboot on a device: logind (through polkit) decides whether the service user may. */
+async function systemctlReboot(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    execFile('systemctl', ['reboot'], { timeout: 10_000 }, (err, _stdout, stderr) => {
+      if (err) reject(new DeskphoneError('REBOOT_FAILED', `systemctl reboot failed: ${String(stderr).trim() || err.message}`));
+      else resolve();
+    });
+  });
 }
 
 /** The MAC address of the interface the phone talks on (the phone information screen). */

@@ -129,6 +129,18 @@ export class MediaEngine {
     await this.request({ type: 'split', keep: keep.id });
   }
 
+  /** Packet capture of every RTP/RTCP datagram into a ring of `ringBytes` in the worker; null turns it off. */
+  async configureCapture(ringBytes: number | null): Promise<void> {
+    await this.request({ type: 'capture-config', ringBytes });
+  }
+
+  /** The captured datagrams, oldest first, in firmware/capture's snapshot format (decodeSnapshot reads it). */
+  async captureSnapshot(): Promise<Uint8Array> {
+    const r = await this.request({ type: 'capture-snapshot' });
+    if (r.type !== 'capture') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to capture-snapshot`);
+    return r.bytes;
+  }
+
   /** Closes every stream (each sends its RTCP BYE) and stops the worker. */
   async stop(): Promise<void> {
     if (this.exited) return;

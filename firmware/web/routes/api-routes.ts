@@ -12,6 +12,7 @@ import { currentStatus, frontState } from '../status-view.js';
 import type { CallAction, WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { guard, type WebEnv } from './guard.js';
+import { captureRoutes } from './capture-routes.js';
 
 /**
  * The REST API (mounted at /api and /api/v1). Errors are
@@ -26,6 +27,8 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     if (!ctx.panel) throw new WebError(404, 'NO_PANEL', 'this board has no simulated front panel; press the real keys');
     return ctx.panel;
   };
+
+  api.route('/', captureRoutes(ctx));
 
   api.get('/status', admin, (c) => c.json({ ...currentStatus(ctx), ...frontState(ctx), calls: ctx.phone?.calls?.() ?? [] }));
 

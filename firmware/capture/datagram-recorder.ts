@@ -26,6 +26,7 @@ export interface SipTraffic {
 export class DatagramRecorder {
   private ring: CaptureRing | undefined;
   private readonly addresses = new AddressCache();
+  private own: IpBytes | undefined;
 
   constructor(private readonly nowMs: () => number) {}
 
@@ -33,6 +34,16 @@ export class DatagramRecorder {
   configure(ringBytes: number | null): void {
     if (ringBytes === null) this.ring = undefined;
     else if (this.ring?.capacityBytes !== ringBytes) this.ring = new CaptureRing(ringBytes);
+  }
+
+  /**
+   * The phone's own address (the one its SDP and Via carry), recorded for
+   * sockets bound to all interfaces: the kernel does not say which local
+   * address a datagram used, and 0.0.0.0 would keep Wireshark from matching
+   * the RTP to the SDP that set it up.
+   */
+  setOwnAddress(address: string | undefined): void {
+    this.own = address === undefined ? undefined : this.addresses.get(address);
   }
 
   get enabled(): boolean {
@@ -62,7 +73,7 @@ export class DatagramRecorder {
   /** One SIP message from a transport's tap; TCP and TLS are written as TCP (TLS decrypted). */
   sip(t: SipTraffic): void {
     if (!this.ring) return;
-    const local = this.addresses.get(t.local.address);
+    const local = this.localAddress(t.local.address);
     if (!local) return;
     const protocol = t.protocol === 'UDP' ? IPPROTO_UDP : IPPROTO_TCP;
     if (t.direction === 'out') this.sent(local, t.local.port, t.remote, t.data, t.data.length, protocol);
@@ -76,6 +87,7 @@ export class DatagramRecorder {
 
   /** The local address of a socket, encoded once when it is bound. */
   localAddress(address: string): IpBytes | undefined {
+    if (this.own && (address === '0.0.0.0' || address === '::')) return this.own;
     return this.addresses.get(address);
   }
 }

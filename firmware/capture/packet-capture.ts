@@ -11,7 +11,7 @@ export interface CaptureSettings {
 
 /** The media side: where the RTP/RTCP ring lives (the media worker) and how to reach it. */
 export interface RtpCaptureSource {
-  configureCapture(ringBytes: number | null): Promise<void>;
+  configureCapture(ringBytes: number | null, ownAddress?: string): Promise<void>;
   captureSnapshot(): Promise<Uint8Array>;
 }
 
@@ -41,8 +41,11 @@ export class PacketCapture {
   constructor(
     nowMs: () => number,
     private readonly rtp: RtpCaptureSource | undefined,
+    /** Recorded for sockets bound to 0.0.0.0 or :: (DatagramRecorder.setOwnAddress). */
+    private readonly ownAddress?: string,
   ) {
     this.sipRecorder = new DatagramRecorder(nowMs);
+    this.sipRecorder.setOwnAddress(ownAddress);
   }
 
   get enabled(): boolean {
@@ -57,7 +60,7 @@ export class PacketCapture {
     const sizes = settings.enabled ? ringSizes(settings.maxBytes) : undefined;
     this.settings = { ...settings };
     this.sipRecorder.configure(sizes ? sizes.sip : null);
-    await this.rtp?.configureCapture(sizes ? sizes.rtp : null);
+    await this.rtp?.configureCapture(sizes ? sizes.rtp : null, this.ownAddress);
   }
 
   /** The recent traffic as a libpcap file. Throws CaptureError CAPTURE_OFF when capture is switched off. */

@@ -129,9 +129,12 @@ export class MediaEngine {
     await this.request({ type: 'split', keep: keep.id });
   }
 
-  /** Packet capture of every RTP/RTCP datagram into a ring of `ringBytes` in the worker; null turns it off. */
-  async configureCapture(ringBytes: number | null): Promise<void> {
-    await this.request({ type: 'capture-config', ringBytes });
+  /**
+   * Packet capture of every RTP/RTCP datagram into a ring of `ringBytes` in the worker; null turns it off.
+   * `ownAddress` is recorded for sockets bound to all interfaces (the address the SDP carries).
+   */
+  async configureCapture(ringBytes: number | null, ownAddress?: string): Promise<void> {
+    await this.request({ type: 'capture-config', ringBytes, ...(ownAddress !== undefined && { ownAddress }) });
   }
 
   /** The captured datagrams, oldest first, in firmware/capture's snapshot format (decodeSnapshot reads it). */

@@ -181,6 +181,7 @@ export class MediaWorker {
         }
         case 'capture-config':
           this.capture.configure(m.ringBytes);
+          this.capture.setOwnAddress(m.ownAddress);
           break;
         case 'capture-snapshot': {
           const bytes = this.capture.snapshot();

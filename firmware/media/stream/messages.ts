@@ -64,7 +64,7 @@ export type MediaRequest =
   /** Ends the conference: `keep` gets the handset back, the other call is left on a silent port (on hold). */
   | { type: 'split'; requestId: number; keep: number }
   /** Packet capture (issue 7 §6): a ring of this many bytes for every RTP/RTCP datagram, or off with null. */
-  | { type: 'capture-config'; requestId: number; ringBytes: number | null }
+  | { type: 'capture-config'; requestId: number; ringBytes: number | null; ownAddress?: string }
   /** The captured datagrams, oldest first (firmware/capture's snapshot format). */
   | { type: 'capture-snapshot'; requestId: number }
   | { type: 'shutdown'; requestId: number };

@@ -27,6 +27,8 @@ export class DatagramRecorder {
   private ring: CaptureRing | undefined;
   private readonly addresses = new AddressCache();
   private own: IpBytes | undefined;
+  /** Packets that could not be recorded (a fault in the capture, never passed on to the call's audio path). */
+  failures = 0;
 
   constructor(private readonly nowMs: () => number) {}
 
@@ -59,7 +61,7 @@ export class DatagramRecorder {
     const ring = this.ring;
     if (!ring) return;
     const remote = this.addresses.get(to.address);
-    if (remote) ring.add(this.nowMs(), protocol, local, localPort, remote, to.port, data, 0, length);
+    if (remote) this.record(ring, protocol, local, localPort, remote, to.port, data, length);
   }
 
   /** A datagram received on `local` from `from`. */
@@ -67,7 +69,16 @@ export class DatagramRecorder {
     const ring = this.ring;
     if (!ring) return;
     const remote = this.addresses.get(from.address);
-    if (remote) ring.add(this.nowMs(), protocol, remote, from.port, local, localPort, data);
+    if (remote) this.record(ring, protocol, remote, from.port, local, localPort, data, data.length);
+  }
+
+  /** The capture is a bystander: whatever goes wrong in it must not reach the socket handler or the sender. */
+  private record(ring: CaptureRing, protocol: IpProtocol, src: IpBytes, sport: number, dst: IpBytes, dport: number, data: Uint8Array, length: number): void {
+    try {
+      ring.add(this.nowMs(), protocol, src, sport, dst, dport, data, 0, length);
+    } catch {
+      this.failures++;
+    }
   }
 
   /** One SIP message from a transport's tap; TCP and TLS are written as TCP (TLS decrypted). */

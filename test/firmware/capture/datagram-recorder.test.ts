@@ -61,3 +61,15 @@ describe('DatagramRecorder', () => {
     expect(r.packets).toBe(0);
   });
 });
+
+describe('DatagramRecorder faults', () => {
+  it('a failing clock costs the packet its capture, never an exception on the socket path', () => {
+    const r = new DatagramRecorder(() => {
+      throw new Error('clock broke');
+    });
+    r.configure(4096);
+    expect(() => r.sent(encodeIp('10.0.0.1'), 1, { address: '10.0.0.2', port: 2 }, text('x'))).not.toThrow();
+    expect(r.failures).toBe(1);
+    expect(r.packets).toBe(0);
+  });
+});

@@ -117,4 +117,16 @@ describe.skipIf(skip !== undefined)(`packet capture download (${skip ?? 'peers i
     expect(audio.frequency).toBeGreaterThan(900);
     expect(audio.frequency).toBeLessThan(1100);
   }, 120_000);
+
+  it('switched off from the config API, the download says so (409); switched on again, it works', async () => {
+    const a = phoneApi(alice);
+    const patch = (value: boolean) =>
+      fetch(`${a.base}/api/v1/config`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...a.auth }, body: JSON.stringify({ path: 'capture.enabled', value }) });
+    expect((await patch(false)).status).toBe(200);
+    const off = await fetch(`${a.base}/api/v1/capture.pcap`, { headers: a.auth });
+    expect(off.status).toBe(409);
+    expect(await off.json()).toMatchObject({ error: { code: 'CAPTURE_OFF' } });
+    expect((await patch(true)).status).toBe(200);
+    await waitFor('capture back on', async () => ((await fetch(`${a.base}/api/v1/capture.pcap`, { headers: a.auth })).status === 200 ? true : undefined), { timeoutMs: 10_000 });
+  });
 });

@@ -188,8 +188,8 @@ export function decodeSnapshot(bytes: Uint8Array): CapturedPacket[] {
     out.push({
       timestampMs: view.getFloat64(at + 8, true),
       protocol,
-      source: { ip: { family: sf, bytes: bytes.slice(at + 24, at + 40) }, port: view.getUint16(at + 20, true) },
-      destination: { ip: { family: df, bytes: bytes.slice(at + 40, at + 56) }, port: view.getUint16(at + 22, true) },
+      source: { ip: { family: sf, bytes: bytes.subarray(at + 24, at + 40) }, port: view.getUint16(at + 20, true) },
+      destination: { ip: { family: df, bytes: bytes.subarray(at + 40, at + 56) }, port: view.getUint16(at + 22, true) },
       payload: bytes.subarray(at + ENTRY_HEADER_BYTES, at + ENTRY_HEADER_BYTES + length),
     });
     at += size;

@@ -96,6 +96,23 @@ describe('writePcap', () => {
     expect(udpDatagrams(file)).toEqual([]);
   });
 
+  it('cuts a SIP message larger than one IP packet into TCP segments that follow on', () => {
+    const big = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) & 0xff);
+    const file = readPcap(writePcap([tcp(1, '127.0.0.1', 41000, '127.0.0.1', 5070, big), tcp(2, '::1', 41000, '::1', 5070, big)]));
+    const v4 = file.records.filter((r) => r.data[0]! >> 4 === 4).map((r) => r.data);
+    expect(v4.length).toBe(2);
+    const seq = v4.map((ip) => new DataView(ip.buffer, ip.byteOffset).getUint32(24));
+    const payloads = v4.map((ip) => ip.subarray(40));
+    expect(seq[1]).toBe(seq[0]! + payloads[0]!.length);
+    const joined = new Uint8Array(100_000);
+    joined.set(payloads[0]!, 0);
+    joined.set(payloads[1]!, payloads[0]!.length);
+    expect(joined).toEqual(big);
+    // IPv6 too: every record's IP length fits its header field.
+    for (const r of file.records) expect(r.data.length).toBeLessThanOrEqual(65_535 + 40);
+    expect(file.records.length).toBe(4);
+  });
+
   it('writes a packet whose ends differ in family (dual-stack socket) as IPv6 with the IPv4 end mapped', () => {
     const file = readPcap(writePcap([udp(1, '::1', 5060, '127.0.0.1', 5070, text('x'))]));
     expect(udpDatagrams(file)[0]!.destination.address).toBe('::ffff:7f00:1');

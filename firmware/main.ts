@@ -149,7 +149,9 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   // generation cap turns a leak in the media thread into a reported worker failure, not a phone
   // that swaps (issue 4: RSS target in a call; test/firmware/phone-memory.bench.ts).
   const engine = await MediaEngine.start({ priority: -10, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
-  const packetCapture = new PacketCapture(() => captureTime.nowMs(), engine, mediaAddress);
+  const packetCapture = new PacketCapture(() => captureTime.nowMs(), engine, mediaAddress, (err) =>
+    log.warn({ err: err.message }, 'packet capture: the media worker gave no RTP; the download has SIP only'),
+  );
   const applyCapture = (c: Config) => packetCapture.configure(c.capture).catch((err: Error) => log.warn({ err: err.message }, 'packet capture settings not applied'));
   await applyCapture(config);
   capture = packetCapture;

@@ -1,5 +1,5 @@
 import { CaptureError } from './capture-error.js';
-import { decodeSnapshot, MIN_RING_BYTES } from './capture-ring.js';
+import { decodeSnapshot, MIN_RING_BYTES, type CapturedPacket } from './capture-ring.js';
 import { DatagramRecorder, type SipTraffic } from './datagram-recorder.js';
 import { writePcap } from './pcap-writer.js';
 
@@ -43,6 +43,8 @@ export class PacketCapture {
     private readonly rtp: RtpCaptureSource | undefined,
     /** Recorded for sockets bound to 0.0.0.0 or :: (DatagramRecorder.setOwnAddress). */
     private readonly ownAddress?: string,
+    /** The media worker could not give its packets (it failed): the file is written with SIP alone. */
+    private readonly onRtpUnavailable?: (err: Error) => void,
   ) {
     this.sipRecorder = new DatagramRecorder(nowMs);
     this.sipRecorder.setOwnAddress(ownAddress);
@@ -67,7 +69,13 @@ export class PacketCapture {
   async pcap(): Promise<Uint8Array> {
     if (!this.settings.enabled) throw new CaptureError('CAPTURE_OFF', 'packet capture is off (set capture.enabled: true)');
     const sip = decodeSnapshot(this.sipRecorder.snapshot());
-    const rtp = this.rtp ? decodeSnapshot(await this.rtp.captureSnapshot()) : [];
+    let rtp: CapturedPacket[] = [];
+    try {
+      if (this.rtp) rtp = decodeSnapshot(await this.rtp.captureSnapshot());
+    } catch (err) {
+      // The SIP is what explains a failed call; a dead media worker must not cost the engineer that too.
+      this.onRtpUnavailable?.(err as Error);
+    }
     return writePcap([...sip, ...rtp]);
   }
 }

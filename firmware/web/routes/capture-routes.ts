@@ -27,6 +27,7 @@ export function captureRoutes(ctx: WebContext): Hono<WebEnv> {
       bytes = await source.pcap();
     } catch (err) {
       if (err instanceof DeskphoneError && err.code === 'CAPTURE_OFF') throw new WebError(409, 'CAPTURE_OFF', err.message, { configKey: 'capture.enabled' });
+      if (err instanceof DeskphoneError && err.code === 'PHONE_NOT_READY') throw new WebError(503, 'PHONE_NOT_READY', err.message);
       throw err;
     }
     ctx.log.info({ bytes: bytes.length }, 'packet capture downloaded');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../firmware/config/index.js';
 import { CaptureError, encodeIp, IPPROTO_UDP, writePcap } from '../../../firmware/capture/index.js';
 import { Logging } from '../../../firmware/log/index.js';
+import { DeskphoneError } from '../../../firmware/errors.js';
 import { readPcap, udpDatagrams } from '../../../firmware/media/pcap/index.js';
 import { ConfigAccess, createWebApp, hashPassword } from '../../../firmware/web/index.js';
 import type { CaptureSource } from '../../../firmware/web/routes/capture-routes.js';
@@ -73,6 +74,13 @@ describe('GET /api/v1/capture.pcap', () => {
     const res = await web.get('/api/v1/capture.pcap', web.basic);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: { code: 'CAPTURE_OFF', configKey: 'capture.enabled' } });
+    web.close();
+  });
+
+  it('answers 503 PHONE_NOT_READY while the phone is still starting', async () => {
+    const web = await phoneWeb({ pcap: async () => Promise.reject(new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting')) });
+    const res = await web.get('/api/v1/capture.pcap', web.basic);
+    expect(res.status).toBe(503);
     web.close();
   });
 

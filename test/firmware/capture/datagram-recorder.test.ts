@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DatagramRecorder, decodeSnapshot, encodeIp, IPPROTO_TCP, IPPROTO_UDP } from '../../../firmware/capture/index.js';
+import { DatagramRecorder, decodeSnapshot, encodeIp, IPPROTO_TCP, IPPROTO_UDP, PacketCapture, ringSizes } from '../../../firmware/capture/index.js';
+import { readPcap, udpDatagrams } from '../../../firmware/media/pcap/index.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const addr = (p: { ip: { family: number; bytes: Uint8Array } }) => (p.ip.family === 4 ? [...p.ip.bytes.subarray(0, 4)].join('.') : 'v6');
@@ -71,5 +72,32 @@ describe('DatagramRecorder faults', () => {
     expect(() => r.sent(encodeIp('10.0.0.1'), 1, { address: '10.0.0.2', port: 2 }, text('x'))).not.toThrow();
     expect(r.failures).toBe(1);
     expect(r.packets).toBe(0);
+  });
+});
+
+describe('PacketCapture download', () => {
+  it('a failed media worker costs the RTP, not the SIP: the file has the SIP and the failure is reported', async () => {
+    const failures: string[] = [];
+    const capture = new PacketCapture(
+      () => 1_764_086_400_000,
+      { configureCapture: async () => {}, captureSnapshot: async () => Promise.reject(new Error('media worker exited with code 1')) },
+      undefined,
+      (err) => failures.push(err.message),
+    );
+    await capture.configure({ enabled: true, maxBytes: 2 * 1024 * 1024 });
+    capture.sipTap({ direction: 'out', protocol: 'UDP', local: { address: '127.0.0.1', port: 5060 }, remote: { address: '127.0.0.1', port: 5070 }, data: text('BYE sip:x SIP/2.0\r\n\r\n') });
+    const datagrams = udpDatagrams(readPcap(await capture.pcap()));
+    expect(datagrams.map((d) => new TextDecoder().decode(d.payload))).toEqual(['BYE sip:x SIP/2.0\r\n\r\n']);
+    expect(failures).toEqual(['media worker exited with code 1']);
+  });
+
+  it('splits capture.maxBytes: a quarter (at least 80 KB) for SIP, the rest for RTP', async () => {
+    const asked: Array<number | null> = [];
+    const capture = new PacketCapture(() => 0, { configureCapture: async (b) => void asked.push(b), captureSnapshot: async () => new Uint8Array(0) });
+    await capture.configure({ enabled: true, maxBytes: 2 * 1024 * 1024 });
+    await capture.configure({ enabled: true, maxBytes: 160 * 1024 });
+    await capture.configure({ enabled: false, maxBytes: 160 * 1024 });
+    expect(asked).toEqual([2 * 1024 * 1024 - 512 * 1024, 80 * 1024, null]);
+    expect(() => ringSizes(100 * 1024)).toThrow(/at least/);
   });
 });

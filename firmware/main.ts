@@ -17,6 +17,7 @@ import { SipCallControl } from './phone/sip-call-control.js';
 import { CallManager, callAccount } from './sip/session/index.js';
 import type { SdpCodec } from './sip/sdp/index.js';
 import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
+import { CaptureTime, PacketCapture } from './capture/index.js';
 import { startMwi } from './sip/mwi/index.js';
 import { InvitePolicy } from './phone/invite-policy.js';
 import { lookup } from 'node:dns/promises';
@@ -89,9 +90,14 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const board = await buildBoard(boardFor(boardName, options), { clock, log: logging.for('hal') });
   log.info({ board: board.name, config: options.config ?? '(none: direct-IP mode)' }, 'starting');
 
+  // The recent SIP and RTP traffic for the web admin's pcap download (issue 7 §6): SIP from the transports'
+  // tap here, RTP/RTCP in the media worker's own ring; both rings exist once the media engine has started.
+  let capture: PacketCapture | undefined;
+  const captureTime = new CaptureTime(clock, clock);
+
   let sip: SipStack;
   try {
-    sip = await SipStack.create(sipConfig(config, options), { clock, log: logging.for('sip') });
+    sip = await SipStack.create(sipConfig(config, options), { clock, log: logging.for('sip'), traffic: (t) => capture?.sipTap(t) });
   } catch (err) {
     await board.close();
     throw err;
@@ -156,6 +162,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
         },
       },
       ...(process.env['DESKPHONE_API_TOKEN'] ? { apiToken: process.env['DESKPHONE_API_TOKEN'] } : {}),
+      capture: { pcap: () => (capture ? capture.pcap() : Promise.reject(new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting'))) },
     });
   } catch (err) {
     await sip.stop();
@@ -176,6 +183,12 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   // generation cap turns a leak in the media thread into a reported worker failure, not a phone
   // that swaps (issue 4: RSS target in a call; test/firmware/phone-memory.bench.ts).
   const engine = await MediaEngine.start({ priority: -10, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
+  const packetCapture = new PacketCapture(() => captureTime.nowMs(), engine, mediaAddress, (err) =>
+    log.warn({ err: err.message }, 'packet capture: the media worker gave no RTP; the download has SIP only'),
+  );
+  const applyCapture = (c: Config) => packetCapture.configure(c.capture).catch((err: Error) => log.warn({ err: err.message }, 'packet capture settings not applied'));
+  await applyCapture(config);
+  capture = packetCapture;
   const audio = new DeviceAudio(board.audio, config.toneRegion);
   await audio.start().catch((err: Error) => log.warn({ err: err.message }, 'audio device did not start; it is retried by its driver'));
   let control: SipCallControl | undefined;
@@ -269,6 +282,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false, autoAnswer: c.phone.autoAnswer });
     board.ringer.setVolume(c.audio.volumes.ringer);
     audio.setRegion(c.toneRegion);
+    void applyCapture(c);
   });
   board.ringer.setVolume(config.audio.volumes.ringer);
   app.start();

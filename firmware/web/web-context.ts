@@ -9,6 +9,7 @@ import type { ConfigAccess } from './config-access.js';
 import type { EventStreams } from './event-stream.js';
 import type { SipStatusSource } from './status-view.js';
 import type { WebAuth } from './web-auth.js';
+import type { CaptureSource } from './routes/capture-routes.js';
 
 /** A call as the remote-control API lists it; the phone layer fills it in. */
 export interface CallSummary {
@@ -72,6 +73,8 @@ export interface WebAppDeps {
    * whoever reaches /setup first on the network chooses the password.
    */
   setupCode?: string;
+  /** The recent SIP/RTP traffic as a pcap (GET /api/v1/capture.pcap); that route answers 404 NO_CAPTURE without it. */
+  capture?: CaptureSource;
   /** Bearer token for the remote-control API. */
   apiToken?: string;
   /** The machine's addresses for the status page; the host's interfaces when absent. */

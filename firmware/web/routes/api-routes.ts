@@ -16,6 +16,7 @@ import type { Contact } from '../../phone/contacts/index.js';
 import type { CallAction, WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { guard, type WebEnv } from './guard.js';
+import { captureRoutes } from './capture-routes.js';
 
 /**
  * The REST API (mounted at /api and /api/v1). Errors are
@@ -30,6 +31,8 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     if (!ctx.panel) throw new WebError(404, 'NO_PANEL', 'this board has no simulated front panel; press the real keys');
     return ctx.panel;
   };
+
+  api.route('/', captureRoutes(ctx));
 
   // Each call carries its media quality (codec, packets, loss, jitter, RTT, playout delay, concealment, MOS) once its media is up.
   api.get('/status', admin, async (c) => c.json({ ...currentStatus(ctx), ...frontState(ctx), calls: await callsWithQuality(ctx) }));

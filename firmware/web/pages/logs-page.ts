@@ -2,7 +2,7 @@ import { FILTER_LEVELS, type LogEntry } from '../log-view.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
-/** The recent log lines (issue 7 §6), newest first, at a chosen level or above, and a text download. */
+/** The recent log lines (issue 7 §6), newest first, at a chosen level or above, and a text download; and the pcap of recent traffic. */
 export function logsPage(options: { csrfToken: string; level: string; entries: readonly LogEntry[]; available: boolean }): string {
   const newestFirst = [...options.entries].reverse();
   return page({
@@ -16,6 +16,11 @@ ${options.available ? '' : html`<p class="alert" role="status">The recent log li
   <button type="submit" class="primary">Show</button>
   <a class="button" href="/admin/logs.txt?level=${options.level}" download>Download as text</a>
 </form>
+<section class="card" aria-labelledby="capture-title">
+  <h2 id="capture-title">Network capture</h2>
+  <p>The most recent SIP messages and RTP/RTCP packets, as a pcap file for Wireshark (<code>capture</code> in the settings sets its size). It holds the call audio and the SIP digests: share it only with whom you would let listen.</p>
+  <a class="button" href="/api/capture.pcap" download="deskphone.pcap">Download capture (pcap)</a>
+</section>
 <section class="card scroll" aria-label="Log lines">
 ${
   newestFirst.length === 0

@@ -42,6 +42,12 @@ describe('logs page', () => {
     expect(page).toContain('{&quot;call&quot;:&quot;in-1&quot;,&quot;lossPercent&quot;:12}');
   });
 
+  it('links the download of the recent traffic as a pcap', async () => {
+    await setUp({});
+    const page = await (await f.request('/admin/logs', { headers: { cookie: session.cookie } })).text();
+    expect(page).toContain('href="/api/capture.pcap"');
+  });
+
   it('filters by level: warn shows warnings and errors only', async () => {
     const logging = phoneLog();
     await setUp({ recentLogs: (n) => logging.recent.tail(n) });

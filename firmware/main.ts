@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { DeskphoneError } from './errors.js';
 import { loadConfigFile, parseConfigText, type Config } from './config/index.js';
 import { Logging, type Component, type LogLevel } from './log/index.js';
 import { SipStack } from './sip/index.js';
+import { CaptureTime, PacketCapture } from './capture/index.js';
 import type { PhoneApp } from './phone/phone-app.js';
 import { CallLog } from './phone/call-log.js';
 import { ContactBook } from './phone/contacts/index.js';
@@ -62,7 +64,18 @@ export interface PhoneStartOptions extends StartOptions {
   announce?: boolean;
   /** What the console's `reboot` does after the phone has stopped (the CLI exits; systemd starts it again). */
   onReboot?: () => void;
+  /**
+   * What the web admin's restart does once the phone has stopped. Default, when
+   * the phone owns its process (handleSignals): exit with PHONE_RESTART_EXIT_CODE,
+   * which the systemd unit (Restart=always) starts again; otherwise no restart is offered.
+   */
+  onRestart?: () => void;
+  /** Reboots the board (web admin). Default: `systemctl reboot` on a real board, none on the simulator. */
+  rebootBoard?: () => Promise<void>;
 }
+
+/** The exit status of a restart asked for from the web admin (EX_TEMPFAIL): the journal tells it from a crash. */
+export const PHONE_RESTART_EXIT_CODE = 75;
 
 export async function startPhone(options: PhoneStartOptions = {}): Promise<RunningPhone> {
   const loaded = options.config ? await loadConfigFile(options.config) : parseConfigText('');
@@ -89,9 +102,14 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const board = await buildBoard(boardFor(boardName, options), { clock, log: logging.for('hal') });
   log.info({ board: board.name, config: options.config ?? '(none: direct-IP mode)' }, 'starting');
 
+  // The recent SIP and RTP traffic for the web admin's pcap download (issue 7 §6): SIP from the transports'
+  // tap here, RTP/RTCP in the media worker's own ring; both rings exist once the media engine has started.
+  let capture: PacketCapture | undefined;
+  const captureTime = new CaptureTime(clock, clock);
+
   let sip: SipStack;
   try {
-    sip = await SipStack.create(sipConfig(config, options), { clock, log: logging.for('sip') });
+    sip = await SipStack.create(sipConfig(config, options), { clock, log: logging.for('sip'), traffic: (t) => capture?.sipTap(t) });
   } catch (err) {
     await board.close();
     throw err;
@@ -111,6 +129,11 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     if (!appRef) throw new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting');
     return appRef;
   };
+  // Bound once the phone is up; a restart asked for while it starts is refused as PHONE_NOT_READY.
+  let stopRef: (() => Promise<void>) | undefined;
+  let qualityRef: SipCallControl | undefined;
+  const onRestart = options.onRestart ?? (options.handleSignals ? () => process.exit(PHONE_RESTART_EXIT_CODE) : undefined);
+  const rebootBoard = options.rebootBoard ?? (boardName === 'sim' ? undefined : systemctlReboot);
   let web: RunningWebServer;
   try {
     web = await startSupervisedWebServer(supervisor, {
@@ -128,17 +151,35 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
         dial: (target: string) => phoneReady().dial(resolveDialTarget(target, account?.domain)),
         calls: () => (appRef ? appRef.callList() : []),
         callLog: (view) => callLog.list(view),
+        callHistory: { markMissedSeen: () => callLog.markMissedSeen(), clear: () => callLog.clear() },
         contacts: {
           list: () => contacts.list(),
           export: (format) => contacts.export(format),
           import: (text, format) => contacts.import(text, format),
+          add: (c) => contacts.add(c),
+          update: (c) => contacts.update(c),
+          remove: (id) => contacts.remove(id),
         },
+        recentLogs: (count) => logging.recent.tail(count),
+        callQuality: () => (qualityRef ? qualityRef.quality() : Promise.resolve([])),
+        ...(onRestart
+          ? {
+              restart: async () => {
+                if (!stopRef) throw new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting');
+                await stopRef();
+                onRestart();
+              },
+            }
+          : {}),
+        // On its way down systemd stops the service (SIGTERM: BYE, unregister) like any other.
+        ...(rebootBoard ? { reboot: rebootBoard } : {}),
         callAction: (id, action, target) => {
           if (action === 'transfer' && !target) throw new DeskphoneError('PHONE_TRANSFER_TARGET', 'a transfer needs a target');
           phoneReady().callAction(id, action, action === 'transfer' ? resolveDialTarget(target!, account?.domain) : undefined);
         },
       },
       ...(process.env['DESKPHONE_API_TOKEN'] ? { apiToken: process.env['DESKPHONE_API_TOKEN'] } : {}),
+      capture: { pcap: () => (capture ? capture.pcap() : Promise.reject(new DeskphoneError('PHONE_NOT_READY', 'the phone is still starting'))) },
     });
   } catch (err) {
     await sip.stop();
@@ -160,6 +201,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       callLog,
       contacts,
       supervisor,
+      captureTime,
       ...(options.terminalPanel !== undefined ? { terminalPanel: options.terminalPanel } : {}),
       reboot: async () => {
         await stop();
@@ -175,6 +217,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   }
   const app = phone.app;
   appRef = app;
+  qualityRef = phone.calls;
+  capture = phone.capture;
   // One machine-readable line with the chosen ports (scripts and tests start the phone with port 0),
   // whatever the log level: it is the phone's answer to "where are you?", not a log message.
   const transports = sip.localTransports;
@@ -202,6 +246,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     resolveStopped();
   }
   const stop = () => (stopping ??= stopEverything());
+  stopRef = stop;
 
   const exit = options.handleSignals ? handleProcessExit({ stop }, process, { log, flush: () => logging.flush() }) : undefined;
   if (exit) void stopped.then(() => exit.uninstall());
@@ -224,5 +269,15 @@ function boardFor(name: string, options: PhoneStartOptions): ValidBoard {
   return validateBoard({
     ...base,
     audio: { driver: 'file', ...(options.audioIn ? { inputPath: options.audioIn } : {}), ...(options.audioOut ? { outputPath: options.audioOut } : {}) },
+  });
+}
+
+/** The board's reboot on a device: logind (through polkit) decides whether the service user may. */
+async function systemctlReboot(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    execFile('systemctl', ['reboot'], { timeout: 10_000 }, (err, _stdout, stderr) => {
+      if (err) reject(new DeskphoneError('REBOOT_FAILED', `systemctl reboot failed: ${String(stderr).trim() || err.message}`));
+      else resolve();
+    });
   });
 }

@@ -197,6 +197,17 @@ export const configSchema = z.strictObject({
         .default({}),
     })
     .default({ level: 'info', components: {} }),
+  /**
+   * The recent SIP and RTP/RTCP traffic kept in memory for the web admin's pcap
+   * download (issue 7 §6; firmware/capture). maxBytes bounds both rings together
+   * and so the file; 2 MB holds about a minute of a G.711 call and many calls' SIP.
+   */
+  capture: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      maxBytes: z.number().int().min(160 * 1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+    })
+    .default({ enabled: true, maxBytes: 2 * 1024 * 1024 }),
 });
 
 export type Config = z.output<typeof configSchema>;

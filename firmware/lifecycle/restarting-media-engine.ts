@@ -135,6 +135,7 @@ export class RestartingMediaEngine {
   private conferenced: [DurableMediaStream, DurableMediaStream] | undefined;
   private waiting: Array<(engine: MediaEngine | undefined) => void> = [];
   private closing = false;
+  private capture: { ringBytes: number | null; ownAddress?: string } | undefined;
 
   constructor(private readonly log: Log) {}
 
@@ -155,6 +156,20 @@ export class RestartingMediaEngine {
     await stream.bind(this.engine ?? (await this.nextEngine()));
     this.streams.add(stream);
     return stream;
+  }
+
+  /**
+   * The RTP side of the packet capture (capture/RtpCaptureSource): the ring lives in the worker, so
+   * the setting is kept and given to each new worker; what the old worker had recorded is lost with it.
+   */
+  async configureCapture(ringBytes: number | null, ownAddress?: string): Promise<void> {
+    this.capture = { ringBytes, ...(ownAddress !== undefined ? { ownAddress } : {}) };
+    await this.engine?.configureCapture(ringBytes, ownAddress);
+  }
+
+  async captureSnapshot(): Promise<Uint8Array> {
+    if (!this.engine) throw new MediaEngineError('MEDIA_RESTARTING', 'the media worker is restarting: no RTP capture to give');
+    return this.engine.captureSnapshot();
   }
 
   async conference(a: DurableMediaStream, b: DurableMediaStream): Promise<void> {
@@ -179,6 +194,7 @@ export class RestartingMediaEngine {
     await Promise.all(streams.map((s) => (s.current ? undefined : s.bind(engine))));
     const conf = this.conferenced;
     if (conf && conf[0].current && conf[1].current) await engine.conference(conf[0].current, conf[1].current);
+    if (this.capture?.ringBytes) await engine.configureCapture(this.capture.ringBytes, this.capture.ownAddress);
     this.engine = engine;
     if (streams.length > 0) this.log.info({ streams: streams.length, conference: conf !== undefined }, 'media: the calls’ streams are open in the new worker');
     for (const w of this.waiting.splice(0)) w(engine);

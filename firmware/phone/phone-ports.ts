@@ -31,3 +31,31 @@ export interface PhoneAudio {
   setRoute(route: AudioRoute | null): void;
   setVolume(target: AudioRoute | 'ringer', level: number): void;
 }
+
+/**
+ * One call's media quality as it stands (issue 7 §6: live figures on the
+ * status page and in GET /api/v1/status), from the call's media stream.
+ */
+export interface CallQualityReport {
+  /** The phone's call id (the one the REST API and the call list use). */
+  callId: string;
+  codec: string;
+  packetsSent: number;
+  packetsReceived: number;
+  lost: number;
+  lossPercent: number;
+  /** RFC 3550 §6.4.1 interarrival jitter, ms. */
+  jitterMs: number;
+  /** From RTCP (RFC 3550 §6.4.1 LSR/DLSR); absent until the far end has answered a report. */
+  rttMs?: number;
+  /** Mean time from a packet's arrival to its playout, ms. */
+  playoutDelayMs: number;
+  concealedMs: number;
+  /** ITU-T G.107 E-model estimate, 1–4.5. */
+  mos: number;
+}
+
+/** The calls' quality, asked for when someone looks (the media worker answers by message). */
+export interface CallQualitySource {
+  quality(): Promise<CallQualityReport[]>;
+}

@@ -5,6 +5,7 @@ import type { SipStack } from '../sip/index.js';
 import { CallManager, callAccount } from '../sip/session/index.js';
 import { MediaEngine } from '../media/index.js';
 import { startMwi } from '../sip/mwi/index.js';
+import { PacketCapture, type CaptureTime } from '../capture/index.js';
 import type { ConfigAccess } from '../web/index.js';
 import { createMaintenanceConsole, type MaintenanceConsole } from '../../hal/index.js';
 import type { BoardDevices } from '../../board/index.js';
@@ -43,6 +44,8 @@ export interface PhoneRuntimeDeps {
   callLog: CallLog;
   contacts: ContactBook;
   supervisor: Supervisor;
+  /** Timestamps for the packet capture (the same clock as the SIP tap's). */
+  captureTime: CaptureTime;
   /** Draw the simulated LCD in the terminal. */
   terminalPanel?: boolean;
   /** The console's `reboot`: stop the phone, then whatever the CLI does after that. */
@@ -54,6 +57,8 @@ export interface PhoneRuntime {
   readonly app: PhoneApp;
   readonly calls: SipCallControl;
   readonly media: RestartingMediaEngine;
+  /** The recent SIP and RTP traffic (the web admin's pcap download); SIP reaches it through the stack's tap. */
+  readonly capture: PacketCapture;
   readonly directUri: string;
   /** Stops the phone's parts in the order a clean shutdown needs: hang up (BYE) before the SIP stack goes. */
   stop(): Promise<void>;
@@ -111,6 +116,11 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     },
     { required: true },
   );
+  const packetCapture = new PacketCapture(() => deps.captureTime.nowMs(), engine, mediaAddress, (err) =>
+    log.warn({ err: err.message }, 'packet capture: the media worker gave no RTP; the download has SIP only'),
+  );
+  const applyCapture = (c: Config) => packetCapture.configure(c.capture).catch((err: Error) => log.warn({ err: err.message }, 'packet capture settings not applied'));
+  await applyCapture(config);
   // The phone's audio device is a part too: an exception in its frame handler restarts the device.
   const audio = new DeviceAudio(guardAudioDevice(board.audio, supervisor.reporter('audio')), config.toneRegion);
   await supervisor.start({
@@ -224,6 +234,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
       app.machine.configure({ callWaiting: c.phone.callWaiting, doNotDisturb: c.phone.doNotDisturb ? c.phone.dndResponse : false, autoAnswer: c.phone.autoAnswer });
       board.ringer.setVolume(c.audio.volumes.ringer);
       audio.setRegion(c.toneRegion);
+      void applyCapture(c);
     }, phoneFailed),
   );
   board.ringer.setVolume(config.audio.volumes.ringer);
@@ -326,6 +337,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     app,
     calls: control,
     media: engine,
+    capture: packetCapture,
     directUri,
     async stop() {
       detachPanel?.();

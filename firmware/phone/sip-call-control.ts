@@ -6,7 +6,7 @@ import { autoAnswerDelay } from './auto-answer.js';
 import type { NegotiatedMedia } from '../sip/sdp/index.js';
 import type { DeviceAudio } from './device-audio.js';
 import type { CallEvent } from './phone-events.js';
-import type { CallControl } from './phone-ports.js';
+import type { CallControl, CallQualityReport, CallQualitySource } from './phone-ports.js';
 
 /** What the calls need of the media engine: MediaEngine itself, or the lifecycle's engine that survives worker restarts. */
 export interface CallMediaEngine {
@@ -14,7 +14,7 @@ export interface CallMediaEngine {
   conference(a: CallMediaStream, b: CallMediaStream): Promise<void>;
   split(keep: CallMediaStream): Promise<void>;
 }
-export type CallMediaStream = Pick<MediaStreamHandle, 'on' | 'update' | 'sendDtmf' | 'close'>;
+export type CallMediaStream = Pick<MediaStreamHandle, 'on' | 'update' | 'sendDtmf' | 'stats' | 'close'>;
 
 export interface SipCallControlDeps {
   manager: CallManager;
@@ -40,6 +40,8 @@ interface Leg {
   stream?: Promise<CallMediaStream | undefined>;
   link?: ReturnType<DeviceAudio['createLink']>;
   answered: boolean;
+  /** The codec SDP settled on (RFC 3264 §6), for the quality figures. */
+  codec?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ interface Leg {
  * media worker whose audio is the phone's device (DeviceAudio). Session events
  * become the phone's CallEvents, in words.
  */
-export class SipCallControl implements CallControl {
+export class SipCallControl implements CallControl, CallQualitySource {
   private readonly legs = new Map<string, Leg>();
   private readonly listeners = new Set<(e: CallEvent) => void>();
   private readonly usedPorts = new Set<number>();
@@ -205,6 +207,37 @@ export class SipCallControl implements CallControl {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Each call's quality from its media stream's statistics (the worker computes
+   * them; one message round trip per call). A call whose stream is not open yet,
+   * or closes while asked, is left out rather than shown as zeros.
+   */
+  async quality(): Promise<CallQualityReport[]> {
+    const legs = [...this.legs.values()].filter((l) => l.stream !== undefined);
+    const reports = await Promise.all(
+      legs.map(async (leg): Promise<CallQualityReport | undefined> => {
+        const stream = await leg.stream;
+        const stats = await stream?.stats().catch(() => undefined);
+        if (!stats) return undefined;
+        const q = stats.quality;
+        return {
+          callId: leg.phoneId,
+          codec: leg.codec ?? 'unknown',
+          packetsSent: stats.sent.packets,
+          packetsReceived: q.packets,
+          lost: q.lost,
+          lossPercent: q.lossPercent,
+          jitterMs: q.jitterMs,
+          ...(q.rttMs !== undefined ? { rttMs: q.rttMs } : {}),
+          playoutDelayMs: q.playoutDelayMs.mean,
+          concealedMs: q.concealedMs,
+          mos: q.mos,
+        };
+      }),
+    );
+    return reports.filter((r): r is CallQualityReport => r !== undefined);
+  }
+
   /** Hangs up everything and closes the streams (shutdown). */
   async close(): Promise<void> {
     for (const leg of this.legs.values()) leg.call.hangup();
@@ -278,6 +311,7 @@ export class SipCallControl implements CallControl {
       return;
     }
     leg.link = this.deps.audio.createLink();
+    leg.codec = m.codec.name;
     leg.stream = this.deps.engine
       .openStream({
         localAddress: this.deps.mediaAddress,

@@ -58,3 +58,10 @@ export const contactsImportSchema = z.strictObject({
   format: z.enum(['vcard', 'csv']),
   text: z.string().min(1).max(60_000),
 });
+
+/** POST /api/contacts, PUT /api/contacts/{id}: one contact; its numbers and speed dial are checked as the contacts page checks them. */
+export const contactBodySchema = z.strictObject({
+  name: z.string().max(200),
+  numbers: z.array(z.strictObject({ label: z.string().max(20).default('other'), value: z.string().max(256) })).max(8),
+  speedDial: z.number().int().optional(),
+});

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SimPanel } from '../../hal/sim/index.js';
 import type { Clock, TimerHandle } from '../clock/index.js';
+import type { CallQualityReport } from '../phone/phone-ports.js';
 import { panelState } from './panel-view.js';
 import type { SipStatusSource } from './status-view.js';
 
@@ -11,6 +12,9 @@ export interface EventStreamOptions {
   clock: Clock;
   /** A comment line this often keeps proxies and the browser from closing an idle stream. */
   heartbeatMs: number;
+  /** The calls' media quality; asked every `qualityMs` while a stream is open. */
+  quality?: () => Promise<CallQualityReport[]>;
+  qualityMs?: number;
 }
 
 /**
@@ -19,7 +23,9 @@ export interface EventStreamOptions {
  * - `panel`: the whole front (PanelState) on connect and after every burst of
  *   changes; a burst of display writes is sent once, when the writes are done;
  * - `key`, `hook`: each key and hook event as the HAL reported it;
- * - `registration`: an account's registration status changed.
+ * - `registration`: an account's registration status changed;
+ * - `quality`: every current call's media quality, every `qualityMs` while
+ *   calls are up, and one empty list when the last call has gone.
  * Open streams are tracked so the server can end them when it closes.
  */
 export class EventStreams {
@@ -57,6 +63,22 @@ export class EventStreams {
         heartbeat = clock.setTimeout(beat, heartbeatMs);
       };
       heartbeat = clock.setTimeout(beat, heartbeatMs);
+      let qualityTimer: TimerHandle | undefined;
+      let hadCalls = false;
+      const { quality, qualityMs = 2000 } = this.options;
+      const poll = () => {
+        void quality!()
+          .then((calls) => {
+            // Quiet while no call is up: the front panel's stream is open all day.
+            if (calls.length > 0 || hadCalls) send('quality', { calls });
+            hadCalls = calls.length > 0;
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            if (!stream.closed && !stream.aborted && qualityTimer !== undefined) qualityTimer = clock.setTimeout(poll, qualityMs);
+          });
+      };
+      if (quality) qualityTimer = clock.setTimeout(poll, qualityMs);
 
       let end!: () => void;
       const ended = new Promise<void>((resolve) => (end = resolve));
@@ -68,6 +90,8 @@ export class EventStreams {
       offPanel?.();
       offSip?.();
       clock.clearTimeout(heartbeat);
+      clock.clearTimeout(qualityTimer);
+      qualityTimer = undefined;
     });
   }
 

@@ -2,7 +2,8 @@ import { networkInterfaces } from 'node:os';
 import type { Config } from '../config/index.js';
 import { glyphsToText } from '../../hal/index.js';
 import type { RegistrationStatus } from '../sip/index.js';
-import type { WebContext } from './web-context.js';
+import type { CallQualityReport } from '../phone/phone-ports.js';
+import type { CallSummary, WebContext } from './web-context.js';
 
 /** What the web needs from the SIP stack (SipStack satisfies it). */
 export interface SipStatusSource {
@@ -108,4 +109,27 @@ export function currentStatus(ctx: WebContext): PhoneStatus {
 export function frontState(ctx: WebContext): { hook: 'on-hook' | 'off-hook'; lcd: string[] } | undefined {
   const front = ctx.front ?? (ctx.panel ? { hookSwitch: ctx.panel.hook, display: ctx.panel.display } : undefined);
   return front ? { hook: front.hookSwitch.state, lcd: front.display.contents().map(glyphsToText) } : undefined;
+}
+
+/** A current call with its media quality (absent until its media stream is up). */
+export type CallWithQuality = CallSummary & { quality?: Omit<CallQualityReport, 'callId'> };
+
+/**
+ * The current calls, each with its quality figures (issue 7 §6, §7): GET
+ * /api/v1/status and the status page. A quality source that fails leaves the
+ * figures out; the call list is still answered.
+ */
+export async function callsWithQuality(ctx: WebContext): Promise<CallWithQuality[]> {
+  const calls = ctx.phone?.calls?.() ?? [];
+  const source = ctx.phone?.callQuality;
+  if (calls.length === 0 || !source) return calls;
+  const reports = await source.call(ctx.phone).catch((err: Error) => {
+    ctx.log.warn({ err: err.message }, 'call quality not available');
+    return [] as CallQualityReport[];
+  });
+  const byId = new Map(reports.map(({ callId, ...q }) => [callId, q]));
+  return calls.map((c) => {
+    const q = byId.get(c.id);
+    return q ? { ...c, quality: q } : c;
+  });
 }

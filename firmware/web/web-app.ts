@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createHash } from 'node:crypto';
 import { PANEL_SCRIPT } from './pages/panel-script.js';
-import { LIVE_RELOAD } from './pages/status-page.js';
+import { STATUS_SCRIPT } from './pages/status-page.js';
 import { ConfigError } from '../config/index.js';
 import { EventStreams } from './event-stream.js';
 import { configRefusal } from './config-access.js';
@@ -23,7 +23,7 @@ export interface WebApp {
 }
 
 /** CSP 3 §8.2 hash sources: only the pages' own scripts run, byte for byte; an injected script would not. */
-const SCRIPT_SOURCES = [PANEL_SCRIPT, LIVE_RELOAD].map((js) => `'sha256-${createHash('sha256').update(js, 'utf8').digest('base64')}'`).join(' ');
+const SCRIPT_SOURCES = [PANEL_SCRIPT, STATUS_SCRIPT].map((js) => `'sha256-${createHash('sha256').update(js, 'utf8').digest('base64')}'`).join(' ');
 
 /**
  * Pages run their own scripts and inline styles only; nothing loads from
@@ -39,7 +39,14 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 export function createWebApp(deps: WebAppDeps): WebApp {
   const auth = new WebAuth({ clock: deps.clock, config: deps.config, ...(deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {}) });
-  const streams = new EventStreams({ panel: deps.panel, sip: deps.sip, clock: deps.clock, heartbeatMs: deps.heartbeatMs ?? 15_000 });
+  const quality = deps.phone?.callQuality;
+  const streams = new EventStreams({
+    panel: deps.panel,
+    sip: deps.sip,
+    clock: deps.clock,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    ...(quality ? { quality: () => quality.call(deps.phone), qualityMs: deps.qualityMs ?? 2000 } : {}),
+  });
   const ctx: WebContext = { ...deps, auth, streams, startedMs: deps.clock.now() };
   const log = deps.log;
 

@@ -2,10 +2,14 @@ import type { Display, HookSwitch } from '../../hal/index.js';
 import type { SimPanel } from '../../hal/sim/index.js';
 import type { Clock } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
+import type { CallLogView, CallRecord } from '../phone/call-log.js';
+import type { Contact } from '../phone/contacts/index.js';
+import type { CallQualityReport } from '../phone/phone-ports.js';
 import type { ConfigAccess } from './config-access.js';
 import type { EventStreams } from './event-stream.js';
 import type { SipStatusSource } from './status-view.js';
 import type { WebAuth } from './web-auth.js';
+import type { CaptureSource } from './routes/capture-routes.js';
 
 /** A call as the remote-control API lists it; the phone layer fills it in. */
 export interface CallSummary {
@@ -27,13 +31,24 @@ export interface PhoneControl {
   /** Restarts the phone (hangs up, unregisters, starts again); the web answers before it happens. */
   restart?(): Promise<unknown> | unknown;
   /** The call history, newest first (issue 7 §4). */
-  callLog?(view: 'all' | 'missed' | 'received' | 'dialed'): readonly unknown[];
-  /** The address book: export as vCard or CSV, import (adds; all or nothing), list. */
+  callLog?(view: CallLogView): readonly CallRecord[];
+  /** What the call log page changes: looking at missed calls puts the indicator out (as on the phone); clear empties it. */
+  callHistory?: { markMissedSeen(): Promise<void>; clear(): Promise<void> };
+  /** The address book: export as vCard or CSV, import (adds; all or nothing), list; the contacts page edits it. */
   contacts?: {
-    list(): readonly unknown[];
+    list(): readonly Contact[];
     export(format: 'vcard' | 'csv'): string;
     import(text: string, format: 'vcard' | 'csv'): Promise<number>;
+    add?(contact: Omit<Contact, 'id'>): Promise<Contact>;
+    update?(contact: Contact): Promise<void>;
+    remove?(id: string): Promise<void>;
   };
+  /** Reboots the board (`systemctl reboot` on a device); absent where the phone cannot (the simulated board). */
+  reboot?(): Promise<unknown> | unknown;
+  /** The newest log lines (JSON, oldest first): the logs page. */
+  recentLogs?(count: number): string[];
+  /** Each current call's media quality (codec, packets, loss, jitter, RTT, playout delay, concealment, MOS). */
+  callQuality?(): Promise<CallQualityReport[]>;
 }
 
 export interface WebAppDeps {
@@ -58,12 +73,16 @@ export interface WebAppDeps {
    * whoever reaches /setup first on the network chooses the password.
    */
   setupCode?: string;
+  /** The recent SIP/RTP traffic as a pcap (GET /api/v1/capture.pcap); that route answers 404 NO_CAPTURE without it. */
+  capture?: CaptureSource;
   /** Bearer token for the remote-control API. */
   apiToken?: string;
   /** The machine's addresses for the status page; the host's interfaces when absent. */
   addresses?: () => string[];
   /** SSE keep-alive period; 15 s when absent. */
   heartbeatMs?: number;
+  /** How often the `quality` event carries the calls' figures while calls are up; 2 s when absent. */
+  qualityMs?: number;
 }
 
 /** What every route handler shares. */

@@ -15,6 +15,7 @@ import { FrameAssembler } from './frame-assembler.js';
 import { Resampler } from './resampler.js';
 import type { RetryBackoffOptions } from './retry-backoff.js';
 import { RetryBackoff } from './retry-backoff.js';
+import { importOptional } from '../optional-module.js';
 
 /** Where one route's sound goes: the board's ALSA PCM names and mixer controls. */
 export interface AlsaRouteConfig {
@@ -77,8 +78,7 @@ const LIVE_RESAMPLING = { passband: 0.85, stopband: 1.15, attenuationDb: 80 } as
 
 async function loadAlsaCapture(): Promise<AlsaCaptureConstructor> {
   // Lazy: alsa-capture is a native optional dependency; boards without ALSA never load it.
-  const mod = (await import('alsa-capture')) as unknown as { default: AlsaCaptureConstructor };
-  return mod.default;
+  return importOptional<AlsaCaptureConstructor>('alsa-capture');
 }
 
 interface Outage {

@@ -4,6 +4,7 @@ import type { Unsubscribe } from '../types/index.js';
 import { DEFAULT_SYSFS_GPIO_ROOT, GpioChipMap } from './chip-map.js';
 import type { GpioBackend, GpioLine, Level, LineRef, LineRequest } from './line.js';
 import { formatLine } from './line.js';
+import { importOptional } from '../optional-module.js';
 
 /** The part of onoff's Gpio class this backend uses (onoff.d.ts). */
 interface OnoffGpio {
@@ -29,8 +30,7 @@ export interface OnoffBackendOptions {
 }
 
 async function importOnoff(): Promise<OnoffModule> {
-  const mod = (await import('onoff')) as unknown as OnoffModule & { default?: OnoffModule };
-  return mod.Gpio ? mod : mod.default!;
+  return importOptional<OnoffModule>('onoff');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { HardwareError, HardwareErrorCode } from '../errors.js';
+import { importOptional } from '../optional-module.js';
 
 /**
  * The SMBus calls the LCD and `doctor` use. Only byte-sized SMBus transfers, so
@@ -22,10 +23,7 @@ interface I2cBusModule {
 export const openI2cBus: I2cBusOpener = async (busNumber) => {
   let mod: I2cBusModule;
   try {
-    // A variable specifier: i2c-bus ships no type declarations, and this keeps it optional.
-    const name = 'i2c-bus';
-    const loaded = (await import(name)) as I2cBusModule & { default?: I2cBusModule };
-    mod = typeof loaded.openPromisified === 'function' ? loaded : loaded.default!;
+    mod = await importOptional<I2cBusModule>('i2c-bus');
   } catch (cause) {
     throw new HardwareError(HardwareErrorCode.DRIVER_UNAVAILABLE, `i2c-${busNumber}`, `the i2c-bus package cannot be loaded (npm install i2c-bus on the device): ${(cause as Error).message}`, { cause });
   }

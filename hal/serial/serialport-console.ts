@@ -6,6 +6,7 @@ import type { HalLog } from '../log.js';
 import { silentLog } from '../log.js';
 import type { SerialConsole } from './serial-console.js';
 import { SerialConsoleBase } from './serial-console.js';
+import { importOptional } from '../optional-module.js';
 
 /** The part of serialport's SerialPort (a SerialPortStream) this driver uses. */
 export interface SerialPortLike {
@@ -23,8 +24,8 @@ export type SerialPortFactory = (options: { path: string; baudRate: number }) =>
 
 async function realSerialPort(options: { path: string; baudRate: number }): Promise<SerialPortLike> {
   // Lazy: serialport carries a native binding; only boards with a console load it.
-  const { SerialPort } = await import('serialport');
-  return new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: false }) as unknown as SerialPortLike;
+  const { SerialPort } = await importOptional<{ SerialPort: new (o: { path: string; baudRate: number; autoOpen: boolean }) => SerialPortLike }>('serialport');
+  return new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: false });
 }
 
 export interface SerialPortConsoleOptions {

@@ -129,6 +129,21 @@ export class MediaEngine {
     await this.request({ type: 'split', keep: keep.id });
   }
 
+  /**
+   * Packet capture of every RTP/RTCP datagram into a ring of `ringBytes` in the worker; null turns it off.
+   * `ownAddress` is recorded for sockets bound to all interfaces (the address the SDP carries).
+   */
+  async configureCapture(ringBytes: number | null, ownAddress?: string): Promise<void> {
+    await this.request({ type: 'capture-config', ringBytes, ...(ownAddress !== undefined && { ownAddress }) });
+  }
+
+  /** The captured datagrams, oldest first, in firmware/capture's snapshot format (decodeSnapshot reads it). */
+  async captureSnapshot(): Promise<Uint8Array> {
+    const r = await this.request({ type: 'capture-snapshot' });
+    if (r.type !== 'capture') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to capture-snapshot`);
+    return r.bytes;
+  }
+
   /** Closes every stream (each sends its RTCP BYE) and stops the worker. */
   async stop(): Promise<void> {
     if (this.exited) return;

@@ -25,6 +25,7 @@ import { ConferenceBridge } from './conference-bridge.js';
 import type { DatagramSink } from './media-stream.js';
 import type { AudioSpec, MediaReply, MediaRequest, OpenStreamParams } from './messages.js';
 import { SharedRingAudioPort } from './shared-audio-ring.js';
+import { CaptureTime, DatagramRecorder, type IpBytes } from '../../capture/index.js';
 
 class MediaWorkerError extends DeskphoneError {}
 
@@ -38,13 +39,19 @@ class SocketSink implements DatagramSink {
     if (err) this.errors++;
   };
 
-  constructor(private readonly socket: Socket) {}
+  constructor(
+    private readonly socket: Socket,
+    private readonly capture: DatagramRecorder,
+    private readonly local: IpBytes | undefined,
+    private readonly localPort: number,
+  ) {}
 
   send(data: Uint8Array, length: number, to: RemoteEndpoint): void {
     const buf = this.pool[this.next]!;
     this.next = (this.next + 1) & 7;
     const n = Math.min(length, buf.length);
     buf.set(data.subarray(0, n));
+    if (this.local) this.capture.sent(this.local, this.localPort, to, buf, n);
     // An unreachable peer (ICMP) or a full socket buffer is counted, never thrown: the call goes on.
     this.socket.send(buf, 0, n, to.port, to.address, this.onSent);
   }
@@ -93,6 +100,9 @@ async function openPort(spec: AudioSpec, sampleRate: number, frameSamples: numbe
 
 export class MediaWorker {
   private readonly clock = new SystemClock();
+  /** Every RTP/RTCP datagram, copied into a preallocated ring while capture is on (main thread asks for snapshots). */
+  private readonly captureTime = new CaptureTime(this.clock, this.clock);
+  private readonly capture = new DatagramRecorder(() => this.captureTime.nowMs());
   private readonly codecs = createDefaultCodecRegistry();
   private readonly streams = new Map<number, WorkerStream>();
   private conference: Conference | undefined;
@@ -169,6 +179,15 @@ export class MediaWorker {
           this.post({ type: 'closed', requestId: m.requestId, stats });
           return;
         }
+        case 'capture-config':
+          this.capture.configure(m.ringBytes);
+          this.capture.setOwnAddress(m.ownAddress);
+          break;
+        case 'capture-snapshot': {
+          const bytes = this.capture.snapshot();
+          this.post({ type: 'capture', requestId: m.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
+          return;
+        }
         case 'shutdown':
           for (const [id, s] of this.streams) this.close(id, s);
           this.post({ type: 'ok', requestId: m.requestId });
@@ -227,8 +246,8 @@ export class MediaWorker {
         {
           clock: this.clock,
           port,
-          rtp: new SocketSink(rtpSocket),
-          ...(rtcpSocket && { rtcp: new SocketSink(rtcpSocket) }),
+          rtp: this.sink(rtpSocket),
+          ...(rtcpSocket && { rtcp: this.sink(rtcpSocket) }),
           onEvent: (event) => this.post({ type: 'event', streamId: id, event }),
         },
       );
@@ -242,12 +261,18 @@ export class MediaWorker {
           this.post({ type: 'event', streamId: id, event: { type: 'error', code: e.code ?? 'MEDIA_RECEIVE', message: e.message, count: 1 } });
         }
       };
-      rtpSocket.on('message', (msg, rinfo) =>
-        guard(() => stream.receiveRtp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port })),
-      );
-      rtcpSocket?.on('message', (msg, rinfo) =>
-        guard(() => stream.receiveRtcp(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port })),
-      );
+      const rtpLocal = this.localOf(rtpSocket);
+      rtpSocket.on('message', (msg, rinfo) => {
+        const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+        if (rtpLocal) this.capture.received(rtpLocal.ip, rtpLocal.port, rinfo, data);
+        guard(() => stream.receiveRtp(data, { address: rinfo.address, port: rinfo.port }));
+      });
+      const rtcpLocal = rtcpSocket && this.localOf(rtcpSocket);
+      rtcpSocket?.on('message', (msg, rinfo) => {
+        const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+        if (rtcpLocal) this.capture.received(rtcpLocal.ip, rtcpLocal.port, rinfo, data);
+        guard(() => stream.receiveRtcp(data, { address: rinfo.address, port: rinfo.port }));
+      });
       // A socket error (e.g. ICMP port unreachable surfacing on Linux) must not kill the engine.
       for (const s of sockets) s.on('error', () => {});
       this.streams.set(id, { stream, port, sockets });
@@ -257,6 +282,18 @@ export class MediaWorker {
       for (const s of sockets) s.close();
       throw err;
     }
+  }
+
+  private sink(socket: Socket): SocketSink {
+    const local = this.localOf(socket);
+    return new SocketSink(socket, this.capture, local?.ip, local?.port ?? 0);
+  }
+
+  /** A socket's bound address, encoded once for the capture (a wildcard bind is recorded as 0.0.0.0 or ::). */
+  private localOf(socket: Socket): { ip: IpBytes; port: number } | undefined {
+    const a = socket.address();
+    const ip = this.capture.localAddress(a.address);
+    return ip && { ip, port: a.port };
   }
 
   private join(aId: number, bId: number): void {

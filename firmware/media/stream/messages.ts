@@ -63,6 +63,10 @@ export type MediaRequest =
   | { type: 'conference'; requestId: number; streamIds: [number, number] }
   /** Ends the conference: `keep` gets the handset back, the other call is left on a silent port (on hold). */
   | { type: 'split'; requestId: number; keep: number }
+  /** Packet capture (issue 7 §6): a ring of this many bytes for every RTP/RTCP datagram, or off with null. */
+  | { type: 'capture-config'; requestId: number; ringBytes: number | null; ownAddress?: string }
+  /** The captured datagrams, oldest first (firmware/capture's snapshot format). */
+  | { type: 'capture-snapshot'; requestId: number }
   | { type: 'shutdown'; requestId: number };
 
 export type MediaReply =
@@ -72,5 +76,6 @@ export type MediaReply =
   | { type: 'stats'; requestId: number; stats: MediaStreamStats }
   | { type: 'played'; requestId: number; samples: Int16Array }
   | { type: 'closed'; requestId: number; stats: MediaStreamStats }
+  | { type: 'capture'; requestId: number; bytes: Uint8Array }
   | { type: 'error'; requestId: number; code: string; message: string }
   | { type: 'event'; streamId: number; event: MediaStreamEvent };

@@ -21,8 +21,8 @@
  *   the input buffer's reuse.
  * - `serializeMessage(msg)` → bytes; Content-Length always equals the body.
  *   parse ∘ serialize ∘ parse is stable.
- * - `frameStreamMessage(buf, offset)` → length of the next complete message on
- *   TCP/TLS (0 = need more bytes; throws when the stream cannot be framed).
+ * - Framing of TCP/TLS byte streams into messages is the transport's job:
+ *   `StreamFramer` in ../transport/stream-framer.ts.
  * - Messages: `msg.headers` (SipHeaders: ordered fields, case-insensitive and
  *   compact-name lookup, `get/getAll/list/set/append/prepend/delete`), typed
  *   accessors `vias`, `topVia`, `from`, `to` (NameAddr with `.tag`), `callId`,
@@ -44,7 +44,6 @@ export { SipParseError } from './parse-error.js';
 export * from './limits.js';
 export { parseMessage, type ParseOptions } from './parser.js';
 export { serializeMessage, serializeHead } from './serializer.js';
-export { frameStreamMessage } from './stream-framing.js';
 export { SipRequest, SipResponse, parseUnsigned, type SipMessage } from './message.js';
 export { SipHeaders, headerKey, type HeaderField, type HeaderValue } from './headers.js';
 export { Params, parseHeaderParams, formatHeaderParams, type Param } from './params.js';

@@ -6,6 +6,7 @@ export type {
   Transport,
   TransportEvents,
   TransportProtocol,
+  TrafficRecord,
   TransportErrorReason,
 } from './transport.js';
 export { TransportError, TRANSPORT_PROTOCOLS, defaultPort, formatHostPort, isReliable } from './transport.js';

@@ -129,6 +129,7 @@ export class StreamFramer {
  * core still sees the message.
  */
 function contentLength(b: Uint8Array, headerEnd: number): number {
+  let found: number | undefined;
   let lineStart = 0;
   while (lineStart < headerEnd) {
     let lineEnd = lineStart;
@@ -139,11 +140,16 @@ function contentLength(b: Uint8Array, headerEnd: number): number {
       if (!/^\d{1,10}$/.test(text)) {
         throw new StreamFramingError('bad-content-length', `Content-Length "${text.slice(0, 20)}" is not a number`);
       }
-      return Number(text);
+      // Two lengths that disagree leave no safe place to cut the stream (the
+      // request-smuggling pattern of HTTP): the connection has to go.
+      if (found !== undefined && found !== Number(text)) {
+        throw new StreamFramingError('bad-content-length', `conflicting Content-Length values ${found} and ${text}`);
+      }
+      found = Number(text);
     }
     lineStart = lineEnd + 1;
   }
-  return 0;
+  return found ?? 0;
 }
 
 function headerValue(b: Uint8Array, start: number, end: number): string | undefined {

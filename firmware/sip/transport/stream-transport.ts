@@ -116,6 +116,7 @@ export class StreamTransport implements Transport {
     let conn = options.connectionId !== undefined ? this.connections.get(options.connectionId) : undefined;
     conn ??= this.connectionTo(destination);
     conn ??= await this.connect(destination, options);
+    this.events.traffic?.({ direction: 'out', protocol: this.protocol, local: conn.local, remote: conn.remote, data });
     await this.write(conn, data);
     return { local: conn.local, connectionId: conn.id };
   }
@@ -228,6 +229,7 @@ export class StreamTransport implements Transport {
       }
       for (const unit of units) {
         if (unit.type === 'message') {
+          this.events.traffic?.({ direction: 'in', protocol: this.protocol, local: conn.local, remote: conn.remote, data: unit.data });
           this.events.message({ data: unit.data, protocol: this.protocol, remote: conn.remote, local: conn.local, connectionId: conn.id });
         } else if (unit.type === 'ping') {
           socket.write(Buffer.from('\r\n'));

@@ -48,6 +48,20 @@ export interface TransportEvents {
   pong?(connectionId: string): void;
   /** A datagram or stream that could not be framed: kept out of the UA, reported for logs. */
   malformed?(reason: string, remote: HostPort): void;
+  /** A copy of every SIP message crossing the socket, both ways, for the packet capture (issue 7 §6). */
+  traffic?(record: TrafficRecord): void;
+}
+
+/**
+ * One SIP message as it crossed the socket: over TLS, the plaintext. `data` is
+ * the transport's own buffer, valid only during the call: a tap copies it.
+ */
+export interface TrafficRecord {
+  direction: 'in' | 'out';
+  protocol: TransportProtocol;
+  local: HostPort;
+  remote: HostPort;
+  data: Uint8Array;
 }
 
 export interface Transport {

@@ -29,9 +29,11 @@ export class UdpTransport implements Transport {
   private bound: HostPort;
   private closed = false;
   private readonly maxDatagram: number;
+  private readonly events: TransportEvents;
 
   private constructor(socket: dgram.Socket, bound: HostPort, events: TransportEvents, maxDatagram: number) {
     this.socket = socket;
+    this.events = events;
     this.bound = bound;
     this.maxDatagram = maxDatagram;
     socket.on('message', (msg, rinfo) => {
@@ -39,14 +41,13 @@ export class UdpTransport implements Transport {
         events.malformed?.(`datagram of ${msg.length} bytes dropped`, { address: rinfo.address, port: rinfo.port });
         return;
       }
+      const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+      const remote = { address: rinfo.address, port: rinfo.port };
+      // Keep-alives are captured too: a NAT that drops them is what a capture is often taken to find.
+      events.traffic?.({ direction: 'in', protocol: 'UDP', local: this.bound, remote, data });
       // RFC 5626 §4.4.1: a bare CRLF (or STUN) datagram is a keep-alive, not a message.
       if (isOnlyWhitespace(msg)) return;
-      events.message({
-        data: new Uint8Array(msg.buffer, msg.byteOffset, msg.length),
-        protocol: 'UDP',
-        remote: { address: rinfo.address, port: rinfo.port },
-        local: this.bound,
-      });
+      events.message({ data, protocol: 'UDP', remote, local: this.bound });
     });
   }
 
@@ -72,6 +73,7 @@ export class UdpTransport implements Transport {
 
   send(data: Uint8Array, destination: HostPort, _options?: SendOptions): Promise<SendResult> {
     if (this.closed) return Promise.reject(new TransportError('closed', 'UDP transport closed', { protocol: 'UDP', remote: destination }));
+    this.events.traffic?.({ direction: 'out', protocol: 'UDP', local: this.bound, remote: destination, data });
     return new Promise((resolve, reject) => {
       this.socket.send(data, destination.port, destination.address, (err) => {
         if (err) reject(new TransportError('send-failed', `UDP send to ${destination.address}:${destination.port} failed: ${err.message}`, { protocol: 'UDP', remote: destination, cause: err }));

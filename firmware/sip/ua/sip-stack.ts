@@ -22,6 +22,8 @@ export interface SipStackDeps {
   resolver?: DnsResolver;
   log?: SipLog;
   random?: () => number;
+  /** Sees a copy of every SIP message sent and received (the packet capture, issue 7 §6). */
+  traffic?: TransportEvents['traffic'];
 }
 
 export type RegistrationEvent = { accountId: string; status: RegistrationStatus };
@@ -77,6 +79,7 @@ export class SipStack {
       message: (m: InboundMessage) => stack?.core.receive(m),
       connectionClosed: (id) => stack?.connectionClosed(id),
       malformed: (reason, remote) => deps.log?.debug({ reason, remote }, 'sip: unframeable input'),
+      ...(deps.traffic && { traffic: deps.traffic }),
     };
     try {
       if (names.includes('udp')) transports.push(await UdpTransport.listen({ address, port: config.ports?.udp ?? 5060 }, events));

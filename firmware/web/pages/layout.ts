@@ -3,7 +3,7 @@ import { html, raw, type Html } from './html.js';
 export interface PageOptions {
   title: string;
   /** Shows the admin navigation (and the log-out button with its CSRF token) when logged in. */
-  nav?: { csrfToken?: string; current: 'panel' | 'status' | 'settings' | 'dial' | 'password' };
+  nav?: { csrfToken?: string; current: 'panel' | 'status' | 'calllog' | 'contacts' | 'settings' | 'dial' | 'logs' | 'system' | 'password' };
   head?: Html;
   body: Html;
 }
@@ -11,8 +11,12 @@ export interface PageOptions {
 const NAV: Array<[NonNullable<PageOptions['nav']>['current'], string, string]> = [
   ['panel', '/', 'Front panel'],
   ['status', '/admin', 'Status'],
-  ['settings', '/admin/settings', 'Settings'],
+  ['calllog', '/admin/calllog', 'Call log'],
+  ['contacts', '/admin/contacts', 'Contacts'],
   ['dial', '/admin/dial', 'Dial'],
+  ['settings', '/admin/settings', 'Settings'],
+  ['logs', '/admin/logs', 'Logs'],
+  ['system', '/admin/system', 'Restart'],
   ['password', '/admin/password', 'Password'],
 ];
 
@@ -71,4 +75,16 @@ button.primary{margin-top:1rem;background:#2271b1;color:#fff;border:0;border-rad
 fieldset{border:1px solid #d0d4d9;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem}legend{font-weight:700;padding:0 .3rem}
 code{background:#f0f0f1;padding:.05rem .3rem;border-radius:3px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 1.25rem}
+.actions{white-space:nowrap}.actions form{display:inline;margin:0 .25rem 0 0}
+button.small,a.button{display:inline-block;background:#fff;color:#2271b1;border:1px solid #2271b1;border-radius:4px;padding:.2rem .6rem;font:inherit;font-size:.9rem;cursor:pointer;text-decoration:none}
+button.danger{background:#b32d2e;color:#fff;border:0;border-radius:4px;padding:.5rem 1.1rem;font:inherit;cursor:pointer;margin-top:1rem}
+.filters{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;margin:0 0 .75rem}.filters a{color:#2271b1;text-decoration:underline}.filters a[aria-current]{font-weight:700;color:#1d2327;text-decoration:none}
+.filters input[type=text]{width:auto;flex:1 1 10rem}
+tr.missed td:first-child{color:#b32d2e;font-weight:600}
+td[data-q]{white-space:nowrap}
+.scroll{overflow-x:auto}
+pre.log{white-space:pre-wrap;word-break:break-word;font-size:.85rem;margin:0}
+.lvl-warn{color:#8a5a00;font-weight:600}.lvl-error,.lvl-fatal{color:#b32d2e;font-weight:600}
+input[type=file]{max-width:100%}
+.check label{display:inline;font-weight:400}
 `;

@@ -1,4 +1,4 @@
-import type { PhoneStatus } from '../status-view.js';
+import type { CallWithQuality, PhoneStatus } from '../status-view.js';
 import { html, raw } from './html.js';
 import { page } from './layout.js';
 
@@ -9,7 +9,34 @@ function duration(s: number): string {
   return `${d ? `${d} d ` : ''}${h} h ${m} min`;
 }
 
-export function statusPage(options: { status: PhoneStatus; csrfToken: string; configFile: string | undefined; canRestart: boolean }): string {
+/** The quality columns, in the order the table and the live script fill them. */
+const QUALITY_COLUMNS: Array<[key: string, label: string]> = [
+  ['codec', 'Codec'],
+  ['packets', 'Packets in / out'],
+  ['loss', 'Loss'],
+  ['jitter', 'Jitter'],
+  ['rtt', 'RTT'],
+  ['delay', 'Playout delay'],
+  ['concealed', 'Concealed'],
+  ['mos', 'MOS'],
+];
+
+/** The figures as text; QUALITY_SCRIPT formats the live updates the same way. */
+export function qualityCells(q: CallWithQuality['quality']): Record<string, string> {
+  if (!q) return Object.fromEntries(QUALITY_COLUMNS.map(([k]) => [k, '—']));
+  return {
+    codec: q.codec,
+    packets: `${q.packetsReceived} / ${q.packetsSent}`,
+    loss: `${q.lossPercent.toFixed(1)} % (${q.lost})`,
+    jitter: `${q.jitterMs.toFixed(1)} ms`,
+    rtt: q.rttMs === undefined ? '—' : `${Math.round(q.rttMs)} ms`,
+    delay: `${Math.round(q.playoutDelayMs)} ms`,
+    concealed: `${Math.round(q.concealedMs)} ms`,
+    mos: q.mos.toFixed(2),
+  };
+}
+
+export function statusPage(options: { status: PhoneStatus; calls: CallWithQuality[]; csrfToken: string; configFile: string | undefined; canRestart: boolean }): string {
   const s = options.status;
   return page({
     title: 'Status',
@@ -29,6 +56,17 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
         )}</tbody></table>`
   }
 </section>
+<section class="card scroll" aria-labelledby="calls-h">
+  <h2 id="calls-h">Calls</h2>
+  ${
+    options.calls.length === 0
+      ? html`<p id="no-calls">No calls.</p>`
+      : html`<table id="calls"><thead><tr><th>Call</th><th>State</th>${QUALITY_COLUMNS.map(([, label]) => html`<th>${label}</th>`)}</tr></thead><tbody>${options.calls.map((c) => {
+          const cells = qualityCells(c.quality);
+          return html`<tr data-call="${c.id}"${c.quality ? html` data-live="1"` : ''}><td>${c.peer}</td><td>${c.state}</td>${QUALITY_COLUMNS.map(([k]) => html`<td data-q="${k}">${cells[k]}</td>`)}</tr>`;
+        })}</tbody></table>`
+  }
+</section>
 <section class="card" aria-labelledby="sip-h">
   <h2 id="sip-h">SIP and network</h2>
   <table><tbody>
@@ -44,18 +82,51 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
     <tr><th>Up for</th><td>${duration(s.uptimeS)}</td></tr>
     <tr><th>Configuration</th><td>${options.configFile ?? '(none: changes last until restart)'}</td></tr>
   </tbody></table>
-  ${
-    options.canRestart
-      ? html`<form method="post" action="/admin/restart"><input type="hidden" name="_csrf" value="${options.csrfToken}"><button type="submit" class="primary">Restart the phone</button></form>`
-      : ''
-  }
+  ${options.canRestart ? html`<p><a href="/admin/system">Restart or reboot…</a></p>` : ''}
 </section>
-<script>${raw(LIVE_RELOAD)}</script>`,
+<script>${raw(STATUS_SCRIPT)}</script>`,
   });
 }
 
-/** The page redraws when a registration changes (the `registration` event of /api/events). */
-export const LIVE_RELOAD = `(function () {
+/**
+ * The status page's one event stream (/api/events): a registration change
+ * reloads the page; the `quality` event rewrites each call's figures in place,
+ * and a call that appears or goes away reloads the page, which lists the calls afresh.
+ */
+export const STATUS_SCRIPT = `(function () {
   var source = new EventSource('/api/events');
   source.addEventListener('registration', function () { source.close(); location.reload(); });
+  function fixed(n, d) { return Number(n).toFixed(d); }
+  function cells(q) {
+    return {
+      codec: q.codec,
+      packets: q.packetsReceived + ' / ' + q.packetsSent,
+      loss: fixed(q.lossPercent, 1) + ' % (' + q.lost + ')',
+      jitter: fixed(q.jitterMs, 1) + ' ms',
+      rtt: q.rttMs === undefined ? '\u2014' : Math.round(q.rttMs) + ' ms',
+      delay: Math.round(q.playoutDelayMs) + ' ms',
+      concealed: Math.round(q.concealedMs) + ' ms',
+      mos: fixed(q.mos, 2)
+    };
+  }
+  source.addEventListener('quality', function (event) {
+    var calls = JSON.parse(event.data).calls;
+    var seen = {};
+    for (var i = 0; i < calls.length; i++) {
+      var q = calls[i];
+      seen[q.callId] = true;
+      var row = document.querySelector('tr[data-call="' + CSS.escape(q.callId) + '"]');
+      if (!row) { source.close(); location.reload(); return; }
+      row.setAttribute('data-live', '1');
+      var text = cells(q);
+      for (var key in text) {
+        var cell = row.querySelector('td[data-q="' + key + '"]');
+        if (cell) cell.textContent = text[key];
+      }
+    }
+    var live = document.querySelectorAll('tr[data-live]');
+    for (var j = 0; j < live.length; j++) {
+      if (!seen[live[j].getAttribute('data-call')]) { source.close(); location.reload(); return; }
+    }
+  });
 })();`;

@@ -2,16 +2,21 @@ import { Hono, type Context } from 'hono';
 import { isKeyName, KEY_NAMES, type KeyName } from '../../../hal/index.js';
 import { ConfigError } from '../../config/index.js';
 import { DeskphoneError } from '../../errors.js';
-import { configPatchSchema, contactsImportSchema, dialRequestSchema, hookRequestSchema, keyRequestSchema, keySequenceSchema, loginRequestSchema, passwordChangeSchema } from '../api-schemas.js';
+import { configPatchSchema, contactBodySchema, contactsImportSchema, dialRequestSchema, hookRequestSchema, keyRequestSchema, keySequenceSchema, loginRequestSchema, passwordChangeSchema } from '../api-schemas.js';
 import { configRefusal, maskSecrets, parseKeyPath, type KeyPath } from '../config-access.js';
 import { hashPassword } from '../../config/index.js';
 import { panelState } from '../panel-view.js';
 import { jsonBody } from '../request-body.js';
 import { clientAddress } from '../client-address.js';
-import { currentStatus, frontState } from '../status-view.js';
+import { callsWithQuality, currentStatus, frontState } from '../status-view.js';
+import { filterLog, isFilterLevel } from '../log-view.js';
+import { rebootRefusal } from './data-pages.js';
+import { parseContactForm } from '../contact-form.js';
+import type { Contact } from '../../phone/contacts/index.js';
 import type { CallAction, WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { guard, type WebEnv } from './guard.js';
+import { captureRoutes } from './capture-routes.js';
 
 /**
  * The REST API (mounted at /api and /api/v1). Errors are
@@ -27,7 +32,10 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     return ctx.panel;
   };
 
-  api.get('/status', admin, (c) => c.json({ ...currentStatus(ctx), ...frontState(ctx), calls: ctx.phone?.calls?.() ?? [] }));
+  api.route('/', captureRoutes(ctx));
+
+  // Each call carries its media quality (codec, packets, loss, jitter, RTT, playout delay, concealment, MOS) once its media is up.
+  api.get('/status', admin, async (c) => c.json({ ...currentStatus(ctx), ...frontState(ctx), calls: await callsWithQuality(ctx) }));
 
   api.get('/panel', panelGuard, (c) => c.json(panelState(requirePanel())));
 
@@ -142,6 +150,56 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
       'content-disposition': `attachment; filename="contacts.${format === 'vcard' ? 'vcf' : 'csv'}"`,
     });
   });
+  // One contact at a time, for scripts and provisioning tools; the same rules as the contacts page.
+  const contactFromBody = async (c: Context<WebEnv>, others: readonly Contact[]) => {
+    const body = await jsonBody(c, contactBodySchema);
+    const form: Record<string, string> = { name: body.name, ...(body.speedDial !== undefined ? { speedDial: String(body.speedDial) } : {}) };
+    body.numbers.forEach((n, i) => {
+      form[`label${i}`] = n.label;
+      form[`number${i}`] = n.value;
+    });
+    const parsed = parseContactForm(form, others);
+    if (parsed.ok) return parsed.contact;
+    const issues = Object.entries(parsed.errors).map(([field, message]) => {
+      const n = /^number(\d)$/.exec(field);
+      return { path: n ? `numbers.${n[1]}.value` : field, message: message! };
+    });
+    throw new WebError(400, 'BAD_CONTACT', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+  };
+  const editableBook = () => {
+    const book = contacts();
+    if (!book.add || !book.update || !book.remove) throw new WebError(503, 'PHONE_NOT_READY', 'contacts cannot be edited: the phone layer does not offer it');
+    return book as Required<typeof book>;
+  };
+  const contactOr404 = (id: string) => {
+    const found = contacts().list().find((x) => x.id === id);
+    if (!found) throw new WebError(404, 'NO_SUCH_CONTACT', `no contact with id ${id}`);
+    return found;
+  };
+  api.get('/contacts/:id', admin, (c) => c.json({ contact: contactOr404(c.req.param('id')) }));
+  api.post('/contacts', admin, async (c) => {
+    const book = editableBook();
+    const contact = await contactFromBody(c, book.list());
+    let created: Contact | undefined;
+    await callPhone(async () => {
+      created = await book.add(contact);
+    });
+    return c.json({ ok: true, contact: created }, 201);
+  });
+  api.put('/contacts/:id', admin, async (c) => {
+    const book = editableBook();
+    const id = contactOr404(c.req.param('id')).id;
+    const contact = await contactFromBody(c, book.list().filter((x) => x.id !== id));
+    await callPhone(() => book.update({ ...contact, id }));
+    return c.json({ ok: true, contact: { ...contact, id } });
+  });
+  api.delete('/contacts/:id', admin, async (c) => {
+    const book = editableBook();
+    const id = contactOr404(c.req.param('id')).id;
+    await book.remove(id);
+    return c.json({ ok: true });
+  });
+
   api.post('/contacts/import', admin, async (c) => {
     const { format, text } = await jsonBody(c, contactsImportSchema);
     let added = 0;
@@ -149,6 +207,34 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
       added = await contacts().import(text, format);
     });
     return c.json({ ok: true, added });
+  });
+
+  api.delete('/calllog', admin, async (c) => {
+    const history = ctx.phone?.callHistory;
+    if (!history) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
+    await history.clear();
+    ctx.log.info({ by: c.get('principal').kind }, 'call log cleared from the web');
+    return c.json({ ok: true });
+  });
+
+  api.get('/logs', admin, (c) => {
+    const recent = ctx.phone?.recentLogs;
+    if (!recent) throw new WebError(503, 'PHONE_NOT_READY', 'the recent log lines are not available: the phone layer is not running');
+    const level = c.req.query('level') ?? 'trace';
+    if (!isFilterLevel(level)) throw new WebError(400, 'BAD_LEVEL', `level must be one of trace, debug, info, warn, error, fatal, not "${level}"`);
+    return c.json({ lines: filterLog(recent.call(ctx.phone, 500), level) });
+  });
+
+  api.post('/reboot', admin, async (c) => {
+    const reboot = ctx.phone?.reboot;
+    if (!reboot) throw rebootRefusal(ctx.board);
+    ctx.log.info({ by: c.get('principal').kind }, 'reboot requested from the web');
+    try {
+      await reboot.call(ctx.phone);
+    } catch (err) {
+      throw new WebError(500, 'REBOOT_FAILED', `the board did not reboot: ${(err as Error).message}`);
+    }
+    return c.json({ ok: true }, 202);
   });
 
   api.post('/restart', admin, (c) => {

@@ -7,7 +7,7 @@ import { constantTimeEqual, hashPassword } from '../../config/index.js';
 import { panelState } from '../panel-view.js';
 import { formBody } from '../request-body.js';
 import { collectChanges } from '../settings-form.js';
-import { currentStatus } from '../status-view.js';
+import { callsWithQuality, currentStatus } from '../status-view.js';
 import type { Principal } from '../web-auth.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
@@ -18,7 +18,8 @@ import { page } from '../pages/layout.js';
 import { panelPage } from '../pages/panel-page.js';
 import { settingsPage } from '../pages/settings-page.js';
 import { statusPage } from '../pages/status-page.js';
-import { scheduleRestart, setAdminPassword } from './api-routes.js';
+import { setAdminPassword } from './api-routes.js';
+import { dataPageRoutes } from './data-pages.js';
 
 const MIN_PASSWORD = 8;
 
@@ -117,18 +118,7 @@ export function pageRoutes(ctx: WebContext): Hono {
   app.get('/admin', async (c) => {
     const who = await viewer(c, false);
     if (who instanceof Response) return who;
-    return c.html(statusPage({ status: status(), csrfToken: csrfOf(who), configFile: ctx.config.file, canRestart: ctx.phone?.restart !== undefined }));
-  });
-
-  app.post('/admin/restart', async (c) => {
-    const who = await viewer(c, false);
-    if (who instanceof Response) return who;
-    ctx.auth.assertSameSite(c, who, (await formBody(c))['_csrf']);
-    const restart = ctx.phone?.restart;
-    if (!restart) throw new WebError(503, 'PHONE_NOT_READY', 'restarting is not available: the phone layer is not running');
-    ctx.log.info('restart requested from the web');
-    scheduleRestart(ctx, () => restart.call(ctx.phone));
-    return c.html(page({ title: 'Restarting', body: html`<h1>Restarting</h1><p class="ok" role="status">The phone is restarting. <a href="/admin">Back to the status page</a> in a few seconds.</p>` }), 202);
+    return c.html(statusPage({ status: status(), calls: await callsWithQuality(ctx), csrfToken: csrfOf(who), configFile: ctx.config.file, canRestart: ctx.phone?.restart !== undefined }));
   });
 
   app.get('/admin/settings', async (c) => {
@@ -203,6 +193,8 @@ export function pageRoutes(ctx: WebContext): Hono {
     const session = await ctx.auth.login(c, ctx.config.config.admin.user, password);
     return c.html(passwordPage({ csrfToken: session.csrfToken, done: true }));
   });
+
+  app.route('/', dataPageRoutes(ctx, { viewer, csrfOf }));
 
   return app;
 }

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { ALSA_LOOPBACK_CARD } from '../../../scripts/vm/guest-devices.js';
 import { alignSignal, matchFrames, testSignal } from '../signal.js';
 import type { CheckResult } from '../report.js';
+import type { AlsaCaptureConstructor } from '../../../hal/audio/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -25,7 +26,7 @@ const CAPTURE = `hw:${ALSA_LOOPBACK_CARD},1,0`;
  * The cable then carries aplay's samples at that rate, still unchanged.
  */
 export async function alsaLoopback(): Promise<CheckResult> {
-  const AlsaCapture = require('alsa-capture') as typeof import('alsa-capture');
+  const AlsaCapture = require('alsa-capture') as AlsaCaptureConstructor;
   const signal = testSignal(RATE * SECONDS);
   const chunks: Buffer[] = [];
   const events: Record<string, number> = { overrun: 0, shortRead: 0, readError: 0 };

@@ -1,6 +1,19 @@
 import { GPIO_MOCKUP } from '../../../scripts/vm/guest-devices.js';
 import { driveLine, findChip, lineLevel } from '../sysfs-gpio.js';
 import type { CheckResult } from '../report.js';
+import { importOptional } from '../../../hal/optional-module.js';
+
+/** What this check uses of onoff (typed here: the package is optional and may be absent where the repo is typechecked). */
+interface OnoffLine {
+  writeSync(value: 0 | 1): void;
+  readSync(): 0 | 1;
+  watch(callback: (err: Error | null | undefined, value: 0 | 1) => void): void;
+  unwatchAll(): void;
+  unexport(): void;
+}
+interface Onoff {
+  Gpio: { accessible: boolean; new (gpio: number, direction: 'in' | 'out', edge?: 'both'): OnoffLine };
+}
 
 /** Lines used by this check: one output, one input with interrupts. */
 const OUT_OFFSET = 5;
@@ -17,7 +30,7 @@ const EDGE_TIMEOUT_MS = 5_000;
  */
 export async function gpioOnoff(): Promise<CheckResult> {
   // Loaded per check: importing every native package at start-up costs seconds over 9p under TCG.
-  const { Gpio } = await import('onoff');
+  const { Gpio } = await importOptional<Onoff>('onoff');
   const chip = await findChip(GPIO_MOCKUP.label);
   const out = new Gpio(chip.base + OUT_OFFSET, 'out');
   const input = new Gpio(chip.base + IN_OFFSET, 'in', 'both');

@@ -19,13 +19,14 @@ import { createAlsaAudioDevice } from '../../../hal/audio/index.js';
 import type { AlsaAudioDevice, AudioDeviceEvent } from '../../../hal/audio/index.js';
 import { HostClock } from './host-clock.js';
 import { measureFrequency, tone } from './signal.js';
+import { importOptional } from '../../../hal/optional-module.js';
 
 const required = process.env.DESKPHONE_REQUIRE_INTEROP === '1';
 
 async function missingPrerequisite(): Promise<string | undefined> {
   if (spawnSync('aplay', ['--version']).status !== 0) return 'aplay (alsa-utils) is not installed';
   try {
-    await import('alsa-capture');
+    await importOptional('alsa-capture');
   } catch (e) {
     return `alsa-capture cannot load (libasound2 missing or not built): ${(e as Error).message}`;
   }

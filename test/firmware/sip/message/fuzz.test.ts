@@ -7,7 +7,6 @@ import {
   Via,
   createRequest,
   createResponse,
-  frameStreamMessage,
   parseMessage,
   serializeMessage,
   uriEquals,
@@ -15,6 +14,7 @@ import {
   type SipRequest,
 } from '../../../../firmware/sip/message/index.js';
 import { REALISTIC_MIX } from './fixtures/messages.js';
+import { StreamFramer, StreamFramingError } from '../../../../firmware/sip/transport/index.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
@@ -179,40 +179,39 @@ describe('generated valid messages round-trip', () => {
   });
 });
 
-describe('fuzzing stream framing', () => {
+describe('fuzzing stream framing (the transport\'s StreamFramer, RFC 3261 §18.3)', () => {
   it('finds the same messages however a TCP stream of them is cut into chunks', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...REALISTIC_MIX), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 30 }), fc.boolean(), (messages, cuts, keepAlives) => {
         const wire = Buffer.concat(messages.map((m) => Buffer.from((keepAlives ? '\r\n\r\n' : '') + m)));
-        let pending: Buffer = Buffer.alloc(0);
+        const framer = new StreamFramer();
         const got: string[] = [];
         let offset = 0;
         for (let k = 0; offset < wire.length; k++) {
           const size = cuts[k % cuts.length]!;
-          pending = Buffer.concat([pending, wire.subarray(offset, offset + size)]);
-          offset += size;
-          for (let len = frameStreamMessage(pending); len > 0; len = frameStreamMessage(pending)) {
-            got.push(text(serializeMessage(parseMessage(pending.subarray(0, len), { stream: true }))));
-            pending = pending.subarray(len);
+          for (const unit of framer.push(wire.subarray(offset, offset + size))) {
+            if (unit.type === 'message') got.push(text(serializeMessage(parseMessage(unit.data, { stream: true }))));
           }
+          offset += size;
         }
         expect(got).toEqual(messages);
-        expect(pending.length).toBe(0);
       }),
       { numRuns: 500 },
     );
   });
 
-  it('never throws anything but SipParseError on arbitrary stream bytes', () => {
+  it('never throws anything but StreamFramingError on arbitrary stream bytes', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+      fc.property(fc.array(fc.uint8Array({ maxLength: 2000 }), { maxLength: 4 }), (chunks) => {
+        const framer = new StreamFramer({ maxHeaderBytes: 1024, maxBodyBytes: 1024 });
         try {
-          frameStreamMessage(bytes);
+          for (const chunk of chunks) framer.push(chunk);
         } catch (e) {
-          if (!(e instanceof SipParseError)) throw e;
+          if (!(e instanceof StreamFramingError)) throw e;
         }
       }),
       { numRuns: 2000 },
     );
   });
 });
+

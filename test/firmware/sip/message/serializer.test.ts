@@ -4,7 +4,6 @@ import {
   SipResponse,
   createRequest,
   createResponse,
-  frameStreamMessage,
   generateBranch,
   generateCallId,
   generateTag,
@@ -182,33 +181,6 @@ describe('clone', () => {
   });
 });
 
-describe('frameStreamMessage (RFC 3261 §18.3)', () => {
-  const one = Buffer.from(REALISTIC_MIX[1]!);
-  const two = Buffer.from(REALISTIC_MIX[4]!);
-
-  it('finds message boundaries in coalesced and partial stream data', () => {
-    const stream = Buffer.concat([one, two]);
-    expect(frameStreamMessage(stream)).toBe(one.length);
-    expect(frameStreamMessage(stream, one.length)).toBe(two.length);
-    for (const cut of [1, 100, one.indexOf('\r\n\r\n') + 2, one.length - 1]) expect(frameStreamMessage(one.subarray(0, cut))).toBe(0);
-    const parsed = parseMessage(stream.subarray(0, frameStreamMessage(stream)), { stream: true });
-    expect(parsed.body.length).toBe(parsed.contentLength);
-  });
-
-  it('counts CRLF keep-alives before a message and reads compact l', () => {
-    const withPing = Buffer.concat([Buffer.from('\r\n\r\n'), one]);
-    expect(frameStreamMessage(withPing)).toBe(withPing.length);
-    const compact = Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 2\r\n\r\nokNEXT');
-    expect(frameStreamMessage(compact)).toBe(compact.length - 4);
-  });
-
-  it('gives up on a stream that cannot be framed', () => {
-    expect(() => frameStreamMessage(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\n\r\n'))).toThrow(/missing Content-Length/);
-    expect(() => frameStreamMessage(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nContent-Length: x\r\n\r\n'))).toThrow(/bad Content-Length/);
-    expect(() => frameStreamMessage(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 1\r\nContent-Length: 2\r\n\r\n'))).toThrow(/conflicting/);
-    expect(() => frameStreamMessage(Buffer.alloc(70_000, 65))).toThrow(/too large/);
-  });
-});
 
 describe('identifiers', () => {
   it('makes branches with the magic cookie (§8.1.1.7), tags and Call-IDs that are tokens and differ', () => {

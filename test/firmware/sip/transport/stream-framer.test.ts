@@ -60,6 +60,12 @@ describe('StreamFramer (RFC 3261 §18.3)', () => {
     expect(() => new StreamFramer({ maxBodyBytes: 100 }).push(enc.encode('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 101\r\n\r\n'))).toThrow(/exceeds/);
   });
 
+  it('refuses two Content-Length headers that disagree, since either cut could be wrong', () => {
+    const framer = new StreamFramer();
+    expect(() => framer.push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 1\r\nContent-Length: 2\r\n\r\nab'))).toThrow(/conflicting Content-Length values 1 and 2/);
+    expect(new StreamFramer().push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 2\r\nContent-Length: 2\r\n\r\nab'))).toHaveLength(1);
+  });
+
   it('frames a message without Content-Length as having an empty body', () => {
     const msg = 'OPTIONS sip:a@b SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n';
     expect(texts(new StreamFramer().push(enc.encode(msg + msg)))).toEqual([msg, msg]);

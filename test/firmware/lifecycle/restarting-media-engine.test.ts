@@ -33,6 +33,12 @@ function fakeEngine(name: string) {
     async split(keep: MediaStreamHandle) {
       log.push(`${name} split keep #${keep.id}`);
     },
+    async configureCapture(ringBytes: number | null, ownAddress?: string) {
+      log.push(`${name} capture ${ringBytes} ${ownAddress}`);
+    },
+    async captureSnapshot() {
+      return new Uint8Array([1, 2, 3]);
+    },
   };
   return { engine: engine as unknown as MediaEngine, log, emit: (id: number, e: MediaStreamEvent) => emitters.get(id)?.(e) };
 }
@@ -116,6 +122,24 @@ describe('RestartingMediaEngine', () => {
     await media.attach(w2.engine);
     expect(w2.log).toEqual(['w2 open #1 port=20030 remote=192.0.2.20:4030 dir=sendrecv']);
     expect(media.openStreams).toEqual([kept]);
+  });
+
+  it('gives the packet-capture setting to each new worker; no snapshot while none runs', async () => {
+    const media = new RestartingMediaEngine(quiet);
+    const w1 = fakeEngine('w1');
+    await media.attach(w1.engine);
+    await media.configureCapture(1_572_864, '192.0.2.2');
+    expect(await media.captureSnapshot()).toEqual(new Uint8Array([1, 2, 3]));
+    media.detach(w1.engine);
+    await expect(media.captureSnapshot()).rejects.toMatchObject({ code: 'MEDIA_RESTARTING' });
+    const w2 = fakeEngine('w2');
+    await media.attach(w2.engine);
+    expect(w2.log).toEqual(['w2 capture 1572864 192.0.2.2']);
+    await media.configureCapture(null);
+    media.detach(w2.engine);
+    const w3 = fakeEngine('w3');
+    await media.attach(w3.engine);
+    expect(w3.log).toEqual([]);
   });
 
   it('a stream still waiting for a worker when the phone stops is refused, not left hanging', async () => {

@@ -248,7 +248,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const stop = () => (stopping ??= stopEverything());
   stopRef = stop;
 
-  const exit = options.handleSignals ? handleProcessExit({ stop }, process, { log, flush: () => logging.flush() }) : undefined;
+  const exit = options.handleSignals ? handleProcessExit({ stop }, process, { log, clock, flush: () => logging.flush() }) : undefined;
   if (exit) void stopped.then(() => exit.uninstall());
   fatal = (part, err) => {
     exitCode = EXIT_FAILURE;

@@ -1,3 +1,5 @@
+import type { Clock } from '../clock/index.js';
+
 /**
  * The process around a running phone (the CLI's `deskphone start`): signals
  * stop it cleanly, and an error that escaped every part's fence ends it with
@@ -26,7 +28,8 @@ export interface ProcessExitOptions {
    * the un-REGISTER must not hold the phone past this; the process goes anyway.
    */
   deadlineMs?: number;
-  setTimer?: (fn: () => void, ms: number) => { unref(): unknown };
+  /** The deadline's timer (the process exits either way, so it needs no unref). */
+  clock: Clock;
 }
 
 export const EXIT_SIGNAL = 0;
@@ -41,18 +44,17 @@ export const EXIT_INTERRUPTED = 130;
  */
 export function handleProcessExit(phone: StoppablePhone, proc: ProcessLike, options: ProcessExitOptions): { exitAfterStop(code: number, reason: string): void; uninstall(): void } {
   const deadlineMs = options.deadlineMs ?? 1900;
-  const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
   let exiting = false;
   const exitAfterStop = (code: number, reason: string) => {
     if (exiting) return;
     exiting = true;
     options.log.info({ reason, exitCode: code }, 'stopping the phone');
     // The deadline: whatever is still waiting (a BYE, the un-REGISTER) is abandoned.
-    setTimer(() => {
+    options.clock.setTimeout(() => {
       options.log.error({ deadlineMs }, 'the phone did not stop in time; exiting anyway');
       options.flush();
       proc.exit(code === EXIT_SIGNAL ? EXIT_FAILURE : code);
-    }, deadlineMs).unref();
+    }, deadlineMs);
     void phone.stop().then(
       () => {
         options.flush();

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../support/fake-clock.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, handleProcessExit } from '../../../firmware/lifecycle/process-exit.js';
 
 // The process around the phone: SIGTERM/SIGINT stop it cleanly and exit 0; an
@@ -15,18 +16,15 @@ class FakeProcess extends EventEmitter {
 
 function harness(stop: () => Promise<void>) {
   const proc = new FakeProcess();
-  const timers: Array<{ fn: () => void; ms: number }> = [];
+  const clock = new FakeClock();
   const logged: string[] = [];
   let flushes = 0;
   const exit = handleProcessExit({ stop }, proc, {
     log: { info: (_o, m) => logged.push(`info ${m}`), error: (_o, m) => logged.push(`error ${m}`) },
     flush: () => flushes++,
-    setTimer: (fn, ms) => {
-      timers.push({ fn, ms });
-      return { unref: () => undefined };
-    },
+    clock,
   });
-  return { proc, timers, logged, exit, flushes: () => flushes };
+  return { proc, clock, logged, exit, flushes: () => flushes };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -41,15 +39,16 @@ describe('handleProcessExit', () => {
     expect(stops).toBe(1);
     expect(h.proc.exits).toEqual([0]);
     expect(h.flushes()).toBeGreaterThan(0);
-    expect(h.timers.map((t) => t.ms)).toEqual([1900]);
+    expect(h.clock.nextTimerIn()).toBe(1900);
   });
 
   it('a stop that hangs (a registrar that never answers) is cut off at the deadline with a failure status', async () => {
     const h = harness(() => new Promise(() => undefined));
     h.proc.emit('SIGTERM', 'SIGTERM');
     await settle();
+    h.clock.advance(1899);
     expect(h.proc.exits).toEqual([]);
-    h.timers[0]!.fn();
+    h.clock.advance(1);
     expect(h.proc.exits).toEqual([EXIT_FAILURE]);
     expect(h.logged).toContain('error the phone did not stop in time; exiting anyway');
   });

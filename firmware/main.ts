@@ -43,7 +43,7 @@ export interface RunningPhone {
   readonly web: RunningWebServer;
   readonly configAccess: ConfigAccess;
   readonly app: PhoneApp;
-  /** The restartable parts (web, lcd, phone, media, mwi, console) and their state. */
+  /** The restartable parts (web, media, audio, phone, lcd, mwi, console) and their state. */
   readonly supervisor: Supervisor;
   readonly calls: SipCallControl;
   /** The calls' media streams, kept across media-worker restarts. */

@@ -342,6 +342,8 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     async stop() {
       detachPanel?.();
       await supervisor.stop('console');
+      // A call whose stream waits for a media worker that is down would hold the hang-up forever.
+      engine.close();
       // The BYEs leave first: a voice-mail server slow to confirm the unsubscribe must not hold the calls up.
       // The phone still listens meanwhile, so the calls the shutdown ends are written to the call log.
       await Promise.all([
@@ -349,7 +351,6 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
         supervisor.stop('mwi'),
       ]);
       app.stop();
-      engine.close();
       await supervisor.stop('media').catch((err: Error) => log.warn({ err: err.message }, 'media engine did not stop cleanly'));
       await audio.stop().catch(() => undefined);
     },

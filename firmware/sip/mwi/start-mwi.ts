@@ -47,6 +47,7 @@ export function startMwi(stack: SipStack, accounts: readonly SipAccountConfig[],
       sendRequest: (request, user) =>
         // RFC 3261 §8.1.2: out-of-dialog requests go to the outbound proxy; inside the dialog the route set decides.
         stack.core.sendRequest(request, user, request.to.tag === undefined && hop !== undefined ? { nextHop: hop } : {}),
+      expectDialog: (callId, localTag, adopt) => stack.core.expectDialog(callId, localTag, adopt),
       bindDialog: (dialog, onRequest) => {
         stack.core.dialogs.add({ dialog, onRequest });
         return () => {

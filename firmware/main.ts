@@ -16,7 +16,7 @@ import { SipCallControl } from './phone/sip-call-control.js';
 import { CallManager, callAccount } from './sip/session/index.js';
 import type { SdpCodec } from './sip/sdp/index.js';
 import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
-import { startMwi } from './sip/mwi/index.js';
+import { NotifySourcePolicy, startMwi } from './sip/mwi/index.js';
 import { InvitePolicy } from './phone/invite-policy.js';
 import { lookup } from 'node:dns/promises';
 import { adminLogin, createMaintenanceBackend } from './phone/maintenance-backend.js';
@@ -147,7 +147,12 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   let control: SipCallControl | undefined;
   const codecs = sdpCodecs(config.audio.codecs);
   const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
-  void trustedAddresses(lines).then((a) => policy.setTrusted(a));
+  // Unsolicited MWI NOTIFYs come from the same servers as calls, or not at all.
+  const notifySources = new NotifySourcePolicy({ log: logging.for('sip') });
+  void trustedAddresses(lines).then((a) => {
+    policy.setTrusted(a);
+    notifySources.setTrusted(a);
+  });
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
     localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
     admitInvite: (incoming) => policy.admit(incoming.source),
@@ -239,7 +244,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   app.start();
   sip.start();
   // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
-  const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });
+  const mwi = startMwi(sip, lines, { clock, log: logging.for('sip'), unsolicitedFrom: notifySources });
   mwi.onChange((m) => {
     if (account && m.accountId === accountIdOf(config, account)) app.updateIdle({ voicemail: m.newVoice });
   });

@@ -18,6 +18,7 @@ import type { SdpCodec } from './sip/sdp/index.js';
 import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
 import { NotifySourcePolicy, startMwi } from './sip/mwi/index.js';
 import { InvitePolicy } from './phone/invite-policy.js';
+import { TrustedServers } from './phone/caller-identity.js';
 import { lookup } from 'node:dns/promises';
 import { adminLogin, createMaintenanceBackend } from './phone/maintenance-backend.js';
 import { createMaintenanceConsole, type MaintenanceConsole } from '../hal/index.js';
@@ -149,9 +150,12 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
   // Unsolicited MWI NOTIFYs come from the same servers as calls, or not at all.
   const notifySources = new NotifySourcePolicy({ log: logging.for('sip') });
+  // P-Asserted-Identity is believed only from them too (RFC 3325 §5).
+  const identityServers = new TrustedServers();
   void trustedAddresses(lines).then((a) => {
     policy.setTrusted(a);
     notifySources.setTrusted(a);
+    identityServers.set(a);
   });
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
     localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
@@ -175,6 +179,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     account: () => (lines[0] ? callAccount(lines[0]) : undefined),
     mediaAddress: '0.0.0.0',
     log: logging.for('phone'),
+    trustIdentityFrom: (address) => identityServers.has(address),
   });
   const calls = control;
 

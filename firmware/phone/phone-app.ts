@@ -5,7 +5,7 @@ import type { PhoneAction, PhoneInput } from './phone-events.js';
 import type { CallControl, PhoneAudio } from './phone-ports.js';
 import type { CallLog, CallRecord } from './call-log.js';
 import type { ContactBook } from './contacts/index.js';
-import type { PhoneCall } from './phone-call.js';
+import type { CallMediaInfo, PhoneCall } from './phone-call.js';
 import { renderCallScreen } from './call-screen.js';
 import { renderIdleScreen, type IdleState } from './idle-screen.js';
 import { MenuNavigator, type MenuAction, type MenuPage } from './menu/index.js';
@@ -52,6 +52,8 @@ export class PhoneApp {
   private scrollStep = 0;
   private readonly menu = new MenuNavigator();
   private redrawTimer: TimerHandle | undefined;
+  /** The last codec and quality figures fetched for a call (shown while the machine says so). */
+  private info: { callId: string; value: CallMediaInfo } | undefined;
 
   constructor(private readonly options: PhoneAppOptions) {
     this.idle = options.idle;
@@ -210,6 +212,19 @@ export class PhoneApp {
       case 'call-ended':
         void this.record(action.call, action.reason, action.cause);
         return;
+      case 'call-info': {
+        const callId = action.callId;
+        this.info = undefined;
+        calls.callInfo?.(callId).then(
+          (value) => {
+            if (!value) return;
+            this.info = { callId, value };
+            this.redraw();
+          },
+          () => undefined,
+        );
+        return;
+      }
     }
   }
 
@@ -256,7 +271,8 @@ export class PhoneApp {
       again = 60_000 - (now % 60_000) + 5;
       leds.line?.set('off');
     } else {
-      const screen = renderCallScreen({ ...view, nameOf: this.nameOf, now: clock.now() }, display.rows, display.columns, this.scrollStep);
+      const info = view.infoFor !== undefined && this.info?.callId === view.infoFor ? this.info.value : undefined;
+      const screen = renderCallScreen({ ...view, nameOf: this.nameOf, now: clock.now(), ...(info ? { info } : {}) }, display.rows, display.columns, this.scrollStep);
       lines = screen.lines;
       // Redraw each second for the duration, twice a second when text scrolls.
       again = screen.needsScroll ? SCROLL_MS : 1000 - (clock.now() % 1000);

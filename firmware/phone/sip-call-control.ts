@@ -3,9 +3,11 @@ import type { MediaEngine, MediaStreamHandle } from '../media/index.js';
 import type { Call, CallAccount, CallEndReason, CallManager } from '../sip/session/index.js';
 import { CallTransfer } from '../sip/refer/index.js';
 import { autoAnswerDelay } from './auto-answer.js';
+import { callerIdentity } from './caller-identity.js';
 import type { NegotiatedMedia } from '../sip/sdp/index.js';
 import type { DeviceAudio } from './device-audio.js';
 import type { CallEvent } from './phone-events.js';
+import type { CallMediaInfo } from './phone-call.js';
 import type { CallControl } from './phone-ports.js';
 
 export interface SipCallControlDeps {
@@ -20,6 +22,8 @@ export interface SipCallControlDeps {
   log: { debug(obj: object, msg?: string): void; info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** RTP/RTCP port range (even ports; RFC 3550 §11). */
   rtpPorts?: { min: number; max: number };
+  /** Whether an address is the account's registrar/proxy, whose P-Asserted-Identity is believed (RFC 3325). */
+  trustIdentityFrom?: (address: string) => boolean;
 }
 
 interface Leg {
@@ -71,17 +75,31 @@ export class SipCallControl implements CallControl {
       const phoneId = `in-${this.nextIncoming++}`;
       this.bind(phoneId, call);
       const id = call.remoteIdentity;
-      const uri = id.uri.toString();
+      // The caller as the screen shows it: P-Asserted-Identity from our PBX, else From (RFC 3325 §9.1).
+      const who = call.invite
+        ? callerIdentity(call.invite, id, this.deps.trustIdentityFrom ?? (() => false))
+        : { uri: id.uri.toString(), number: userPart(id.uri.toString()), ...(id.displayName ? { name: id.displayName } : {}) };
       const autoAnswerAfterS = call.invite ? autoAnswerDelay(call.invite.headers) : undefined;
       this.emit({
         type: 'incoming',
         callId: phoneId,
-        remoteUri: uri,
-        ...(id.displayName ? { remoteName: id.displayName } : {}),
-        number: userPart(uri),
+        remoteUri: who.uri,
+        ...(who.name ? { remoteName: who.name } : {}),
+        number: who.number,
         ...(autoAnswerAfterS !== undefined ? { autoAnswerAfterS } : {}),
       });
     });
+  }
+
+  /** The codec agreed for a call and its media stream's quality so far (the call screen's OK). */
+  async callInfo(callId: string): Promise<CallMediaInfo | undefined> {
+    const leg = this.legs.get(callId);
+    const media = leg?.call.media;
+    if (!leg || !media) return undefined;
+    const stream = await leg.stream;
+    const stats = await stream?.stats().catch(() => undefined);
+    const q = stats?.quality;
+    return { codec: media.codec.name, ...(q && q.packets > 0 ? { quality: { lossPercent: q.lossPercent, jitterMs: q.jitterMs, mos: q.mos } } : {}) };
   }
 
   /** The RTP port for a call's SDP (CallManagerOptions.localMedia asks for it synchronously). */

@@ -284,7 +284,11 @@ export class SipCallControl implements CallControl {
 
   private media(leg: Leg, m: NegotiatedMedia): void {
     if (leg.stream) {
-      void leg.stream.then((s) => s?.update({ remote: { address: m.remoteAddress, port: m.remotePort }, direction: m.direction }));
+      // The stream may be closing under us (a Replaces takeover closes the old one while the new call's media
+      // arrives; the new stream opens after the close): a failed update is logged, never an unhandled rejection.
+      void leg.stream
+        .then((s) => s?.update({ remote: { address: m.remoteAddress, port: m.remotePort }, direction: m.direction }))
+        .catch((err: Error) => this.deps.log.debug({ call: leg.phoneId, err: err.message }, 'media: stream update skipped'));
       return;
     }
     leg.link = this.deps.audio.createLink();

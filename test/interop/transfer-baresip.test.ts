@@ -239,5 +239,32 @@ describe.skipIf(skip !== undefined)(`transfer with baresip (${skip ?? 'installed
       expect(atCarol.state).toBe('active');
       atCarol.hangup();
     });
+
+    it('attended transfer with baresip as transferee: its INVITE, Request-URI Replaces and all, reaches carol through the proxy and replaces the consultation call', async () => {
+      const alice = await registered('alice', 'udp');
+      const carol = await registered('carol', 'udp');
+      carol.calls.onIncoming((c) => c.answer());
+      const replaced: Replacement[] = [];
+      carol.transfer.on('replaced', (r) => replaced.push(r));
+      const bob = await startBaresip({ user: 'bob', password: 'bob-pw', registrar: `127.0.0.1:${kamailio.ports.udp}`, wav });
+      cleanup.push(() => bob.stop());
+      const call = alice.calls.call('bob', alice.account);
+      await until(call, 'active');
+      await bob.waitForEvent('CALL_ESTABLISHED');
+      const consult = alice.calls.call('carol', alice.account);
+      await until(consult, 'active');
+
+      const transfer = alice.transfer.attended(call, consult);
+      const log = track(transfer);
+      await waitFor('transfer done', () => transfer.outcome);
+      expect(transfer.outcome, log.join(', ')).toMatchObject({ succeeded: true, status: 200 });
+      expect(replaced).toHaveLength(1);
+      expect(replaced[0]!.replaced).toBe(carol.incoming[0]);
+      expect(replaced[0]!.call.remoteIdentity.uri.toString()).toContain('bob@');
+      await until(call, 'ended');
+      await until(consult, 'ended');
+      expect(carol.incoming).toHaveLength(1);
+      replaced[0]!.call.hangup();
+    });
   });
 });

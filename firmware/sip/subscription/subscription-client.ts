@@ -348,8 +348,12 @@ export class SubscriptionClient {
     this.stopExpecting();
     if (kind === 'initial' && this.dialog) {
       // §4.1.2.4: the NOTIFY came first and created the dialog; the 2xx only says for how long. A 2xx from
-      // another fork (another To tag) is a second subscription we do not keep: it lapses at its expiry.
-      if (response.to.tag !== this.dialog.id.remoteTag) return;
+      // another fork (another To tag) is a second subscription we do not keep (it lapses at its expiry); ours
+      // is refreshed on the time its NOTIFY granted.
+      if (response.to.tag !== this.dialog.id.remoteTag) {
+        this.scheduleRefresh(this.current.expires ?? this.requestedExpires);
+        return;
+      }
     } else if (kind === 'initial') {
       if (response.to.tag === undefined) {
         this.fail(response.status, '2xx to SUBSCRIBE without a To tag', false);

@@ -176,15 +176,20 @@ describe('a NOTIFY before the 2xx to SUBSCRIBE (RFC 6665 §4.1.2.4)', () => {
     expect(t.client.currentDialog).toBeUndefined();
   });
 
-  it('a 2xx from another fork (another To tag) does not replace the dialog the NOTIFY made', async () => {
+  it('a 2xx from another fork (another To tag) does not replace the dialog the NOTIFY made, which is still refreshed', async () => {
     const t = setup();
     t.client.start();
     await flush();
-    t.notify();
+    t.notify({ state: 'active;expires=300' });
     const dialog = t.client.currentDialog;
-    t.accept('other-fork');
+    t.accept('other-fork', 600);
     expect(t.client.currentDialog).toBe(dialog);
     expect(t.client.state).toBe('active');
+    // Refreshed inside the NOTIFY's dialog, on the 300 s its NOTIFY granted (not the other fork's 600).
+    t.clock.advance(300_000);
+    await flush();
+    const refresh = t.requests().filter((r) => r.method === 'SUBSCRIBE')[1]!;
+    expect(refresh.to.tag).toBe('ntf');
   });
 });
 

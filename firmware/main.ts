@@ -18,8 +18,9 @@ import { CallManager, callAccount } from './sip/session/index.js';
 import type { SdpCodec } from './sip/sdp/index.js';
 import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
 import { CaptureTime, PacketCapture } from './capture/index.js';
-import { startMwi } from './sip/mwi/index.js';
+import { NotifySourcePolicy, startMwi } from './sip/mwi/index.js';
 import { InvitePolicy } from './phone/invite-policy.js';
+import { TrustedServers } from './phone/caller-identity.js';
 import { lookup } from 'node:dns/promises';
 import { adminLogin, createMaintenanceBackend } from './phone/maintenance-backend.js';
 import { createMaintenanceConsole, type MaintenanceConsole } from '../hal/index.js';
@@ -194,7 +195,15 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   let control: SipCallControl | undefined;
   const codecs = sdpCodecs(config.audio.codecs);
   const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
-  void trustedAddresses(lines).then((a) => policy.setTrusted(a));
+  // Unsolicited MWI NOTIFYs come from the same servers as calls, or not at all.
+  const notifySources = new NotifySourcePolicy({ log: logging.for('sip') });
+  // P-Asserted-Identity is believed only from them too (RFC 3325 §5).
+  const identityServers = new TrustedServers();
+  void trustedAddresses(lines).then((a) => {
+    policy.setTrusted(a);
+    notifySources.setTrusted(a);
+    identityServers.set(a);
+  });
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
     localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
     admitInvite: (incoming) => policy.admit(incoming.source),
@@ -217,11 +226,13 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     account: () => (lines[0] ? callAccount(lines[0]) : undefined),
     mediaAddress: '0.0.0.0',
     log: logging.for('phone'),
+    trustIdentityFrom: (address) => identityServers.has(address),
   });
   const calls = control;
   qualityRef = control;
 
   const app = new PhoneApp({
+    log: logging.for('phone'),
     devices: board,
     calls,
     audio,
@@ -288,7 +299,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   app.start();
   sip.start();
   // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
-  const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });
+  const mwi = startMwi(sip, lines, { clock, log: logging.for('sip'), unsolicitedFrom: notifySources });
   mwi.onChange((m) => {
     if (account && m.accountId === accountIdOf(config, account)) app.updateIdle({ voicemail: m.newVoice });
   });

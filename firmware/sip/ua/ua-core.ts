@@ -32,6 +32,7 @@ import { TransportError, type InboundMessage, type Transport, type TransportProt
 import { IncomingRequest } from './incoming-request.js';
 import { checkMethod, checkRequire, checkUriScheme, type Rejection } from './request-checks.js';
 import { responseTarget, stampTopVia } from './rport.js';
+import { liftReplacesFromRequestUri } from './ua-core-replaces.js';
 
 /** The shape of logger the core writes to (pino's child loggers fit). */
 export interface SipLog {
@@ -51,6 +52,12 @@ export interface DialogUsage {
 }
 
 export type RequestHandler = (incoming: IncomingRequest) => void;
+
+/**
+ * Offered an in-dialog request that names no dialog yet, for a dialog a usage is waiting to create (a NOTIFY
+ * racing the 2xx to its SUBSCRIBE): returns true once it has put the dialog in the table.
+ */
+export type DialogAdopter = (request: SipRequest) => boolean;
 
 export interface SendRequestOptions {
   /** Where to send instead of the Request-URI or first Route: an outbound proxy (§8.1.2). */
@@ -93,6 +100,8 @@ export class UserAgentCore {
   readonly dialogs = new DialogTable<DialogUsage>();
   private readonly handlers = new Map<string, RequestHandler>();
   private readonly incomingByTransaction = new WeakMap<ServerTransaction, IncomingRequest>();
+  /** Dialogs about to exist, by Call-ID and our tag: see expectDialog. */
+  private readonly expected = new Map<string, DialogAdopter>();
   private ackHandler: ((ack: SipRequest) => void) | undefined;
   private strayResponseHandler: ((response: SipResponse) => void) | undefined;
   private readonly log: SipLog;
@@ -110,6 +119,21 @@ export class UserAgentCore {
   /** Registers the usage that handles out-of-dialog requests of `method` (INVITE, SUBSCRIBE, MESSAGE…). */
   setHandler(method: string, handler: RequestHandler): void {
     this.handlers.set(method.toUpperCase(), handler);
+  }
+
+  /**
+   * RFC 6665 §4.1.2.4: "the subscriber MUST be prepared to receive NOTIFY requests before the SUBSCRIBE
+   * transaction has completed" — and such a NOTIFY creates the dialog. A usage that sent a dialog-creating
+   * request with `callId` and From tag `localTag` registers here: an in-dialog request with that Call-ID and
+   * To tag that matches no dialog is offered to `adopt` before the core answers 481 (§12.2.2). Returns the
+   * removal; call it once the dialog exists or the request failed.
+   */
+  expectDialog(callId: string, localTag: string, adopt: DialogAdopter): () => void {
+    const key = `${callId}\n${localTag}`;
+    this.expected.set(key, adopt);
+    return () => {
+      if (this.expected.get(key) === adopt) this.expected.delete(key);
+    };
   }
 
   /** ACKs that match no transaction and no dialog usage. */
@@ -173,6 +197,7 @@ export class UserAgentCore {
   }
 
   private receiveRequest(request: SipRequest, inbound: InboundMessage): void {
+    if (liftReplacesFromRequestUri(request)) this.log.debug({ remote: inbound.remote }, 'sip: Replaces taken from the Request-URI');
     const problems = validateRequest(request);
     if (problems.length > 0) {
       // §8.2 / §21.4.1: a malformed request gets 400 naming the fault (505 for another SIP version); never an ACK.
@@ -240,7 +265,7 @@ export class UserAgentCore {
     }
     if (request.to.tag !== undefined) {
       // §12.2.2: a To tag names a dialog; "If the UAS ... does not match any existing dialogs ... 481".
-      const usage = this.dialogs.forRequest(request);
+      const usage = this.dialogs.forRequest(request) ?? this.adopted(request);
       if (!usage) {
         incoming.respond(481);
         return;
@@ -266,6 +291,13 @@ export class UserAgentCore {
     }
     // BYE outside a dialog (no To tag) cannot match anything (§15.1.2).
     incoming.respond(481);
+  }
+
+  /** A dialog created for `request` by the usage that expected it (expectDialog), or undefined. */
+  private adopted(request: SipRequest): DialogUsage | undefined {
+    const adopt = this.expected.get(`${request.callId}\n${request.to.tag}`);
+    if (!adopt || !adopt(request)) return undefined;
+    return this.dialogs.forRequest(request);
   }
 
   /** §9.2 on the UAS side: 200 to the CANCEL, 487 to the INVITE if it was still pending. */

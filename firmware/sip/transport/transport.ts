@@ -62,7 +62,7 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-export type TransportErrorReason = 'connect-failed' | 'send-failed' | 'closed' | 'no-transport' | 'framing' | 'tls';
+export type TransportErrorReason = 'connect-failed' | 'send-failed' | 'closed' | 'no-transport' | 'no-route' | 'framing' | 'tls';
 
 /** A send that could not be done; the transaction layer turns it into a 503 for its user (§8.1.3.1). */
 export class TransportError extends DeskphoneError {

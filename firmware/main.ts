@@ -13,7 +13,8 @@ import { ContactBook } from './phone/contacts/index.js';
 import { DigitMap, resolveDialTarget } from './phone/dial-plan/index.js';
 import { DeviceAudio } from './phone/device-audio.js';
 import { SipCallControl } from './phone/sip-call-control.js';
-import { CallManager, callAccount } from './sip/session/index.js';
+import { CallManager, callAccount, readdressCalls } from './sip/session/index.js';
+import { InterfaceWatcher, snapshotInterfaces } from './net/index.js';
 import type { SdpCodec } from './sip/sdp/index.js';
 import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
 import { startMwi } from './sip/mwi/index.js';
@@ -149,7 +150,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
   void trustedAddresses(lines).then((a) => policy.setTrusted(a));
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
-    localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
+    // c=/o= name the interface toward the call's signalling peer, not the first LAN address (issue 5 point 11).
+    localMedia: (call) => ({ address: sip.mediaAddressFor(call.signallingPeer), port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
     admitInvite: (incoming) => policy.admit(incoming.source),
     forwardTo: () => {
       const target = configAccess.config.phone.callForward;
@@ -238,6 +240,14 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   board.ringer.setVolume(config.audio.volumes.ringer);
   app.start();
   sip.start();
+  // A changed or lost address (DHCP, cable moved, VPN): register again and re-INVITE calls with the new one.
+  const interfaces = new InterfaceWatcher({ clock, read: () => snapshotInterfaces(networkInterfaces()) });
+  interfaces.onChange((changes) => {
+    log.info({ changes: changes.map((c) => `${c.kind} ${c.entry.name} ${c.entry.address}/${c.entry.prefix}`) }, 'network interfaces changed');
+    sip.checkAddresses().catch((err: Error) => log.warn({ err: err.message }, 'address check failed'));
+  });
+  sip.onAddressChange(() => readdressCalls(manager.calls, (call) => sip.mediaAddressFor(call.signallingPeer), logging.for('sip')));
+  interfaces.start();
   // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
   const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });
   mwi.onChange((m) => {
@@ -300,6 +310,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const stop = () =>
     (stopping ??= (async () => {
       log.info('stopping');
+      interfaces.stop();
       app.stop();
       detachPanel?.();
       consoleSession?.stop();

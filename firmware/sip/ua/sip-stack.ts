@@ -343,7 +343,10 @@ export class SipStack {
           return;
         }
         const previous = this.contacts.get(account.id);
-        this.contacts.delete(account.id);
+        const mapped = this.core.publicAddress(flow);
+        // The REGISTER names the new Contact itself, so it can tell it from the binding it removes.
+        if (previous && mapped) this.contacts.set(account.id, previous.with({ host: mapped.address.includes(':') ? `[${mapped.address}]` : mapped.address, port: mapped.port }));
+        else this.contacts.delete(account.id);
         client().rebind(previous);
       },
     };

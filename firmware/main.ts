@@ -246,7 +246,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     log.info({ changes: changes.map((c) => `${c.kind} ${c.entry.name} ${c.entry.address}/${c.entry.prefix}`) }, 'network interfaces changed');
     sip.checkAddresses().catch((err: Error) => log.warn({ err: err.message }, 'address check failed'));
   });
-  sip.onAddressChange(() => readdressCalls(manager.calls, (call) => sip.mediaAddressFor(call.signallingPeer), logging.for('sip')));
+  sip.onAddressChange(() => readdressCalls(manager.calls, (call) => sip.routedMediaAddressFor(call.signallingPeer), logging.for('sip')));
   interfaces.start();
   // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
   const mwi = startMwi(sip, lines, { clock, log: logging.for('sip') });

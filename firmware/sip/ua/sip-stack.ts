@@ -196,6 +196,18 @@ export class SipStack {
    * Never 0.0.0.0 (RFC 3264 §8.4 reads that as hold).
    */
   mediaAddressFor(peer: string | undefined): string {
+    return this.mediaAddress(peer, false)!;
+  }
+
+  /**
+   * The SDP address for a call after an address change: like mediaAddressFor, but undefined while no route to
+   * the peer is known (the interface is down): a re-INVITE then could only fail; it goes when the route is back.
+   */
+  routedMediaAddressFor(peer: string | undefined): string | undefined {
+    return this.mediaAddress(peer, true);
+  }
+
+  private mediaAddress(peer: string | undefined, routedOnly: boolean): string | undefined {
     const ip = peer !== undefined && isIP(stripBrackets(peer)) !== 0 ? stripBrackets(peer) : undefined;
     if (ip && this.config.nat?.publicAddressInSdp) {
       const mapped = this.core.publicAddressToward(ip);
@@ -207,6 +219,7 @@ export class SipStack {
     if (ip) {
       const known = this.core.sourceAddressToward(ip);
       if (known) return known;
+      if (routedOnly) return undefined;
       const interfaces = this.readInterfaces();
       const onLink = onLinkAddress(ip, interfaces);
       // Learn the true answer for the next offer (a re-INVITE, the answer to the 200).
@@ -215,6 +228,7 @@ export class SipStack {
       if (isLoopback(ip)) return ip.includes(':') ? '::1' : '127.0.0.1';
       return this.core.latestSourceAddress ?? firstExternal(interfaces, ip.includes(':') ? 6 : 4) ?? (ip.includes(':') ? '::1' : '127.0.0.1');
     }
+    if (routedOnly) return this.core.latestSourceAddress;
     return this.core.latestSourceAddress ?? firstExternal(this.readInterfaces(), 4) ?? '127.0.0.1';
   }
 

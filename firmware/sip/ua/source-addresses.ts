@@ -20,6 +20,8 @@ export interface SourceChange {
 export class SourceAddresses {
   private readonly known = new Map<string, string>();
   private readonly pending = new Map<string, Promise<string>>();
+  /** Destinations whose route went away, with the address they had: when a route comes back it is compared with that. */
+  private readonly lost = new Map<string, string>();
 
   constructor(private readonly probe: SourceProbe) {}
 
@@ -79,7 +81,7 @@ export class SourceAddresses {
    * source address is different now or gone. Unchanged routes stay cached; changed ones are updated.
    */
   async recheck(): Promise<SourceChange[]> {
-    const entries = [...this.known];
+    const entries = [...this.known, ...[...this.lost].filter(([d]) => !this.known.has(d))];
     const results = await Promise.all(
       entries.map(async ([destination, before]) => {
         let after: string | undefined;
@@ -94,10 +96,18 @@ export class SourceAddresses {
     );
     const changes: SourceChange[] = [];
     for (const r of results) {
-      if (r.after === r.before) continue;
+      const wasLost = this.lost.has(r.destination) && !this.known.has(r.destination);
+      if (wasLost && r.after === undefined) continue;
+      if (wasLost) this.lost.delete(r.destination);
+      if (r.after === r.before) {
+        if (wasLost) this.known.set(r.destination, r.before);
+        continue;
+      }
       changes.push(r);
-      if (r.after === undefined) this.known.delete(r.destination);
-      else {
+      if (r.after === undefined) {
+        this.known.delete(r.destination);
+        this.lost.set(r.destination, r.before);
+      } else {
         // Re-insert so `latest` reflects what was learned last.
         this.known.delete(r.destination);
         this.known.set(r.destination, r.after);
@@ -108,6 +118,7 @@ export class SourceAddresses {
 
   forget(): void {
     this.known.clear();
+    this.lost.clear();
   }
 }
 

@@ -60,4 +60,28 @@ describe('source addresses (issue 5 point 11)', () => {
     expect(await s.recheck()).toEqual([]);
     expect(s.latest).toBe('192.168.1.20');
   });
+
+  it('remembers a destination whose route vanished and reports it again when it comes back from another address', async () => {
+    const t = table({ '192.0.2.1': '192.168.1.10' });
+    const s = new SourceAddresses(t.probe);
+    await s.resolve('192.0.2.1');
+    t.map.delete('192.0.2.1');
+    expect(await s.recheck()).toEqual([{ destination: '192.0.2.1', before: '192.168.1.10', after: undefined }]);
+    expect(await s.recheck()).toEqual([]);
+    t.map.set('192.0.2.1', '192.168.1.20');
+    expect(await s.recheck()).toEqual([{ destination: '192.0.2.1', before: '192.168.1.10', after: '192.168.1.20' }]);
+    expect(s.cached('192.0.2.1')).toBe('192.168.1.20');
+    expect(await s.recheck()).toEqual([]);
+  });
+
+  it('says nothing when a lost route comes back with the address it had (a cable out and in again)', async () => {
+    const t = table({ '192.0.2.1': '192.168.1.10' });
+    const s = new SourceAddresses(t.probe);
+    await s.resolve('192.0.2.1');
+    t.map.delete('192.0.2.1');
+    await s.recheck();
+    t.map.set('192.0.2.1', '192.168.1.10');
+    expect(await s.recheck()).toEqual([]);
+    expect(s.cached('192.0.2.1')).toBe('192.168.1.10');
+  });
 });

@@ -1,18 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingPeers, requireInterop } from './support/peers.js';
-import { exited, startProcess, tempDir, waitFor, type PeerProcess } from './support/processes.js';
+import { missingPeers } from './support/peers.js';
+import { exited, tempDir, waitFor, type PeerProcess } from './support/processes.js';
+import { escapeRe, inNs, ip, must, netnsUnavailable, sippSdp, startKamailioIn, startPhoneIn, startSippIn, tracedMessages } from './sip-addresses-lab.js';
 
 // Issue 5 point 11, "addresses that are right", on real networks: the test builds two network namespaces
 // joined by a veth pair — Kamailio at 10.231.1.1 in one, the phone (`deskphone start`) in the other with two
 // interfaces: lan9 (10.231.9.2, listed first, the address a "first non-internal IPv4" guess would pick) and
 // eth0 (10.231.1.2, the one that reaches Kamailio). Then it moves the phone's eth0 to 10.231.1.3 during a call.
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const tag = `${process.pid % 100000}`;
 const PBX_NS = `dpa-pbx-${tag}`;
 const PHONE_NS = `dpa-phone-${tag}`;
@@ -21,94 +19,10 @@ const PHONE = '10.231.1.2';
 const PHONE_MOVED = '10.231.1.3';
 const OTHER = '10.231.9.2';
 
-function ip(...args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync('ip', args, { encoding: 'utf8' });
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-}
-
-function must(...args: string[]): void {
-  const r = ip(...args);
-  if (!r.ok) throw new Error(`ip ${args.join(' ')} failed: ${r.out}`);
-}
-
-/** Namespaces need root (CAP_SYS_ADMIN); a sandbox may forbid them. */
-function netnsUnavailable(): string | undefined {
-  const probe = `dpa-probe-${tag}`;
-  const added = ip('netns', 'add', probe);
-  if (added.ok) {
-    ip('netns', 'del', probe);
-    return undefined;
-  }
-  const reason = `ip netns is not permitted here (${added.out.trim().split('\n')[0]})`;
-  if (requireInterop) throw new Error(`DESKPHONE_REQUIRE_INTEROP=1 but ${reason}`);
-  return reason;
-}
-
-const skip = missingPeers('ip', 'kamailio', 'kamcmd', 'sipp') ?? netnsUnavailable();
-
-function kamailioConfig(dir: string, ctl: string): string {
-  // A registrar and record-routing proxy without authentication: what is under test is the addresses.
-  return `#!KAMAILIO
-debug=2
-log_stderror=yes
-fork=yes
-children=2
-auto_aliases=no
-alias="lab.test"
-listen=udp:${PBX}:5060
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "rr.so"
-loadmodule "pv.so"
-loadmodule "maxfwd.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "siputils.so"
-loadmodule "textops.so"
-loadmodule "ctl.so"
-loadmodule "kex.so"
-modparam("ctl", "binrpc", "unix:${ctl}")
-modparam("usrloc", "db_mode", 0)
-modparam("rr", "enable_full_lr", 1)
-
-request_route {
-  if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
-  force_rport();
-  if (has_totag()) {
-    if (loose_route()) { route(RELAY); exit; }
-    if (is_method("ACK")) { if (t_check_trans()) { t_relay(); } exit; }
-    sl_send_reply("404", "Not here");
-    exit;
-  }
-  if (is_method("CANCEL")) { if (t_check_trans()) { route(RELAY); } exit; }
-  t_check_trans();
-  if (is_method("REGISTER")) { if (!save("location")) { sl_reply_error(); } exit; }
-  if (is_method("INVITE")) record_route();
-  if (uri==myself) {
-    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
-  }
-  route(RELAY);
-}
-
-route[RELAY] {
-  if (!t_relay()) sl_reply_error();
-  exit;
-}
-# ${dir}
-`;
-}
+const skip = missingPeers('ip', 'kamailio', 'kamcmd', 'sipp') ?? netnsUnavailable(tag);
 
 /** sipp in the PBX namespace calls alice through Kamailio, intercom style, then waits for her re-INVITE. */
 function callScenario(flag: string): string {
-  const sdp = (v: number) => `v=0
-o=sipp 1 ${v} IN IP4 [local_ip]
-s=-
-c=IN IP4 [local_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0
-a=rtpmap:0 PCMU/8000
-`;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="address change in a call">
   <send retrans="500"><![CDATA[
@@ -125,7 +39,7 @@ Call-Info: <sip:${PBX}>;answer-after=0
 Content-Type: application/sdp
 Content-Length: [len]
 
-${sdp(1)}]]></send>
+${sippSdp(1)}]]></send>
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="200" rrs="true" timeout="15000">
@@ -159,7 +73,7 @@ Contact: <sip:page@[local_ip]:[local_port]>
 Content-Type: application/sdp
 Content-Length: [len]
 
-${sdp(2)}]]></send>
+${sippSdp(2)}]]></send>
   <recv request="ACK" timeout="10000"/>
   <pause milliseconds="300"/>
   <send retrans="500"><![CDATA[
@@ -179,32 +93,14 @@ Content-Length: 0
 `;
 }
 
-/** The SIP messages in a sipp -trace_msg file: blocks after a dashed line, "UDP message sent|received …:" first. */
-function tracedMessages(text: string): Array<{ direction: 'sent' | 'received'; text: string }> {
-  const out: Array<{ direction: 'sent' | 'received'; text: string }> = [];
-  for (const block of text.split(/^-{5,}.*$/m)) {
-    const lines = block.replace(/^\s*\n/, '').split('\n');
-    const head = lines[0] ?? '';
-    const direction = /message sent/i.test(head) ? 'sent' : /message received/i.test(head) ? 'received' : undefined;
-    if (direction) out.push({ direction, text: lines.slice(1).join('\n').replace(/^\s+/, '') });
-  }
-  return out;
-}
-
 describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces (${skip ?? 'netns, kamailio and sipp available'})`, () => {
   let dir: { path: string; remove(): Promise<void> };
-  let kamailio: PeerProcess | undefined;
+  let kamailio: Awaited<ReturnType<typeof startKamailioIn>> | undefined;
   let phone: PeerProcess | undefined;
-  let ctl: string;
-
-  const registrations = (): string[] => {
-    const r = spawnSync('kamcmd', ['-s', `unix:${ctl}`, 'ul.dump'], { encoding: 'utf8' });
-    return [...(r.stdout ?? '').matchAll(/Address:\s*(sip:[^\s]+)/g)].map((m) => m[1]!);
-  };
+  const registrations = () => kamailio!.registrations();
 
   beforeAll(async () => {
     dir = await tempDir('addresses');
-    ctl = join(dir.path, 'kamailio.ctl');
     must('netns', 'add', PBX_NS);
     must('netns', 'add', PHONE_NS);
     must('-n', PBX_NS, 'link', 'set', 'lo', 'up');
@@ -220,37 +116,16 @@ describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces ($
     must('-n', PHONE_NS, 'addr', 'add', `${PHONE}/24`, 'dev', 'eth0');
     must('-n', PHONE_NS, 'link', 'set', 'eth0', 'up');
     // A new address added beside the old one takes over when the old one is deleted (as a DHCP renewal does).
-    spawnSync('ip', ['netns', 'exec', PHONE_NS, 'sysctl', '-qw', 'net.ipv4.conf.all.promote_secondaries=1', 'net.ipv4.conf.eth0.promote_secondaries=1']);
+    inNs(PHONE_NS, 'sysctl', '-qw', 'net.ipv4.conf.all.promote_secondaries=1', 'net.ipv4.conf.eth0.promote_secondaries=1');
 
-    await writeFile(join(dir.path, 'kamailio.cfg'), kamailioConfig(dir.path, ctl));
-    kamailio = startProcess('kamailio', 'ip', ['netns', 'exec', PBX_NS, 'kamailio', '-f', join(dir.path, 'kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '8', '-Y', dir.path, '-w', dir.path], { cwd: dir.path });
-    await waitFor('kamailio control socket', () => (spawnSync('kamcmd', ['-s', `unix:${ctl}`, 'ul.dump']).status === 0 ? true : undefined), { peer: kamailio, timeoutMs: 15_000 });
-
-    const config = [
-      'admin:',
-      '  password: desk-admin',
-      'phone:',
-      '  autoAnswer: true',
-      'accounts:',
-      '  - user: alice',
-      '    domain: lab.test',
-      `    outboundProxy: ${PBX}:5060`,
-      '    registerExpires: 300',
-      '',
-    ].join('\n');
-    await writeFile(join(dir.path, 'phone.yaml'), config);
-    phone = startProcess(
-      'deskphone',
-      'ip',
-      ['netns', 'exec', PHONE_NS, process.execPath, 'scripts/deskphone.js', 'start', '--config', join(dir.path, 'phone.yaml'), '--data-dir', join(dir.path, 'data'), '--sip-port', '5060', '--http-port', '0', '--log-level', 'debug'],
-      { cwd: root },
-    );
+    kamailio = await startKamailioIn(PBX_NS, dir.path, PBX);
+    phone = await startPhoneIn(PHONE_NS, dir.path, PBX);
     await waitFor('the phone to register through Kamailio', () => (registrations().length > 0 ? true : undefined), { peer: phone, timeoutMs: 30_000 });
   }, 60_000);
 
   afterAll(async () => {
     await phone?.stop();
-    await kamailio?.stop();
+    await kamailio?.peer.stop();
     ip('netns', 'del', PHONE_NS);
     ip('netns', 'del', PBX_NS);
     await dir?.remove();
@@ -262,17 +137,11 @@ describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces ($
 
   it('answers with that address in Contact and SDP, and after the address moves mid-call registers and re-INVITEs with the new one', async () => {
     const flag = join(dir.path, 'established');
-    const trace = join(dir.path, 'sipp-messages.log');
-    await writeFile(join(dir.path, 'call.xml'), callScenario(flag));
-    const sipp = startProcess(
-      'sipp',
-      'ip',
-      ['netns', 'exec', PBX_NS, 'sipp', '-nostdin', '-i', PBX, '-p', '5070', '-m', '1', '-sf', join(dir.path, 'call.xml'), '-trace_msg', '-message_file', trace, '-trace_err', '-error_file', join(dir.path, 'sipp-errors.log'), `${PBX}:5060`],
-      { cwd: dir.path },
-    );
-    const done = exited(sipp.child);
+    const sipp = await startSippIn(PBX_NS, dir.path, PBX, PBX, callScenario(flag));
+    const trace = sipp.trace;
+    const done = exited(sipp.peer.child);
     try {
-      await waitFor('the phone to answer the call', () => (existsSync(flag) ? true : undefined), { peer: sipp, timeoutMs: 20_000 });
+      await waitFor('the phone to answer the call', () => (existsSync(flag) ? true : undefined), { peer: sipp.peer, timeoutMs: 20_000 });
 
       must('-n', PHONE_NS, 'addr', 'add', `${PHONE_MOVED}/24`, 'dev', 'eth0');
       must('-n', PHONE_NS, 'addr', 'del', `${PHONE}/24`, 'dev', 'eth0');
@@ -284,24 +153,24 @@ describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces ($
       }, { peer: phone, timeoutMs: 30_000 });
 
       const code = await done;
-      expect(code, `${sipp.output()}\n${await readFile(join(dir.path, 'sipp-errors.log'), 'utf8').catch(() => '')}\n${await readFile(trace, 'utf8').catch(() => '')}`).toBe(0);
+      expect(code, `${sipp.peer.output()}\n${await readFile(sipp.errors, 'utf8').catch(() => '')}\n${await readFile(trace, 'utf8').catch(() => '')}`).toBe(0);
     } finally {
-      await sipp.stop();
+      await sipp.peer.stop();
     }
 
     const messages = tracedMessages(await readFile(trace, 'utf8'));
     const received = messages.filter((m) => m.direction === 'received').map((m) => m.text);
     const answer = received.find((t) => /^SIP\/2\.0 200/.test(t) && /CSeq:\s*1 INVITE/i.test(t));
     expect(answer, 'the 200 to the INVITE').toBeDefined();
-    expect(answer).toMatch(new RegExp(`^Contact:.*sip:alice@${PHONE.replace(/\./g, '\\.')}:5060`, 'mi'));
-    expect(answer).toMatch(new RegExp(`^c=IN IP4 ${PHONE.replace(/\./g, '\\.')}\\s*$`, 'm'));
+    expect(answer).toMatch(new RegExp(`^Contact:.*sip:alice@${escapeRe(PHONE)}:5060`, 'mi'));
+    expect(answer).toMatch(new RegExp(`^c=IN IP4 ${escapeRe(PHONE)}\\s*$`, 'm'));
     expect(answer).not.toContain(OTHER);
     expect(answer).not.toContain('0.0.0.0');
 
     const reinvite = received.find((t) => /^INVITE /.test(t));
     expect(reinvite, 'the re-INVITE after the address change').toBeDefined();
-    expect(reinvite).toMatch(new RegExp(`^Contact:.*sip:alice@${PHONE_MOVED.replace(/\./g, '\\.')}:5060`, 'mi'));
-    expect(reinvite).toMatch(new RegExp(`^c=IN IP4 ${PHONE_MOVED.replace(/\./g, '\\.')}\\s*$`, 'm'));
+    expect(reinvite).toMatch(new RegExp(`^Contact:.*sip:alice@${escapeRe(PHONE_MOVED)}:5060`, 'mi'));
+    expect(reinvite).toMatch(new RegExp(`^c=IN IP4 ${escapeRe(PHONE_MOVED)}\\s*$`, 'm'));
     const version = (t: string) => /^o=\S+ (\d+) (\d+) IN IP4 (\S+)/m.exec(t)!;
     const [, idBefore, versionBefore] = version(answer!);
     const [, idAfter, versionAfter, originAfter] = version(reinvite!);
@@ -310,6 +179,6 @@ describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces ($
     expect(originAfter).toBe(PHONE_MOVED);
     // The BYE went to the Contact of the re-INVITE (the target refresh) and the phone answered it there.
     const bye = messages.filter((m) => m.direction === 'sent').map((m) => m.text).find((t) => /^BYE /.test(t));
-    expect(bye).toMatch(new RegExp(`^BYE sip:alice@${PHONE_MOVED.replace(/\./g, '\\.')}:5060`));
+    expect(bye).toMatch(new RegExp(`^BYE sip:alice@${escapeRe(PHONE_MOVED)}:5060`));
   }, 90_000);
 });

@@ -17,13 +17,19 @@ export interface SourceChange {
   after: string | undefined;
 }
 
+/** Destinations remembered at most: a SIP scanner sending from thousands of addresses must not grow the phone's memory. */
+export const MAX_REMEMBERED_DESTINATIONS = 256;
+
 export class SourceAddresses {
   private readonly known = new Map<string, string>();
   private readonly pending = new Map<string, Promise<string>>();
   /** Destinations whose route went away, with the address they had: when a route comes back it is compared with that. */
   private readonly lost = new Map<string, string>();
 
-  constructor(private readonly probe: SourceProbe) {}
+  constructor(
+    private readonly probe: SourceProbe,
+    private readonly limit = MAX_REMEMBERED_DESTINATIONS,
+  ) {}
 
   /** The source address toward `destination`, probing once and remembering it. Rejects when there is no route. */
   resolve(destination: string): Promise<string> {
@@ -38,7 +44,7 @@ export class SourceAddresses {
           const local = normalise(address);
           // Never remember (or write) the unspecified address: it would tell the peer to send to itself.
           if (isUnspecified(local)) throw new Error(`the route to ${key} has no source address`);
-          this.known.set(key, local);
+          this.remember(key, local);
           return local;
         },
         (err: unknown) => {
@@ -114,6 +120,17 @@ export class SourceAddresses {
       }
     }
     return changes;
+  }
+
+  /** Keeps insertion order as recency: the least recently learned destination goes first when full. */
+  private remember(destination: string, local: string): void {
+    this.known.delete(destination);
+    this.known.set(destination, local);
+    while (this.known.size > this.limit) {
+      const oldest = this.known.keys().next().value as string;
+      this.known.delete(oldest);
+    }
+    while (this.lost.size > this.limit) this.lost.delete(this.lost.keys().next().value as string);
   }
 
   forget(): void {

@@ -84,4 +84,13 @@ describe('source addresses (issue 5 point 11)', () => {
     expect(await s.recheck()).toEqual([]);
     expect(s.cached('192.0.2.1')).toBe('192.168.1.10');
   });
+
+  it('remembers a bounded number of destinations, forgetting the least recently learned (a scanner cannot grow it)', async () => {
+    const probe = (d: string) => Promise.resolve(d.startsWith('10.') ? '10.8.0.2' : '192.168.1.10');
+    const s = new SourceAddresses(probe, 3);
+    for (const d of ['192.0.2.1', '198.51.100.1', '198.51.100.2', '198.51.100.3']) await s.resolve(d);
+    expect(s.cached('192.0.2.1')).toBeUndefined();
+    expect(s.cached('198.51.100.3')).toBe('192.168.1.10');
+    expect([...s.inUse().values()].flat()).toHaveLength(3);
+  });
 });

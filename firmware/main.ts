@@ -135,7 +135,6 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const directAddress = `${lanAddress()}:${sipPort}`;
   const directUri = `sip:phone@${directAddress}`;
   const lines = sipConfig(config, options).accounts;
-  const mediaAddress = lanAddress();
 
   // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
   // Its heap is small and allocation-free in steady state (DESIGN.md), so a 2 MB young generation
@@ -207,7 +206,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
           },
           status: () => ({
             accounts: lines.map((l) => ({ name: l.displayName ?? l.user, state: sip.registrationStatus()[l.id]?.state ?? 'off' })),
-            address: mediaAddress,
+            // The address the PBX knows the phone by (the source toward the registrar), not the first one listed.
+            address: sip.mediaAddressFor(undefined),
             sipPort,
             version: packageVersion(),
             mac: macAddress(),

@@ -171,6 +171,13 @@ export class SipStack {
       { changes: changes.map((c) => `${c.destination}: ${c.before} → ${c.after ?? 'no route'}`) },
       'sip: the local address changed; registering again and re-offering calls',
     );
+    // Connections from an address that is no longer the way out would swallow the REGISTER until Timer F.
+    for (const before of new Set(changes.map((c) => c.before))) {
+      for (const t of this.transports) {
+        const closed = t.closeConnectionsFrom?.(before) ?? 0;
+        if (closed > 0) this.deps.log?.info({ protocol: t.protocol, address: before, closed }, 'sip: closed connections from the old address');
+      }
+    }
     // A NAT mapping belongs to the old address: it is learned again from the next REGISTER's answer.
     this.core.forgetPublicAddresses();
     this.flows.clear();

@@ -48,6 +48,7 @@ children=2
 auto_aliases=no
 alias="lab.test"
 listen=udp:${listen}:5060
+listen=tcp:${listen}:5060
 mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 loadmodule "tm.so"
 loadmodule "sl.so"
@@ -105,7 +106,7 @@ export async function startKamailioIn(ns: string, dir: string, listen: string): 
 }
 
 /** `deskphone start` inside `ns`, SIP on port 5060, registering alice@lab.test through `proxy`, intercom answering on. */
-export async function startPhoneIn(ns: string, dir: string, proxy: string): Promise<PeerProcess> {
+export async function startPhoneIn(ns: string, dir: string, proxy: string, transport: 'udp' | 'tcp' = 'udp'): Promise<PeerProcess> {
   const config = [
     'admin:',
     '  password: desk-admin',
@@ -116,6 +117,7 @@ export async function startPhoneIn(ns: string, dir: string, proxy: string): Prom
     '    domain: lab.test',
     `    outboundProxy: ${proxy}:5060`,
     '    registerExpires: 300',
+    `    transport: ${transport}`,
     '',
   ].join('\n');
   await writeFile(join(dir, 'phone.yaml'), config);

@@ -12,8 +12,6 @@ import { escapeRe, inNs, ip, must, netnsUnavailable, sippSdp, startKamailioIn, s
 // eth0 (10.231.1.2, the one that reaches Kamailio). Then it moves the phone's eth0 to 10.231.1.3 during a call.
 
 const tag = `${process.pid % 100000}`;
-const PBX_NS = `dpa-pbx-${tag}`;
-const PHONE_NS = `dpa-phone-${tag}`;
 const PBX = '10.231.1.1';
 const PHONE = '10.231.1.2';
 const PHONE_MOVED = '10.231.1.3';
@@ -93,7 +91,10 @@ Content-Length: 0
 `;
 }
 
-describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces (${skip ?? 'netns, kamailio and sipp available'})`, () => {
+describe.skipIf(skip !== undefined).each(['udp', 'tcp'] as const)(`addresses on a phone with two interfaces, registered over %s (${skip ?? 'netns, kamailio and sipp available'})`, (transport) => {
+  const PBX_NS = `dpa-pbx-${transport}-${tag}`;
+  const PHONE_NS = `dpa-phone-${transport}-${tag}`;
+  const suffix = transport === 'tcp' ? ';transport=tcp' : '';
   let dir: { path: string; remove(): Promise<void> };
   let kamailio: Awaited<ReturnType<typeof startKamailioIn>> | undefined;
   let phone: PeerProcess | undefined;
@@ -119,7 +120,7 @@ describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces ($
     inNs(PHONE_NS, 'sysctl', '-qw', 'net.ipv4.conf.all.promote_secondaries=1', 'net.ipv4.conf.eth0.promote_secondaries=1');
 
     kamailio = await startKamailioIn(PBX_NS, dir.path, PBX);
-    phone = await startPhoneIn(PHONE_NS, dir.path, PBX);
+    phone = await startPhoneIn(PHONE_NS, dir.path, PBX, transport);
     await waitFor('the phone to register through Kamailio', () => (registrations().length > 0 ? true : undefined), { peer: phone, timeoutMs: 30_000 });
   }, 60_000);
 
@@ -132,7 +133,7 @@ describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces ($
   });
 
   it('registers the address of the interface toward Kamailio, not the first one the host lists', () => {
-    expect(registrations()).toEqual([`sip:alice@${PHONE}:5060`]);
+    expect(registrations()).toEqual([`sip:alice@${PHONE}:5060${suffix}`]);
   });
 
   it('answers with that address in Contact and SDP, and after the address moves mid-call registers and re-INVITEs with the new one', async () => {
@@ -149,7 +150,7 @@ describe.skipIf(skip !== undefined)(`addresses on a phone with two interfaces ($
       // The phone polls its interfaces every few seconds: the new binding replaces the old one.
       await waitFor('the new Contact at the registrar', () => {
         const now = registrations();
-        return now.length === 1 && now[0] === `sip:alice@${PHONE_MOVED}:5060` ? now : undefined;
+        return now.length === 1 && now[0] === `sip:alice@${PHONE_MOVED}:5060${suffix}` ? now : undefined;
       }, { peer: phone, timeoutMs: 30_000 });
 
       const code = await done;

@@ -55,6 +55,7 @@ export class SipStack {
   private readonly contacts = new Map<string, SipUri>();
   /** The last REGISTER each account sent, to compare its Via with the registrar's received/rport. */
   private readonly lastRegister = new Map<string, SipRequest>();
+  private addressCheck: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -161,7 +162,14 @@ export class SipStack {
    * expires=0 where the registrar can still be reached — and address listeners re-offer active calls
    * (issue 5 point 11). Accounts waiting out a back-off try at once: a new address is a new chance.
    */
-  async checkAddresses(): Promise<SourceChange[]> {
+  checkAddresses(): Promise<SourceChange[]> {
+    // One check at a time: two interface events in a row must not both see the same change and register twice.
+    const run = this.addressCheck.then(() => this.checkAddressesNow());
+    this.addressCheck = run.catch(() => []);
+    return run;
+  }
+
+  private async checkAddressesNow(): Promise<SourceChange[]> {
     const changes = await this.core.recheckSourceAddresses();
     if (changes.length === 0) {
       for (const r of this.registrations.values()) if (r.state === 'retry-wait') r.rebind();

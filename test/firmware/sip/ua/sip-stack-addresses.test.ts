@@ -122,4 +122,19 @@ describe('SipStack after an address change (issue 5 point 11)', () => {
     await until(() => reg.seen.length === 2);
     expect(reg.seen[1]!.expires).toBe(600);
   });
+
+  it('registers once when two interface events in a row see the same change', async () => {
+    const routes = new Map([['127.0.0.1', '127.0.0.1']]);
+    const reg = await natRegistrar(() => undefined);
+    const { s } = await stack(reg.port, {}, (d) => Promise.resolve(routes.get(d) ?? '127.0.0.1'));
+    s.start();
+    await until(() => s.registrationStatus()['line1']?.state === 'registered');
+    routes.set('127.0.0.1', '127.0.0.2');
+    const [a, b] = await Promise.all([s.checkAddresses(), s.checkAddresses()]);
+    expect(a).toHaveLength(1);
+    expect(b).toEqual([]);
+    await until(() => reg.seen.length === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reg.seen).toHaveLength(2);
+  });
 });

@@ -14,7 +14,8 @@ import { ContactBook } from './phone/contacts/index.js';
 import { DigitMap, resolveDialTarget } from './phone/dial-plan/index.js';
 import { DeviceAudio } from './phone/device-audio.js';
 import { SipCallControl } from './phone/sip-call-control.js';
-import { CallManager, callAccount } from './sip/session/index.js';
+import { CallManager, callAccount, readdressCalls } from './sip/session/index.js';
+import { InterfaceWatcher, snapshotInterfaces } from './net/index.js';
 import type { SdpCodec } from './sip/sdp/index.js';
 import { MediaEngine, createDefaultCodecRegistry } from './media/index.js';
 import { CaptureTime, PacketCapture } from './capture/index.js';
@@ -176,7 +177,6 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const directAddress = `${lanAddress()}:${sipPort}`;
   const directUri = `sip:phone@${directAddress}`;
   const lines = sipConfig(config, options).accounts;
-  const mediaAddress = lanAddress();
 
   // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
   // Its heap is small and allocation-free in steady state (DESIGN.md), so a 2 MB young generation
@@ -184,7 +184,9 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   // generation cap turns a leak in the media thread into a reported worker failure, not a phone
   // that swaps (issue 4: RSS target in a call; test/firmware/phone-memory.bench.ts).
   const engine = await MediaEngine.start({ priority: -10, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
-  const packetCapture = new PacketCapture(() => captureTime.nowMs(), engine, mediaAddress, (err) =>
+  // Sockets bound to all interfaces are recorded with the address toward the registrar (one per capture: the
+  // kernel does not say which local address a datagram used; a multi-homed phone's other calls show it too).
+  const packetCapture = new PacketCapture(() => captureTime.nowMs(), engine, sip.mediaAddressFor(undefined), (err) =>
     log.warn({ err: err.message }, 'packet capture: the media worker gave no RTP; the download has SIP only'),
   );
   const applyCapture = (c: Config) => packetCapture.configure(c.capture).catch((err: Error) => log.warn({ err: err.message }, 'packet capture settings not applied'));
@@ -205,7 +207,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
     identityServers.set(a);
   });
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
-    localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
+    // c=/o= name the interface toward the call's signalling peer, not the first LAN address (issue 5 point 11).
+    localMedia: (call) => ({ address: sip.mediaAddressFor(call.signallingPeer), port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
     admitInvite: (incoming) => policy.admit(incoming.source),
     forwardTo: () => {
       const target = configAccess.config.phone.callForward;
@@ -264,7 +267,8 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
           },
           status: () => ({
             accounts: lines.map((l) => ({ name: l.displayName ?? l.user, state: sip.registrationStatus()[l.id]?.state ?? 'off' })),
-            address: mediaAddress,
+            // The address the PBX knows the phone by (the source toward the registrar), not the first one listed.
+            address: sip.mediaAddressFor(undefined),
             sipPort,
             version: packageVersion(),
             mac: macAddress(),
@@ -298,6 +302,14 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   board.ringer.setVolume(config.audio.volumes.ringer);
   app.start();
   sip.start();
+  // A changed or lost address (DHCP, cable moved, VPN): register again and re-INVITE calls with the new one.
+  const interfaces = new InterfaceWatcher({ clock, read: () => snapshotInterfaces(networkInterfaces()) });
+  interfaces.onChange((changes) => {
+    log.info({ changes: changes.map((c) => `${c.kind} ${c.entry.name} ${c.entry.address}/${c.entry.prefix}`) }, 'network interfaces changed');
+    sip.checkAddresses().catch((err: Error) => log.warn({ err: err.message }, 'address check failed'));
+  });
+  sip.onAddressChange(() => readdressCalls(manager.calls, (call) => sip.routedMediaAddressFor(call.signallingPeer), logging.for('sip')));
+  interfaces.start();
   // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
   const mwi = startMwi(sip, lines, { clock, log: logging.for('sip'), unsolicitedFrom: notifySources });
   mwi.onChange((m) => {
@@ -360,6 +372,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   const stop = () =>
     (stopping ??= (async () => {
       log.info('stopping');
+      interfaces.stop();
       app.stop();
       detachPanel?.();
       consoleSession?.stop();

@@ -66,6 +66,20 @@ export const sipSchema = z.strictObject({
     })
     .default({ t1: 500, t2: 4000, t4: 5000 }),
   userAgent: z.string().max(128).optional(),
+  /**
+   * A fixed address for Via, Contact and SDP (a static NAT's public address). Without it each message
+   * carries the address of the interface it leaves by (RFC 3261 §18.2.1 sent-by, issue 5 point 11).
+   */
+  advertisedAddress: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' }).optional(),
+  /** RFC 3581: what the phone does when the registrar's Via received/rport show a NAT between them. */
+  nat: z
+    .strictObject({
+      /** Register (and call with) the public address:port the registrar saw, as PJSIP's contact_rewrite. */
+      rewriteContact: z.boolean().default(true),
+      /** Put that public address in the SDP too (only right when the NAT keeps RTP ports; else use an SBC). */
+      publicAddressInSdp: z.boolean().default(false),
+    })
+    .default({ rewriteContact: true, publicAddressInSdp: false }),
 });
 
 const volume = z.number().int().min(0).max(100);

@@ -1,5 +1,5 @@
 import { Glyph } from '../../hal/index.js';
-import type { PhoneCall } from './phone-call.js';
+import type { CallMediaInfo, PhoneCall } from './phone-call.js';
 import type { AudioRoute } from './phone-events.js';
 import type { Notice } from './phone-machine.js';
 
@@ -17,6 +17,8 @@ export interface CallScreenState {
   now: number;
   /** Codec of the focus call, shown when the user asked for it. */
   codec?: string;
+  /** Codec and quality figures of the focus call, shown for a few seconds after OK (issue 7 §3 "codec on demand"). */
+  info?: CallMediaInfo;
   /** The two calls of a 3-way conference, while it lasts. */
   conference?: readonly [string, string] | undefined;
 }
@@ -59,6 +61,17 @@ export function renderCallScreen(state: CallScreenState, rows: number, columns: 
     const [a, b] = state.conference.map((id) => state.calls.find((c) => c.id === id));
     lines.push(line('Conference', icons), line(formatDuration(state.now - (focus.connectedAt ?? state.now))));
     for (const c of [a, b]) if (c) lines.push(line(` ${state.nameOf(c)}`));
+  } else if (focus?.phase === 'connected' && state.info) {
+    const { codec, quality } = state.info;
+    // 16 columns hold "Loss 1.3% J 3ms"; wider glass spells jitter out. Longer figures scroll like any text.
+    const jitterWord = columns >= 20 ? 'Jit' : 'J';
+    const figures = quality ? `Loss ${quality.lossPercent.toFixed(1)}% ${jitterWord} ${Math.round(quality.jitterMs)}ms` : 'No audio yet';
+    const mos = quality ? `MOS ${quality.mos.toFixed(1)}` : '';
+    if (rows >= 4) {
+      lines.push(line(state.nameOf(focus), icons), line(formatDuration(state.now - (focus.connectedAt ?? state.now)), codec), line(figures), line(mos));
+    } else {
+      lines.push(line(mos ? `${codec} ${mos}` : codec, icons), line(figures));
+    }
   } else if (focus) {
     const name = state.nameOf(focus);
     const status =

@@ -5,11 +5,12 @@ import type { PhoneAction, PhoneInput } from './phone-events.js';
 import type { CallControl, PhoneAudio } from './phone-ports.js';
 import type { CallLog, CallRecord } from './call-log.js';
 import type { ContactBook } from './contacts/index.js';
-import type { PhoneCall } from './phone-call.js';
+import type { CallMediaInfo, PhoneCall } from './phone-call.js';
 import { renderCallScreen } from './call-screen.js';
 import { renderIdleScreen, type IdleState } from './idle-screen.js';
 import { MenuNavigator, type MenuAction, type MenuPage } from './menu/index.js';
 import type { KeyName } from '../../hal/index.js';
+import type { Logger } from '../log/index.js';
 
 export interface PhoneAppDevices {
   keypad: Keypad;
@@ -31,6 +32,8 @@ export interface PhoneAppOptions {
   idle: Omit<IdleState, 'now' | 'missedCalls'>;
   /** The menus behind OK on the idle screen, and where a setting changed there is stored. */
   menu?: { root: () => MenuPage; applySetting(setting: string, value: unknown): Promise<void> };
+  /** Where a failed save of the call log is reported (a full or failing disk must not end the phone). */
+  log?: Pick<Logger, 'error'>;
 }
 
 const MENU_KEYS: ReadonlySet<KeyName> = new Set(['up', 'down', 'left', 'right', 'ok', 'cancel']);
@@ -52,6 +55,8 @@ export class PhoneApp {
   private scrollStep = 0;
   private readonly menu = new MenuNavigator();
   private redrawTimer: TimerHandle | undefined;
+  /** The last codec and quality figures fetched for a call (shown while the machine says so). */
+  private info: { callId: string; value: CallMediaInfo } | undefined;
 
   constructor(private readonly options: PhoneAppOptions) {
     this.idle = options.idle;
@@ -142,7 +147,7 @@ export class PhoneApp {
   private menuActions(actions: MenuAction[]): void {
     for (const a of actions) {
       if (a.type === 'dial') this.dial(a.number);
-      else if (a.type === 'viewed-missed') void this.options.callLog.markMissedSeen();
+      else if (a.type === 'viewed-missed') this.options.callLog.markMissedSeen().catch(this.saveFailed);
       else if (a.type === 'set') void this.options.menu?.applySetting(a.setting, a.value).then(() => this.redraw(), () => this.redraw());
     }
   }
@@ -208,8 +213,21 @@ export class PhoneApp {
         this.timers.delete(action.name);
         return;
       case 'call-ended':
-        void this.record(action.call, action.reason, action.cause);
+        this.record(action.call, action.reason, action.cause).catch(this.saveFailed);
         return;
+      case 'call-info': {
+        const callId = action.callId;
+        this.info = undefined;
+        calls.callInfo?.(callId).then(
+          (value) => {
+            if (!value) return;
+            this.info = { callId, value };
+            this.redraw();
+          },
+          () => undefined,
+        );
+        return;
+      }
     }
   }
 
@@ -238,6 +256,11 @@ export class PhoneApp {
     });
   }
 
+  /** The call stays in the list in memory; the next successful save writes it. */
+  private saveFailed = (err: unknown): void => {
+    this.options.log?.error({ err }, 'the call log could not be saved');
+  };
+
   private nameOf = (call: PhoneCall): string => this.options.contacts.findByNumber(call.remoteUri ?? call.number)?.name ?? call.remoteName ?? call.number;
 
   private redraw(): void {
@@ -256,7 +279,8 @@ export class PhoneApp {
       again = 60_000 - (now % 60_000) + 5;
       leds.line?.set('off');
     } else {
-      const screen = renderCallScreen({ ...view, nameOf: this.nameOf, now: clock.now() }, display.rows, display.columns, this.scrollStep);
+      const info = view.infoFor !== undefined && this.info?.callId === view.infoFor ? this.info.value : undefined;
+      const screen = renderCallScreen({ ...view, nameOf: this.nameOf, now: clock.now(), ...(info ? { info } : {}) }, display.rows, display.columns, this.scrollStep);
       lines = screen.lines;
       // Redraw each second for the duration, twice a second when text scrolls.
       again = screen.needsScroll ? SCROLL_MS : 1000 - (clock.now() % 1000);

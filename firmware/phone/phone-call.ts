@@ -1,3 +1,10 @@
+/** What the call screen shows on demand (OK while talking): the codec and the call's quality so far. */
+export interface CallMediaInfo {
+  codec: string;
+  /** From the media stream's statistics; absent before media flows. */
+  quality?: { lossPercent: number; jitterMs: number; mos: number };
+}
+
 /** One call as the phone's user sees it. */
 export type CallPhase =
   /** We sent the INVITE, nothing back yet. */

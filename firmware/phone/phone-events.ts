@@ -4,7 +4,7 @@ import type { KeyName } from '../../hal/index.js';
 export type AudioRoute = 'handset' | 'speaker' | 'headset';
 
 /** The timers the phone machine asks for (the app owns them). */
-export type TimerName = 'dial' | 'notice' | 'auto-answer';
+export type TimerName = 'dial' | 'notice' | 'auto-answer' | 'call-info';
 
 export type ToneName = 'dial' | 'second-dial' | 'ringback' | 'busy' | 'congestion' | 'call-waiting' | 'confirmation';
 
@@ -54,6 +54,8 @@ export type PhoneAction =
   /** End the conference: `keep` stays with the handset, the other call is put on hold. */
   | { type: 'split'; keep: string }
   | { type: 'mute'; on: boolean }
+  /** The user asked what the call sounds like (OK while talking): fetch its codec and quality figures. */
+  | { type: 'call-info'; callId: string }
   | { type: 'route'; route: AudioRoute | null }
   | { type: 'tone'; tone: ToneName | null }
   | { type: 'ring'; on: boolean }

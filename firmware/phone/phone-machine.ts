@@ -19,6 +19,8 @@ export interface PhoneMachineOptions {
   now: () => number;
   /** How long a notice ("Busy") stays when the phone is hands-free. */
   noticeMs?: number;
+  /** How long the codec and quality figures stay on the call screen after OK. */
+  callInfoMs?: number;
 }
 
 export interface Notice {
@@ -59,6 +61,8 @@ export class PhoneMachine {
   /** The two calls joined in a 3-way conference, while it lasts. */
   private conference: [string, string] | undefined;
   private notice: Notice | undefined;
+  /** The call whose codec and quality figures the screen shows (OK while talking), for callInfoMs. */
+  private infoFor: string | undefined;
   private nextCallId = 1;
   private readonly volumes: Record<AudioRoute | 'ringer', number>;
   private readonly earlyMedia = new Set<string>();
@@ -88,6 +92,8 @@ export class PhoneMachine {
     focus: PhoneCall | undefined;
     conference: readonly [string, string] | undefined;
     volumes: Readonly<Record<AudioRoute | 'ringer', number>>;
+    /** The call whose codec and quality the screen should show now, if any. */
+    infoFor: string | undefined;
   } {
     return {
       route: this.route,
@@ -98,6 +104,7 @@ export class PhoneMachine {
       focus: this.focus(),
       conference: this.conference,
       volumes: this.volumes,
+      infoFor: this.infoFor !== undefined && this.focus()?.id === this.infoFor ? this.infoFor : undefined,
     };
   }
 
@@ -114,6 +121,7 @@ export class PhoneMachine {
         if (input.name === 'dial' && this.dial) this.applyDial(this.dial.timeout(), actions);
         if (input.name === 'notice') this.endNotice(actions);
         if (input.name === 'auto-answer') this.autoAnswerNow(actions);
+        if (input.name === 'call-info') this.infoFor = undefined;
         break;
       case 'dial':
         this.dialNow(input.number, actions);
@@ -177,6 +185,12 @@ export class PhoneMachine {
       case 'ok':
         if (this.dial && this.dial.digits !== '') this.applyDial(this.dial.press('#'), actions);
         else if (this.ringingCall() && !focus) this.answerHandsFree(actions);
+        else if (focus?.phase === 'connected' && !this.dial) {
+          // "Codec on demand" (issue 7 §3): the figures show for a few seconds, then the call screen returns.
+          this.infoFor = focus.id;
+          actions.push({ type: 'call-info', callId: focus.id });
+          actions.push({ type: 'start-timer', name: 'call-info', ms: this.options.callInfoMs ?? 5000 });
+        }
         return;
       case 'cancel': {
         const ringing = this.ringingCall();
@@ -583,6 +597,7 @@ export class PhoneMachine {
   private remove(call: PhoneCall): void {
     this.calls = this.calls.filter((c) => c !== call);
     this.earlyMedia.delete(call.id);
+    if (this.infoFor === call.id) this.infoFor = undefined;
     if (this.calls.every((c) => c.phase !== 'connected')) this.muted = false;
   }
 

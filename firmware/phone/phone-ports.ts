@@ -1,3 +1,4 @@
+import type { CallMediaInfo } from './phone-call.js';
 import type { AudioRoute, CallEvent, ToneName } from './phone-events.js';
 
 /**
@@ -23,6 +24,8 @@ export interface CallControl {
   /** Ends the conference: `keep` talks with the handset alone. */
   split(keep: string): void;
   onEvent(listener: (event: CallEvent) => void): () => void;
+  /** The codec and quality figures of a call, for the call screen; undefined when it has no media. */
+  callInfo?(callId: string): Promise<CallMediaInfo | undefined>;
 }
 
 /** The local audio the phone itself makes: call-progress tones and which transducer is live. */

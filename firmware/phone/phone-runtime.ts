@@ -2,9 +2,10 @@ import type { Clock, WallClock } from '../clock/index.js';
 import { parseKeyPath, TONE_REGIONS, type Config } from '../config/index.js';
 import type { Logging } from '../log/index.js';
 import type { SipStack } from '../sip/index.js';
-import { CallManager, callAccount } from '../sip/session/index.js';
+import { CallManager, callAccount, readdressCalls } from '../sip/session/index.js';
+import { InterfaceWatcher, snapshotInterfaces } from '../net/index.js';
 import { MediaEngine } from '../media/index.js';
-import { startMwi } from '../sip/mwi/index.js';
+import { NotifySourcePolicy, startMwi } from '../sip/mwi/index.js';
 import { PacketCapture, type CaptureTime } from '../capture/index.js';
 import type { ConfigAccess } from '../web/index.js';
 import { createMaintenanceConsole, type MaintenanceConsole } from '../../hal/index.js';
@@ -21,9 +22,11 @@ import { DigitMap, resolveDialTarget } from './dial-plan/index.js';
 import { DeviceAudio } from './device-audio.js';
 import { SipCallControl } from './sip-call-control.js';
 import { InvitePolicy } from './invite-policy.js';
+import { TrustedServers } from './caller-identity.js';
 import { adminLogin, createMaintenanceBackend } from './maintenance-backend.js';
 import { mainMenu } from './menu/index.js';
 import { lanAddress, macAddress, trustedAddresses } from './host-network.js';
+import { networkInterfaces } from 'node:os';
 import { accountIdOf, screenState, sdpCodecs, sipConfig } from './sip-settings.js';
 
 /**
@@ -80,7 +83,6 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
   const directAddress = `${lanAddress()}:${sipPort}`;
   const directUri = `sip:phone@${directAddress}`;
   const lines = sipConfig(config, { ...(deps.sipPort !== undefined ? { sipPort: deps.sipPort } : {}) }).accounts;
-  const mediaAddress = lanAddress();
 
   // The media engine (its own worker thread: 20 ms frames leave on time whatever the main thread does).
   // Its heap is small and allocation-free in steady state (DESIGN.md), so a 2 MB young generation
@@ -116,7 +118,9 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     },
     { required: true },
   );
-  const packetCapture = new PacketCapture(() => deps.captureTime.nowMs(), engine, mediaAddress, (err) =>
+  // Sockets bound to all interfaces are recorded with the address toward the registrar (one per capture: the
+  // kernel does not say which local address a datagram used; a multi-homed phone's other calls show it too).
+  const packetCapture = new PacketCapture(() => deps.captureTime.nowMs(), engine, sip.mediaAddressFor(undefined), (err) =>
     log.warn({ err: err.message }, 'packet capture: the media worker gave no RTP; the download has SIP only'),
   );
   const applyCapture = (c: Config) => packetCapture.configure(c.capture).catch((err: Error) => log.warn({ err: err.message }, 'packet capture settings not applied'));
@@ -138,9 +142,18 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
   let control: SipCallControl | undefined;
   const codecs = sdpCodecs(config.audio.codecs);
   const policy = new InvitePolicy({ acceptDirectCalls: config.phone.acceptDirectCalls, hasAccount: lines.length > 0, log: logging.for('phone') });
-  void trustedAddresses(lines).then((a) => policy.setTrusted(a));
+  // Unsolicited MWI NOTIFYs come from the same servers as calls, or not at all.
+  const notifySources = new NotifySourcePolicy({ log: logging.for('sip') });
+  // P-Asserted-Identity is believed only from them too (RFC 3325 §5).
+  const identityServers = new TrustedServers();
+  void trustedAddresses(lines).then((a) => {
+    policy.setTrusted(a);
+    notifySources.setTrusted(a);
+    identityServers.set(a);
+  });
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
-    localMedia: (call) => ({ address: mediaAddress, port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
+    // c=/o= name the interface toward the call's signalling peer, not the first LAN address (issue 5 point 11).
+    localMedia: (call) => ({ address: sip.mediaAddressFor(call.signallingPeer), port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
     admitInvite: (incoming) => policy.admit(incoming.source),
     forwardTo: () => {
       const target = configAccess.config.phone.callForward;
@@ -161,6 +174,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     account: () => (lines[0] ? callAccount(lines[0]) : undefined),
     mediaAddress: '0.0.0.0',
     log: logging.for('phone'),
+    trustIdentityFrom: (address) => identityServers.has(address),
   });
   const calls = control;
 
@@ -170,6 +184,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
   // The LCD is its own part: a driver that throws is re-initialised and the screen drawn whole.
   const display = guardDisplay(board.display, supervisor.reporter('lcd'));
   const app = new PhoneApp({
+    log: logging.for('phone'),
     devices: { keypad: guardKeypad(board.keypad, phoneFailed), hookSwitch: guardHookSwitch(board.hookSwitch, phoneFailed), display, ringer: board.ringer, leds: board.leds },
     calls: guardCallControl(calls, phoneFailed),
     audio,
@@ -201,7 +216,8 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
           },
           status: () => ({
             accounts: lines.map((l) => ({ name: l.displayName ?? l.user, state: sip.registrationStatus()[l.id]?.state ?? 'off' })),
-            address: mediaAddress,
+            // The address the PBX knows the phone by (the source toward the registrar), not the first one listed.
+            address: sip.mediaAddressFor(undefined),
             sipPort,
             version: packageVersion(),
             mac: macAddress(),
@@ -267,11 +283,19 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     },
   });
   sip.start();
+  // A changed or lost address (DHCP, cable moved, VPN): register again and re-INVITE calls with the new one.
+  const interfaces = new InterfaceWatcher({ clock, read: () => snapshotInterfaces(networkInterfaces()) });
+  interfaces.onChange((changes) => {
+    log.info({ changes: changes.map((c) => `${c.kind} ${c.entry.name} ${c.entry.address}/${c.entry.prefix}`) }, 'network interfaces changed');
+    sip.checkAddresses().catch((err: Error) => log.warn({ err: err.message }, 'address check failed'));
+  });
+  sip.onAddressChange(() => readdressCalls(manager.calls, (call) => sip.routedMediaAddressFor(call.signallingPeer), logging.for('sip')));
+  interfaces.start();
   // Message waiting (RFC 3842): the voicemail count on the idle screen and the message lamp.
   await supervisor.start({
     name: 'mwi',
     start: ({ fail }) => {
-      const mwi = startMwi(sip, lines, { clock, log: logging.for('sip'), unsubscribeWaitMs: MWI_UNSUBSCRIBE_WAIT_MS });
+      const mwi = startMwi(sip, lines, { clock, log: logging.for('sip'), unsolicitedFrom: notifySources, unsubscribeWaitMs: MWI_UNSUBSCRIBE_WAIT_MS });
       mwi.onChange(
         guardListener((m: { accountId: string; newVoice: number }) => {
           if (account && m.accountId === accountIdOf(config, account)) app.updateIdle({ voicemail: m.newVoice });
@@ -340,6 +364,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     capture: packetCapture,
     directUri,
     async stop() {
+      interfaces.stop();
       detachPanel?.();
       await supervisor.stop('console');
       // A call whose stream waits for a media worker that is down would hold the hang-up forever.

@@ -3,9 +3,11 @@ import type { MediaStreamHandle, OpenStreamParams } from '../media/index.js';
 import type { Call, CallAccount, CallEndReason, CallManager } from '../sip/session/index.js';
 import { CallTransfer } from '../sip/refer/index.js';
 import { autoAnswerDelay } from './auto-answer.js';
+import { callerIdentity } from './caller-identity.js';
 import type { NegotiatedMedia } from '../sip/sdp/index.js';
 import type { DeviceAudio } from './device-audio.js';
 import type { CallEvent } from './phone-events.js';
+import type { CallMediaInfo } from './phone-call.js';
 import type { CallControl, CallQualityReport, CallQualitySource } from './phone-ports.js';
 
 /** What the calls need of the media engine: MediaEngine itself, or the lifecycle's engine that survives worker restarts. */
@@ -28,6 +30,8 @@ export interface SipCallControlDeps {
   log: { debug(obj: object, msg?: string): void; info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** RTP/RTCP port range (even ports; RFC 3550 §11). */
   rtpPorts?: { min: number; max: number };
+  /** Whether an address is the account's registrar/proxy, whose P-Asserted-Identity is believed (RFC 3325). */
+  trustIdentityFrom?: (address: string) => boolean;
 }
 
 interface Leg {
@@ -81,17 +85,29 @@ export class SipCallControl implements CallControl, CallQualitySource {
       const phoneId = `in-${this.nextIncoming++}`;
       this.bind(phoneId, call);
       const id = call.remoteIdentity;
-      const uri = id.uri.toString();
+      // The caller as the screen shows it: P-Asserted-Identity from our PBX, else From (RFC 3325 §9.1).
+      const who = call.invite
+        ? callerIdentity(call.invite, id, this.deps.trustIdentityFrom ?? (() => false))
+        : { uri: id.uri.toString(), number: userPart(id.uri.toString()), ...(id.displayName ? { name: id.displayName } : {}) };
       const autoAnswerAfterS = call.invite ? autoAnswerDelay(call.invite.headers) : undefined;
       this.emit({
         type: 'incoming',
         callId: phoneId,
-        remoteUri: uri,
-        ...(id.displayName ? { remoteName: id.displayName } : {}),
-        number: userPart(uri),
+        remoteUri: who.uri,
+        ...(who.name ? { remoteName: who.name } : {}),
+        number: who.number,
         ...(autoAnswerAfterS !== undefined ? { autoAnswerAfterS } : {}),
       });
     });
+  }
+
+  /** The codec agreed for a call and its media stream's quality so far (the call screen's OK). */
+  async callInfo(callId: string): Promise<CallMediaInfo | undefined> {
+    const leg = this.legs.get(callId);
+    const media = leg?.call.media;
+    if (!leg || !media) return undefined;
+    const q = await this.report(leg);
+    return { codec: media.codec.name, ...(q && q.packetsReceived > 0 ? { quality: { lossPercent: q.lossPercent, jitterMs: q.jitterMs, mos: q.mos } } : {}) };
   }
 
   /** The RTP port for a call's SDP (CallManagerOptions.localMedia asks for it synchronously). */
@@ -214,28 +230,28 @@ export class SipCallControl implements CallControl, CallQualitySource {
    */
   async quality(): Promise<CallQualityReport[]> {
     const legs = [...this.legs.values()].filter((l) => l.stream !== undefined);
-    const reports = await Promise.all(
-      legs.map(async (leg): Promise<CallQualityReport | undefined> => {
-        const stream = await leg.stream;
-        const stats = await stream?.stats().catch(() => undefined);
-        if (!stats) return undefined;
-        const q = stats.quality;
-        return {
-          callId: leg.phoneId,
-          codec: leg.codec ?? 'unknown',
-          packetsSent: stats.sent.packets,
-          packetsReceived: q.packets,
-          lost: q.lost,
-          lossPercent: q.lossPercent,
-          jitterMs: q.jitterMs,
-          ...(q.rttMs !== undefined ? { rttMs: q.rttMs } : {}),
-          playoutDelayMs: q.playoutDelayMs.mean,
-          concealedMs: q.concealedMs,
-          mos: q.mos,
-        };
-      }),
-    );
+    const reports = await Promise.all(legs.map((leg) => this.report(leg)));
     return reports.filter((r): r is CallQualityReport => r !== undefined);
+  }
+
+  private async report(leg: Leg): Promise<CallQualityReport | undefined> {
+    const stream = await leg.stream;
+    const stats = await stream?.stats().catch(() => undefined);
+    if (!stats) return undefined;
+    const q = stats.quality;
+    return {
+      callId: leg.phoneId,
+      codec: leg.codec ?? 'unknown',
+      packetsSent: stats.sent.packets,
+      packetsReceived: q.packets,
+      lost: q.lost,
+      lossPercent: q.lossPercent,
+      jitterMs: q.jitterMs,
+      ...(q.rttMs !== undefined ? { rttMs: q.rttMs } : {}),
+      playoutDelayMs: q.playoutDelayMs.mean,
+      concealedMs: q.concealedMs,
+      mos: q.mos,
+    };
   }
 
   /** Hangs up everything and closes the streams (shutdown). */
@@ -307,7 +323,11 @@ export class SipCallControl implements CallControl, CallQualitySource {
 
   private media(leg: Leg, m: NegotiatedMedia): void {
     if (leg.stream) {
-      void leg.stream.then((s) => s?.update({ remote: { address: m.remoteAddress, port: m.remotePort }, direction: m.direction }));
+      // The stream may be closing under us (a Replaces takeover closes the old one while the new call's media
+      // arrives; the new stream opens after the close): a failed update is logged, never an unhandled rejection.
+      void leg.stream
+        .then((s) => s?.update({ remote: { address: m.remoteAddress, port: m.remotePort }, direction: m.direction }))
+        .catch((err: Error) => this.deps.log.debug({ call: leg.phoneId, err: err.message }, 'media: stream update skipped'));
       return;
     }
     leg.link = this.deps.audio.createLink();

@@ -18,6 +18,8 @@ export function sipConfig(config: Config, options: { sipPort?: number } = {}): S
     ...(config.sip.caFile ? { tls: { caFile: config.sip.caFile } } : {}),
     timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
     userAgent: config.sip.userAgent ?? `deskphone/${packageVersion()}`,
+    ...(config.sip.advertisedAddress ? { advertisedAddress: config.sip.advertisedAddress } : {}),
+    nat: config.sip.nat,
     // What the call usages do (firmware/sip/session, refer): reliable provisional responses, session timers, Replaces.
     supported: ['100rel', 'timer', 'replaces'],
     accounts: config.accounts

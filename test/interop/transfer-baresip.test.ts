@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../firmware/clock/index.js';
 import { SipStack, type SipAccountConfig } from '../../firmware/sip/index.js';
-import { CallTransfer, type IncomingTransfer, type OutgoingTransfer } from '../../firmware/sip/refer/index.js';
+import { CallTransfer, type IncomingTransfer, type OutgoingTransfer, type Replacement } from '../../firmware/sip/refer/index.js';
 import { CallManager, callAccount, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../firmware/sip/sdp/index.js';
 import { writeToneWav } from './support/audio.js';
@@ -13,8 +13,10 @@ import { freePort, tempDir, waitFor } from './support/processes.js';
 
 // Issue 5 point 5 against a real phone: baresip 1.0.0 follows a REFER it receives (it calls the Refer-To
 // target, reports progress in NOTIFY sipfrag), so it plays the transferee of our blind transfers, and the
-// target when our phone is the transferee. It cannot play an attended transferee (no Replaces): sipp does
-// that in transfer-sipp.test.ts. Signalling only: media is not the point here.
+// target when our phone is the transferee. As attended transferee it puts the Replaces in its Request-URI
+// (1.0.0 has no Replaces header support), which our UA core accepts; it cannot be the target of an attended
+// transfer (it would ring a second call, never replacing one): sipp plays that in transfer-sipp.test.ts.
+// Signalling only: media is not the point here.
 
 const skip = missingPeers('baresip', 'kamailio', 'sox');
 
@@ -129,13 +131,16 @@ describe.skipIf(skip !== undefined)(`transfer with baresip (${skip ?? 'installed
     call.hangup();
   });
 
-  it('attended transfer to baresip 1.0.0, which cannot carry Replaces: its failure comes back in the NOTIFY and both calls stay up', async () => {
-    // baresip 1.0.0 copies the Refer-To URI, `?Replaces=` and all, into its INVITE's Request-URI instead of
-    // a Replaces header (RFC 3891 §7 asks for the header); our UA core answers that INVITE 400 (RFC 3261
-    // §19.1.5: headers are not allowed in a Request-URI). The attended transfer itself is played by sipp in
-    // transfer-sipp.test.ts; here the user sees the failure in words and keeps both calls.
+  it('attended transfer with baresip 1.0.0 as transferee: its Request-URI Replaces takes the place of our consultation call at the target', async () => {
+    // baresip 1.0.0 has no Replaces support of its own: it copies the Refer-To URI, `?Replaces=` and all,
+    // into its INVITE's Request-URI, with each escaped ; and = turned into ? (captured on lo with tshark:
+    // `INVITE sip:carol@127.0.0.1:58122?Replaces=<call-id>?to-tag?<tag>?from-tag?<tag> SIP/2.0`, no
+    // Replaces header). Our UA core moves it into a Replaces header, so carol's consultation call with alice
+    // is replaced by bob's call without ringing, and alice leaves both calls.
     const alice = await phone('alice');
     const carol = await phone('carol');
+    const replaced: Replacement[] = [];
+    carol.transfer.on('replaced', (r) => replaced.push(r));
     const bob = await startBaresip({ user: 'bob', wav });
     cleanup.push(() => bob.stop());
     const call = alice.calls.call(bob.uri, alice.account);
@@ -148,14 +153,20 @@ describe.skipIf(skip !== undefined)(`transfer with baresip (${skip ?? 'installed
 
     const transfer = alice.transfer.attended(call, consult);
     const log = track(transfer);
+    const replacement = await waitFor('bob replaces alice at carol', () => replaced[0]);
+    expect(replacement.replaced).toBe(atCarol);
+    expect(replacement.call.remoteIdentity.uri.toString()).toContain('bob@');
+    await until(replacement.call, 'active');
     await waitFor('transfer done', () => transfer.outcome);
-    expect(transfer.outcome).toMatchObject({ succeeded: false, status: 400 });
-    expect(log.at(-1)).toMatch(/^done failed Transfer failed/);
-    expect(call.state).toBe('active');
-    expect(consult.state).toBe('active');
+    expect(transfer.outcome).toMatchObject({ succeeded: true, status: 200 });
+    expect(log).toContain('progress 200');
+    await until(atCarol, 'ended');
+    await until(consult, 'ended');
+    await until(call, 'ended');
+    // No second ringing call at carol: the replacement was answered at once (RFC 3891 §3).
     expect(carol.incoming).toHaveLength(1);
-    call.hangup();
-    consult.hangup();
+    replacement.call.hangup();
+    await bob.waitForEvent('CALL_CLOSED');
   });
 
   it('being transferred, with baresip as target: we call it, report 200 in NOTIFY, and leave the transferor', async () => {
@@ -227,6 +238,33 @@ describe.skipIf(skip !== undefined)(`transfer with baresip (${skip ?? 'installed
       await until(call, 'ended');
       expect(atCarol.state).toBe('active');
       atCarol.hangup();
+    });
+
+    it('attended transfer with baresip as transferee: its INVITE, Request-URI Replaces and all, reaches carol through the proxy and replaces the consultation call', async () => {
+      const alice = await registered('alice', 'udp');
+      const carol = await registered('carol', 'udp');
+      carol.calls.onIncoming((c) => c.answer());
+      const replaced: Replacement[] = [];
+      carol.transfer.on('replaced', (r) => replaced.push(r));
+      const bob = await startBaresip({ user: 'bob', password: 'bob-pw', registrar: `127.0.0.1:${kamailio.ports.udp}`, wav });
+      cleanup.push(() => bob.stop());
+      const call = alice.calls.call('bob', alice.account);
+      await until(call, 'active');
+      await bob.waitForEvent('CALL_ESTABLISHED');
+      const consult = alice.calls.call('carol', alice.account);
+      await until(consult, 'active');
+
+      const transfer = alice.transfer.attended(call, consult);
+      const log = track(transfer);
+      await waitFor('transfer done', () => transfer.outcome);
+      expect(transfer.outcome, log.join(', ')).toMatchObject({ succeeded: true, status: 200 });
+      expect(replaced).toHaveLength(1);
+      expect(replaced[0]!.replaced).toBe(carol.incoming[0]);
+      expect(replaced[0]!.call.remoteIdentity.uri.toString()).toContain('bob@');
+      await until(call, 'ended');
+      await until(consult, 'ended');
+      expect(carol.incoming).toHaveLength(1);
+      replaced[0]!.call.hangup();
     });
   });
 });

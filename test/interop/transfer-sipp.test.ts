@@ -5,7 +5,7 @@ import { CallTransfer, type IncomingTransfer, type Replacement } from '../../fir
 import { CallManager, type Call, type CallAccount } from '../../firmware/sip/session/index.js';
 import { missingPeers } from './support/peers.js';
 import { freePort, waitFor } from './support/processes.js';
-import { startSipp, type SippRun } from './support/sipp.js';
+import { sippListening, startSipp, type SippRun } from './support/sipp.js';
 
 // Issue 5 point 5 where baresip cannot play the part: sipp as a transferor that REFERs us and checks each
 // NOTIFY sipfrag we send (RFC 3515 §2.4.4–§2.4.5), and sipp as a transferee sending the INVITE with
@@ -151,5 +151,85 @@ describe.skipIf(skip !== undefined)(`transfer against sipp scenarios (${skip ?? 
     expect(atCarol.state).toBe('active');
     expect(carol.incoming).toHaveLength(1);
     consult.hangup();
+  });
+
+  it('takes the NOTIFYs of sipp\'s refer subscription that come before its 202 (RFC 6665 §4.1.2.4), and the transfer succeeds', async () => {
+    // sipp is the transferee: it answers alice's call, then reports 100 and 200 in NOTIFYs before it sends the
+    // 202 to the REFER. Alice must answer both NOTIFYs 200 (sipp fails on a 481), count the transfer a
+    // success, and hang up (BYE) as after any successful transfer.
+    const alice = await phone('alice');
+    const uas = `<recv request="INVITE">
+  <action><ereg regexp="sip:[^>;[:space:]]+" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/></action>
+</recv>
+<send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]sipp[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:bob@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+${SDP}
+]]></send>
+<recv request="ACK"/>
+<recv request="REFER">
+  <action>
+    <ereg regexp=".+" search_in="hdr" header="Via:" check_it="true" assign_to="via"/>
+    <ereg regexp=".+" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
+    <ereg regexp=".+" search_in="hdr" header="To:" check_it="true" assign_to="to"/>
+    <ereg regexp=".+" search_in="hdr" header="CSeq:" check_it="true" assign_to="cseq"/>
+    <ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" check_it="true" assign_to="referseq"/>
+  </action>
+</recv>
+${['100 Trying', '200 OK']
+  .map(
+    (frag, i) => `<send><![CDATA[
+NOTIFY [$contact] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: [$to]
+To: [$from]
+Call-ID: [call_id]
+CSeq: ${i + 1} NOTIFY
+Contact: <sip:bob@[local_ip]:[local_port]>
+Max-Forwards: 70
+Event: refer;id=[$referseq]
+Subscription-State: ${i === 0 ? 'active;expires=60' : 'terminated;reason=noresource'}
+Content-Type: message/sipfrag
+Content-Length: [len]
+
+SIP/2.0 ${frag}
+]]></send>
+<recv response="200"/>`,
+  )
+  .join('\n')}
+<send><![CDATA[
+SIP/2.0 202 Accepted
+Via: [$via]
+From: [$from]
+To: [$to]
+Call-ID: [call_id]
+CSeq: [$cseq]
+Contact: <sip:bob@[local_ip]:[local_port]>
+Content-Length: 0
+
+]]></send>
+<recv request="BYE"/>
+${ok()}`;
+    const run = await startSipp({ scenario: scenario('transferee, NOTIFY before 202', uas), calls: 1 });
+    cleanup.push(() => run.stop());
+    await sippListening(run);
+    const call = alice.calls.call(`sip:bob@127.0.0.1:${run.port}`, alice.account);
+    await waitFor('call answered', () => (call.state === 'active' ? true : undefined), { peer: run.peer });
+    const transfer = alice.transfer.blind(call, 'sip:carol@127.0.0.1:5999');
+    const progress: number[] = [];
+    transfer.on('progress', (p) => progress.push(p.status));
+    await waitFor('transfer done', () => transfer.outcome, { peer: run.peer });
+    expect(transfer.outcome).toMatchObject({ succeeded: true, status: 200 });
+    expect(progress).toEqual([100, 200]);
+    expect(await finished(run), run.peer.output()).toBe(0);
+    expect(call.state).toBe('ended');
   });
 });

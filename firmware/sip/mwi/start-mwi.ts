@@ -4,6 +4,7 @@ import type { BackoffOptions } from '../registration/index.js';
 import type { SubscriptionContext } from '../subscription/index.js';
 import type { TransportProtocol } from '../transport/index.js';
 import type { SipAccountConfig, SipLog, SipStack } from '../ua/index.js';
+import type { NotifySourcePolicy } from './notify-source-policy.js';
 import { MwiClient, type MwiAccount, type MwiListener, type MwiStatus } from './mwi-client.js';
 
 export interface MwiDeps {
@@ -17,6 +18,11 @@ export interface MwiDeps {
   subscribe?: (account: SipAccountConfig) => boolean;
   /** Longest wait for the unsubscribes on stop(); the subscriptions lapse by themselves after that. */
   unsubscribeWaitMs?: number;
+  /**
+   * Where unsolicited NOTIFYs may come from (the accounts' registrars and proxies): others get 403. Without it
+   * every source is taken — only for tests and tools; the phone always gives one.
+   */
+  unsolicitedFrom?: NotifySourcePolicy;
 }
 
 export interface MwiHandle {
@@ -47,6 +53,7 @@ export function startMwi(stack: SipStack, accounts: readonly SipAccountConfig[],
       sendRequest: (request, user) =>
         // RFC 3261 §8.1.2: out-of-dialog requests go to the outbound proxy; inside the dialog the route set decides.
         stack.core.sendRequest(request, user, request.to.tag === undefined && hop !== undefined ? { nextHop: hop } : {}),
+      expectDialog: (callId, localTag, adopt) => stack.core.expectDialog(callId, localTag, adopt),
       bindDialog: (dialog, onRequest) => {
         stack.core.dialogs.add({ dialog, onRequest });
         return () => {
@@ -63,7 +70,14 @@ export function startMwi(stack: SipStack, accounts: readonly SipAccountConfig[],
     log: deps.log,
     subscribe: subscribe && ((account) => subscribe(accounts.find((a) => a.id === account.id)!)),
   });
-  stack.setHandler('NOTIFY', (incoming) => client.receiveUnsolicited(incoming));
+  const policy = deps.unsolicitedFrom;
+  stack.setHandler('NOTIFY', (incoming) => {
+    if (policy && !policy.admit(incoming.source)) {
+      incoming.respond(403);
+      return;
+    }
+    client.receiveUnsolicited(incoming);
+  });
   client.start();
   let stopping: Promise<void> | undefined;
   return {

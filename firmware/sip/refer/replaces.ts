@@ -14,6 +14,7 @@ export interface Replaces {
 }
 
 export function parseReplaces(value: string): Replaces {
+  if (!value.includes(';') && value.includes('?')) return parseQuestionMarked(value);
   const parts = value.split(';').map((p) => p.trim());
   const callId = parts.shift() ?? '';
   if (callId === '' || /\s/.test(callId)) throw new ReferError(`Replaces without a Call-ID: "${value}"`, 'bad-header', 'Replaces');
@@ -30,6 +31,32 @@ export function parseReplaces(value: string): Replaces {
   }
   // §6.1: "the to-tag and from-tag parameters ... are mandatory".
   if (!toTag || !fromTag) throw new ReferError(`Replaces needs to-tag and from-tag: "${value}"`, 'bad-header', 'Replaces');
+  return { callId, toTag, fromTag, earlyOnly };
+}
+
+/**
+ * baresip 1.0.0's Replaces: when it follows a Refer-To `?Replaces=callid%3Bto-tag%3Dx%3Bfrom-tag%3Dy`, each
+ * escaped `;` and `=` comes out as `?` (`callid?to-tag?x?from-tag?y`, seen on the wire). A value with no
+ * `;` at all cannot be read by §6.1's grammar, so it is read this way instead: the words to-tag and
+ * from-tag are followed by their tag, early-only stands alone, and everything before the first of them is
+ * the Call-ID (a Call-ID may itself hold `?`, RFC 3261 §25.1 word).
+ */
+function parseQuestionMarked(value: string): Replaces {
+  const parts = value.split('?');
+  const names = new Set(['to-tag', 'from-tag', 'early-only']);
+  const first = parts.findIndex((p, i) => i > 0 && names.has(p.toLowerCase()));
+  if (first < 0) throw new ReferError(`Replaces without tags: "${value}"`, 'bad-header', 'Replaces');
+  const callId = parts.slice(0, first).join('?');
+  let toTag: string | undefined;
+  let fromTag: string | undefined;
+  let earlyOnly = false;
+  for (let i = first; i < parts.length; i++) {
+    const name = parts[i]!.toLowerCase();
+    if (name === 'early-only') earlyOnly = true;
+    else if (name === 'to-tag') toTag = parts[++i];
+    else if (name === 'from-tag') fromTag = parts[++i];
+  }
+  if (callId === '' || !toTag || !fromTag) throw new ReferError(`Replaces needs a Call-ID, to-tag and from-tag: "${value}"`, 'bad-header', 'Replaces');
   return { callId, toTag, fromTag, earlyOnly };
 }
 

@@ -96,6 +96,8 @@ export class RegistrationClient {
   private attempt = 0;
   private challenges = 0;
   private lastFlowFailureAt: number | undefined;
+  /** A Contact we registered before the phone's address changed, removed with expires=0 in the next REGISTER. */
+  private staleContacts: SipUri[] = [];
   private stopWaiters: Array<() => void> = [];
 
   constructor(
@@ -152,6 +154,25 @@ export class RegistrationClient {
       return;
     }
     this.register();
+  }
+
+  /**
+   * Our Contact changed (the phone's address moved, or RFC 3581 showed a NAT in between): register the new
+   * one now, and remove `previous` in the same REGISTER with expires=0 (§10.2.2; §10.2.1 allows several
+   * Contacts in one REGISTER) so calls are not sent to an address that is no longer ours — PJSIP's
+   * contact_rewrite does the same. Before the first registration nothing was bound: the next attempt simply
+   * uses the new Contact.
+   */
+  rebind(previous?: SipUri): void {
+    if (previous !== undefined && !this.staleContacts.some((c) => uriEquals(c, previous))) this.staleContacts.push(previous);
+    if (this.current.state === 'registered') {
+      this.register();
+      return;
+    }
+    if (this.current.state === 'retry-wait') {
+      // A new address is a new chance: do not sit out a back-off earned on the old one.
+      this.register();
+    }
   }
 
   /**
@@ -220,6 +241,9 @@ export class RegistrationClient {
       return;
     }
     if (status >= 200 && status < 300) {
+      // The old bindings went out with expires=0 in this REGISTER and the registrar accepted it.
+      const removed = request.contacts.filter((c) => c.expires === 0).map((c) => c.uri);
+      this.staleContacts = this.staleContacts.filter((s) => !removed.some((r) => uriEquals(r, s)));
       this.registered(response);
       return;
     }
@@ -342,6 +366,8 @@ export class RegistrationClient {
       contact = contact.withParam('+sip.instance', `"<${this.account.instanceId}>"`);
       if (this.account.regId !== undefined) contact = contact.withParam('reg-id', String(this.account.regId));
     }
+    // Only a REGISTER that adds a binding also removes the stale ones: an unregistration already removes ours.
+    const stale = expires > 0 ? this.staleContacts.filter((c) => !uriEquals(c, contact.uri)).map((c) => new NameAddr(c, [['expires', '0']])) : [];
     return createRequest({
       method: 'REGISTER',
       // §10.2: "The Request-URI names the domain of the location service for which the registration is meant".
@@ -351,7 +377,7 @@ export class RegistrationClient {
       callId: this.callId,
       // §10.2: "the CSeq value ... MUST be incremented by one" for each REGISTER with the same Call-ID.
       cseq: ++this.cseq,
-      contact,
+      contact: stale.length > 0 ? [contact, ...stale] : contact,
       headers: [['Expires', String(expires)], ...(typeof this.options.headers === 'function' ? this.options.headers() : (this.options.headers ?? []))],
     });
   }

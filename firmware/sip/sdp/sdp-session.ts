@@ -85,6 +85,11 @@ export class SdpSession {
     return this.lastSent;
   }
 
+  /** The connection address our next offer or answer carries (c= and o=). */
+  get localAddress(): string {
+    return this.local.address;
+  }
+
   /** The phone's address or RTP port changed (issue 5 point 11): the next offer carries the new ones. */
   updateLocal(change: Partial<LocalMedia>): void {
     this.local = { ...this.local, ...change };

@@ -133,6 +133,11 @@ export class Call {
   readonly account: CallAccount;
   /** The far end as the user sees it (To for outgoing, From for incoming). */
   readonly remoteIdentity: NameAddr;
+  /**
+   * The host our signalling for this call goes to first: the INVITE's source for incoming calls, the outbound
+   * proxy or the Request-URI host for outgoing ones. The SDP address is the interface toward it (issue 5 point 11).
+   */
+  readonly signallingPeer: string | undefined;
   private current: CallState;
   private readonly events = new Listeners<CallEvents>();
   readonly sdp: SdpSession;
@@ -183,9 +188,10 @@ export class Call {
 
   private constructor(
     private readonly ctx: CallContext,
-    init: { callId: string; direction: CallDirection; account: CallAccount; remote: NameAddr },
+    init: { callId: string; direction: CallDirection; account: CallAccount; remote: NameAddr; peer?: string },
   ) {
     this.callId = init.callId;
+    this.signallingPeer = init.peer;
     this.direction = init.direction;
     this.account = init.account;
     this.remoteIdentity = init.remote;
@@ -272,6 +278,7 @@ export class Call {
       direction: 'outgoing',
       account,
       remote: new NameAddr(target),
+      peer: hostOf(account.outboundProxy) ?? hostOf(target),
     });
     call.lateOfferOut = options.lateOffer ?? false;
     call.inviteHeaders = options.headers ?? [];
@@ -298,7 +305,7 @@ export class Call {
       incoming.respond(400, { reason: 'Missing Contact' });
       return undefined;
     }
-    const call = new Call(ctx, { callId: request.callId, direction: 'incoming', account, remote: request.from });
+    const call = new Call(ctx, { callId: request.callId, direction: 'incoming', account, remote: request.from, peer: incoming.source.address });
     call.incoming = incoming;
     call.invite = request;
     call.notePeerAllow(request);
@@ -1307,6 +1314,12 @@ export class Call {
 function sdpWarning(err: SdpError): string {
   const code = err.reason === 'unparseable' ? 399 : 305;
   return `${code} deskphone "${err.message.replace(/["\\]/g, "'")}"`;
+}
+
+/** The host of a SIP URI without IPv6 brackets; undefined for other schemes. */
+function hostOf(uri: Uri | undefined): string | undefined {
+  if (!(uri instanceof SipUri)) return undefined;
+  return uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
 }
 
 function hasSdp(message: SipRequest | SipResponse): boolean {

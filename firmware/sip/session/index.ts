@@ -30,3 +30,4 @@ export {
 export { readRSeq, readRAck, formatRAck, type RAck } from './reliable-provisional.js';
 export { ResponseRetransmitter } from './response-retransmitter.js';
 export { SessionRefresh, type SessionRefreshActions } from './session-refresh.js';
+export { readdressCalls } from './readdress.js';

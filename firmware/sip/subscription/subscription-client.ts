@@ -79,6 +79,12 @@ export interface SubscriptionContext {
   contactUri(): SipUri;
   /** Puts the dialog in the UA's dialog table so requests inside it reach `onRequest`; returns the removal. */
   bindDialog(dialog: Dialog, onRequest: (incoming: SubscriptionRequest) => void): () => void;
+  /**
+   * RFC 6665 §4.1.2.4: asks the UA core to offer us an in-dialog request with this Call-ID and To tag that
+   * matches no dialog yet (the NOTIFY that overtook the 2xx); `adopt` binds the dialog and returns true.
+   * Returns the removal. Without it such a NOTIFY gets 481 and the 2xx alone creates the dialog.
+   */
+  expectDialog?(callId: string, localTag: string, adopt: (request: SipRequest) => boolean): () => void;
 }
 
 export interface SubscriptionOptions {
@@ -122,6 +128,7 @@ export class SubscriptionClient {
   private requestedExpires: number;
   private dialog: Dialog | undefined;
   private unbind: (() => void) | undefined;
+  private unexpect: (() => void) | undefined;
   private timer: TimerHandle | undefined;
   private notifyTimer: TimerHandle | undefined;
   /** When the subscription runs out (clock ms), to notice a NOTIFY that shortens it. */
@@ -217,6 +224,7 @@ export class SubscriptionClient {
     this.cseq = 0;
     this.challenges = 0;
     this.setStatus({ state: 'subscribing', consecutiveFailures: this.current.consecutiveFailures });
+    this.unexpect = this.ctx.expectDialog?.(this.callId, this.fromTag, (request) => this.adoptEarlyNotify(request));
     this.send(this.buildInitial(this.requestedExpires), 'initial', this.requestedExpires);
   }
 
@@ -337,13 +345,20 @@ export class SubscriptionClient {
 
   /** A 2xx to SUBSCRIBE (§4.1.2.1): the dialog exists, the Expires header says for how long. */
   private accepted(request: SipRequest, response: SipResponse, kind: Kind): void {
-    if (kind === 'initial') {
+    this.stopExpecting();
+    if (kind === 'initial' && this.dialog) {
+      // §4.1.2.4: the NOTIFY came first and created the dialog; the 2xx only says for how long. A 2xx from
+      // another fork (another To tag) is a second subscription we do not keep (it lapses at its expiry); ours
+      // is refreshed on the time its NOTIFY granted.
+      if (response.to.tag !== this.dialog.id.remoteTag) {
+        this.scheduleRefresh(this.current.expires ?? this.requestedExpires);
+        return;
+      }
+    } else if (kind === 'initial') {
       if (response.to.tag === undefined) {
         this.fail(response.status, '2xx to SUBSCRIBE without a To tag', false);
         return;
       }
-      // A NOTIFY may have come first and already be answered 481 by the core (§4.1.2.4 race); the dialog made
-      // here catches every later one, and the refresh re-synchronises state.
       this.dialog = Dialog.asUac(request, response);
       this.unbind = this.ctx.bindDialog(this.dialog, (incoming) => this.receiveRequest(incoming));
       this.ctx.clock.clearTimeout(this.notifyTimer);
@@ -385,6 +400,32 @@ export class SubscriptionClient {
   }
 
   // ---------------------------------------------------------------- NOTIFY
+
+  /**
+   * RFC 6665 §4.1.2.4: a NOTIFY before the 2xx to our initial SUBSCRIBE. It belongs to this subscription when
+   * its Call-ID and To tag are our SUBSCRIBE's (the core checked those) and its Event names our package with
+   * the same id — none, as we send none (§8.2.1: "id" must match). Then it creates the dialog, as the UAS side
+   * of a dialog-creating request would (RFC 3261 §12.1.1: route set from its Record-Route, target from its
+   * Contact); our CSeq goes on from the SUBSCRIBE's, which the notifier holds as the remote sequence number.
+   */
+  private adoptEarlyNotify(request: SipRequest): boolean {
+    if (request.method !== 'NOTIFY' || this.dialog || this.current.state !== 'subscribing') return false;
+    const [pkg, ...params] = (request.headers.get('event') ?? '').split(';').map((p) => p.trim());
+    if (pkg?.toLowerCase() !== this.spec.event.toLowerCase()) return false;
+    if (params.some((p) => /^id\s*=/i.test(p))) return false;
+    if (request.from.tag === undefined || request.contacts.length === 0) return false;
+    const dialog = Dialog.asUas(request, this.fromTag, false);
+    dialog.localSeq = this.cseq;
+    this.stopExpecting();
+    this.dialog = dialog;
+    this.unbind = this.ctx.bindDialog(dialog, (incoming) => this.receiveRequest(incoming));
+    return true;
+  }
+
+  private stopExpecting(): void {
+    this.unexpect?.();
+    this.unexpect = undefined;
+  }
 
   private receiveRequest(incoming: SubscriptionRequest): void {
     const { request } = incoming;
@@ -471,6 +512,8 @@ export class SubscriptionClient {
 
   private fail(status: number, reason: string, permanent: boolean, retryAfter?: number): void {
     this.clearTimers();
+    // A 2xx still in flight for the subscription that failed (a NOTIFY ended it first) must not revive it.
+    this.attempt++;
     this.teardownDialog();
     const consecutiveFailures = this.current.consecutiveFailures + 1;
     if (permanent) {
@@ -496,6 +539,7 @@ export class SubscriptionClient {
   }
 
   private teardownDialog(): void {
+    this.stopExpecting();
     this.dialog?.terminate();
     this.unbind?.();
     this.unbind = undefined;

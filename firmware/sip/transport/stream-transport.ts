@@ -135,6 +135,17 @@ export class StreamTransport implements Transport {
     return id === undefined ? undefined : this.connections.get(id);
   }
 
+  closeConnectionsFrom(address: string): number {
+    const gone = [...this.connections.values()].filter((c) => stripV4Mapped(c.local.address).toLowerCase() === stripV4Mapped(address).toLowerCase());
+    for (const conn of gone) {
+      // Out of the maps now, not when the socket's close event comes: a request sent in between must connect anew.
+      this.connections.delete(conn.id);
+      if (this.byRemote.get(remoteKey(conn.remote)) === conn.id) this.byRemote.delete(remoteKey(conn.remote));
+      conn.socket.destroy();
+    }
+    return gone.length;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

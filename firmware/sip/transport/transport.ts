@@ -73,10 +73,16 @@ export interface Transport {
   send(data: Uint8Array, destination: HostPort, options?: SendOptions): Promise<SendResult>;
   /** RFC 5626 §3.5.1 keep-alive: a CRLFCRLF ping on streams, CRLF datagram on UDP. */
   sendKeepAlive(destination: HostPort, options?: SendOptions): Promise<void>;
+  /**
+   * Stream transports: closes every connection whose local end is `address` (that address went away or is no
+   * longer the way out, issue 5 point 11), so the next request forms a new flow from the current interface
+   * instead of writing into a connection whose replies can no longer arrive. Returns how many were closed.
+   */
+  closeConnectionsFrom?(address: string): number;
   close(): Promise<void>;
 }
 
-export type TransportErrorReason = 'connect-failed' | 'send-failed' | 'closed' | 'no-transport' | 'framing' | 'tls';
+export type TransportErrorReason = 'connect-failed' | 'send-failed' | 'closed' | 'no-transport' | 'no-route' | 'framing' | 'tls';
 
 /** A send that could not be done; the transaction layer turns it into a 503 for its user (§8.1.3.1). */
 export class TransportError extends DeskphoneError {

@@ -44,8 +44,18 @@ export interface SipTlsConfig {
 export interface SipStackConfig {
   /** Address the transports bind; 0.0.0.0 by default. */
   bindAddress?: string;
-  /** Address written in Via and Contact when bound to 0.0.0.0 (the phone's LAN address). */
+  /**
+   * A fixed address for Via, Contact and SDP when bound to 0.0.0.0 (a static NAT's public address). Without
+   * it each message carries the address of the interface toward its next hop (issue 5 point 11).
+   */
   advertisedAddress?: string;
+  /** RFC 3581 NAT handling, learned from the registrar's Via received/rport per account flow. */
+  nat?: {
+    /** Register (and send in calls) the public address:port when a NAT is detected; on by default. */
+    rewriteContact?: boolean;
+    /** Put the learned public address in SDP c=/o= as well (off: a NAT that maps RTP ports differently needs an SBC). */
+    publicAddressInSdp?: boolean;
+  };
   /** Listening ports; 0 picks a free one. Defaults 5060 (UDP, TCP) and 5061 (TLS). */
   ports?: { udp?: number; tcp?: number; tls?: number };
   transports?: readonly TransportName[];

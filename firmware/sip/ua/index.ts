@@ -20,10 +20,12 @@
  *   `sip.core.sendAck(ack)` for the ACK of a 2xx; `Dialog.asUac/asUas` build the dialog from the messages.
  */
 export { UserAgentCore } from './ua-core.js';
-export type { DialogUsage, RequestHandler, SendRequestOptions, SipLog, UserAgentCoreOptions } from './ua-core.js';
+export type { DialogAdopter, DialogUsage, RequestHandler, SendRequestOptions, SipLog, UserAgentCoreOptions } from './ua-core.js';
 export { IncomingRequest } from './incoming-request.js';
 export { SipStack } from './sip-stack.js';
-export type { RegistrationEvent, SipStackDeps } from './sip-stack.js';
+export type { AddressChangeEvent, RegistrationEvent, SipStackDeps } from './sip-stack.js';
+export { observeNat, type NatObservation } from './nat.js';
+export { SourceAddresses, type SourceChange, type SourceProbe } from './source-addresses.js';
 export type { SipAccountConfig, SipStackConfig, SipTlsConfig, TransportName } from './config.js';
 export { stampTopVia, responseTarget } from './rport.js';
 export { checkMethod, checkRequire, checkUriScheme } from './request-checks.js';

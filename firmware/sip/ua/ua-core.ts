@@ -6,6 +6,7 @@ import type { LocationRequest, ServerTarget } from '../dns/index.js';
 import {
   DEFAULT_MAX_FORWARDS,
   MAX_MESSAGE_BYTES,
+  NameAddr,
   SipParseError,
   SipRequest,
   SipUri,
@@ -28,10 +29,12 @@ import {
   type ServerTransaction,
   type TransactionTarget,
 } from '../transaction/index.js';
-import { TransportError, type InboundMessage, type Transport, type TransportProtocol } from '../transport/index.js';
+import { TransportError, type HostPort, type InboundMessage, type Transport, type TransportProtocol } from '../transport/index.js';
 import { IncomingRequest } from './incoming-request.js';
 import { checkMethod, checkRequire, checkUriScheme, type Rejection } from './request-checks.js';
 import { responseTarget, stampTopVia } from './rport.js';
+import { liftReplacesFromRequestUri } from './ua-core-replaces.js';
+import { SourceAddresses, isUnspecified, normalise, type SourceChange, type SourceProbe } from './source-addresses.js';
 
 /** The shape of logger the core writes to (pino's child loggers fit). */
 export interface SipLog {
@@ -52,11 +55,17 @@ export interface DialogUsage {
 
 export type RequestHandler = (incoming: IncomingRequest) => void;
 
+/**
+ * Offered an in-dialog request that names no dialog yet, for a dialog a usage is waiting to create (a NOTIFY
+ * racing the 2xx to its SUBSCRIBE): returns true once it has put the dialog in the table.
+ */
+export type DialogAdopter = (request: SipRequest) => boolean;
+
 export interface SendRequestOptions {
   /** Where to send instead of the Request-URI or first Route: an outbound proxy (§8.1.2). */
   nextHop?: Uri;
-  /** Told which target and connection carried the request (registration tracks its flow, RFC 5626). */
-  onTarget?(target: TransactionTarget): void;
+  /** Told which target and connection carried the request, and the request as sent (registration tracks its flow and Contact). */
+  onTarget?(target: TransactionTarget, sent: SipRequest): void;
   /** Told each client transaction started for the request (an INVITE's user needs it to CANCEL, §9.1). */
   onTransaction?(transaction: ClientTransaction): void;
 }
@@ -67,8 +76,13 @@ export interface UserAgentCoreOptions {
   /** RFC 3263 server location (ServerLocator.locate). */
   locate(request: LocationRequest): Promise<ServerTarget[]>;
   timers?: Partial<SipTimerBase>;
-  /** Address written in Via and Contact when a transport listens on 0.0.0.0/::. */
+  /**
+   * Address written in Via and Contact when a transport listens on 0.0.0.0/:: — a fixed override (a static
+   * NAT's public address). Without it, each message carries the source address toward its own next hop.
+   */
   advertisedAddress?: string;
+  /** The kernel's source address toward a destination (firmware/net probeSourceAddress on the phone). */
+  probeSourceAddress?: SourceProbe;
   /** Option tags this UA understands (§8.2.2.3); empty means none. */
   supported?: readonly string[];
   userAgent?: string;
@@ -93,13 +107,19 @@ export class UserAgentCore {
   readonly dialogs = new DialogTable<DialogUsage>();
   private readonly handlers = new Map<string, RequestHandler>();
   private readonly incomingByTransaction = new WeakMap<ServerTransaction, IncomingRequest>();
+  /** Dialogs about to exist, by Call-ID and our tag: see expectDialog. */
+  private readonly expected = new Map<string, DialogAdopter>();
   private ackHandler: ((ack: SipRequest) => void) | undefined;
   private strayResponseHandler: ((response: SipResponse) => void) | undefined;
   private readonly log: SipLog;
   private closed = false;
+  private readonly sources: SourceAddresses | undefined;
+  /** RFC 3581 mappings learned per flow (protocol, server address and port): what a NAT shows the server. */
+  private readonly publicAddresses = new Map<string, HostPort>();
 
   constructor(private readonly options: UserAgentCoreOptions) {
     this.log = options.log ?? silent;
+    this.sources = options.probeSourceAddress ? new SourceAddresses(options.probeSourceAddress) : undefined;
     this.transactions = new TransactionLayer({
       clock: options.clock,
       timers: options.timers,
@@ -110,6 +130,21 @@ export class UserAgentCore {
   /** Registers the usage that handles out-of-dialog requests of `method` (INVITE, SUBSCRIBE, MESSAGE…). */
   setHandler(method: string, handler: RequestHandler): void {
     this.handlers.set(method.toUpperCase(), handler);
+  }
+
+  /**
+   * RFC 6665 §4.1.2.4: "the subscriber MUST be prepared to receive NOTIFY requests before the SUBSCRIBE
+   * transaction has completed" — and such a NOTIFY creates the dialog. A usage that sent a dialog-creating
+   * request with `callId` and From tag `localTag` registers here: an in-dialog request with that Call-ID and
+   * To tag that matches no dialog is offered to `adopt` before the core answers 481 (§12.2.2). Returns the
+   * removal; call it once the dialog exists or the request failed.
+   */
+  expectDialog(callId: string, localTag: string, adopt: DialogAdopter): () => void {
+    const key = `${callId}\n${localTag}`;
+    this.expected.set(key, adopt);
+    return () => {
+      if (this.expected.get(key) === adopt) this.expected.delete(key);
+    };
   }
 
   /** ACKs that match no transaction and no dialog usage. */
@@ -147,6 +182,8 @@ export class UserAgentCore {
   }
 
   private receiveUnchecked(inbound: InboundMessage): void {
+    // Whoever sent us something is likely answered soon (a 200 with our Contact, an SDP answer): learn the route now.
+    this.sources?.warm(inbound.remote.address);
     const limit = this.options.maxRequestBytes ?? MAX_MESSAGE_BYTES;
     if (inbound.data.length > limit) {
       this.answerOversize(inbound);
@@ -173,6 +210,7 @@ export class UserAgentCore {
   }
 
   private receiveRequest(request: SipRequest, inbound: InboundMessage): void {
+    if (liftReplacesFromRequestUri(request)) this.log.debug({ remote: inbound.remote }, 'sip: Replaces taken from the Request-URI');
     const problems = validateRequest(request);
     if (problems.length > 0) {
       // §8.2 / §21.4.1: a malformed request gets 400 naming the fault (505 for another SIP version); never an ACK.
@@ -240,7 +278,7 @@ export class UserAgentCore {
     }
     if (request.to.tag !== undefined) {
       // §12.2.2: a To tag names a dialog; "If the UAS ... does not match any existing dialogs ... 481".
-      const usage = this.dialogs.forRequest(request);
+      const usage = this.dialogs.forRequest(request) ?? this.adopted(request);
       if (!usage) {
         incoming.respond(481);
         return;
@@ -266,6 +304,13 @@ export class UserAgentCore {
     }
     // BYE outside a dialog (no To tag) cannot match anything (§15.1.2).
     incoming.respond(481);
+  }
+
+  /** A dialog created for `request` by the usage that expected it (expectDialog), or undefined. */
+  private adopted(request: SipRequest): DialogUsage | undefined {
+    const adopt = this.expected.get(`${request.callId}\n${request.to.tag}`);
+    if (!adopt || !adopt(request)) return undefined;
+    return this.dialogs.forRequest(request);
   }
 
   /** §9.2 on the UAS side: 200 to the CANCEL, 487 to the INVITE if it was still pending. */
@@ -346,7 +391,7 @@ export class UserAgentCore {
     this.options
       .locate({ host: hop.host, port: hop.port, transport: hop.transport, secure: hop.scheme === 'sips' })
       .then(
-        (targets) => this.attempt(request, targets, 0, user, options),
+        (targets) => void this.attempt(request, targets, 0, user, options),
         (err: unknown) => {
           this.log.warn({ err, host: hop.host }, 'sip: next hop not found');
           fail('DNS Failure');
@@ -370,7 +415,7 @@ export class UserAgentCore {
     await this.transactions.sendStateless(ack, target);
   }
 
-  private attempt(original: SipRequest, targets: readonly ServerTarget[], index: number, user: ClientTransactionUser, options: SendRequestOptions): void {
+  private async attempt(original: SipRequest, targets: readonly ServerTarget[], index: number, user: ClientTransactionUser, options: SendRequestOptions): Promise<void> {
     if (this.closed) return;
     const server = targets[index];
     if (!server) {
@@ -397,14 +442,27 @@ export class UserAgentCore {
         request.headers.prepend('Via', this.via(tcp, generateBranch()));
       }
     }
-    options.onTarget?.(target);
+    try {
+      // Via sent-by and our Contact name the interface this request leaves by (issue 5 point 11). Awaited
+      // only when there is something to write, so a request needing nothing goes out in the same turn.
+      const stamping = this.stampLocalAddress(request, target, transport);
+      if (stamping) await stamping;
+    } catch (err) {
+      this.log.warn({ err, target: `${target.protocol} ${target.address}:${target.port}` }, 'sip: no route to the next hop');
+      if (this.closed) return;
+      if (index + 1 < targets.length) void this.attempt(original, targets, index + 1, user, options);
+      else user.onResponse(createResponse(withVia(original, this.placeholderVia()), 503, { reason: 'No Route To Server' }), 'transport-error');
+      return;
+    }
+    if (this.closed) return;
+    options.onTarget?.(target, request);
     const failover = (response: SipResponse, origin: ResponseOrigin): boolean =>
       index + 1 < targets.length && (origin !== 'network' || response.status === 503);
     const tx = this.transactions.sendRequest(request, target, {
       onResponse: (response, origin) => {
         if (response.status >= 200 && failover(response, origin)) {
           this.log.info({ target: `${target.protocol} ${target.address}:${target.port}`, status: response.status }, 'sip: trying next server');
-          this.attempt(original, targets, index + 1, user, options);
+          void this.attempt(original, targets, index + 1, user, options);
           return;
         }
         user.onResponse(response, origin);
@@ -454,10 +512,129 @@ export class UserAgentCore {
     this.transactions.dispose();
   }
 
+  /**
+   * The host written in Via and Contact when the message is built. A transport bound to one address uses it;
+   * a configured advertised address wins on unbound ones; otherwise the unspecified address stands in until
+   * the message is sent and stampLocalAddress writes the source address toward its next hop (it never
+   * reaches the wire: every message passes through transmit).
+   */
   private hostFor(transport: Transport): string {
     const bound = transport.local.address;
-    if (bound === '0.0.0.0' || bound === '::') return this.options.advertisedAddress ?? (bound === '::' ? '::1' : '127.0.0.1');
-    return bound;
+    if (!isUnspecified(bound)) return bound;
+    if (this.options.advertisedAddress !== undefined) return this.options.advertisedAddress;
+    if (this.sources) return bound;
+    return bound === '::' ? '::1' : '127.0.0.1';
+  }
+
+  // ---------------------------------------------------------------- local addresses (issue 5 point 11)
+
+  /** The source address toward `destination` if already known (sync callers: an SDP offer being built). */
+  sourceAddressToward(destination: string): string | undefined {
+    return this.sources?.cached(destination);
+  }
+
+  /** The source address toward `destination`, asking the kernel when not yet known. */
+  resolveSourceAddress(destination: string): Promise<string> {
+    if (!this.sources) return Promise.reject(new TransportError('no-route', 'no source address probe configured'));
+    return this.sources.resolve(destination);
+  }
+
+  /** The source address learned last (toward the registrar, usually): a fallback for an unknown peer. */
+  get latestSourceAddress(): string | undefined {
+    return this.sources?.latest;
+  }
+
+  /** Local addresses in use now, each with the destinations reached from it (for logs and change detection). */
+  sourceAddressesInUse(): Map<string, string[]> {
+    return this.sources?.inUse() ?? new Map();
+  }
+
+  /** Asks the kernel again for every known route (the interfaces changed); returns the routes whose address changed. */
+  recheckSourceAddresses(): Promise<SourceChange[]> {
+    return this.sources?.recheck() ?? Promise.resolve([]);
+  }
+
+  /**
+   * RFC 3581 §4 told us what a NAT shows the server at the other end of this flow: Contacts sent over the flow
+   * carry that public address and port (PJSIP's contact_rewrite); undefined forgets it (no NAT any more).
+   */
+  setPublicAddress(flow: Pick<TransactionTarget, 'protocol' | 'address' | 'port'>, mapping: HostPort | undefined): void {
+    if (mapping === undefined) this.publicAddresses.delete(flowKey(flow));
+    else this.publicAddresses.set(flowKey(flow), { address: normalise(mapping.address), port: mapping.port });
+  }
+
+  publicAddress(flow: Pick<TransactionTarget, 'protocol' | 'address' | 'port'>): HostPort | undefined {
+    return this.publicAddresses.get(flowKey(flow));
+  }
+
+  /** The public address learned on any flow to the server at `address` (for SDP, when config asks for it). */
+  publicAddressToward(address: string): HostPort | undefined {
+    const wanted = normalise(address);
+    for (const [key, mapping] of this.publicAddresses) if (key.split('|')[1] === wanted) return mapping;
+    return undefined;
+  }
+
+  forgetPublicAddresses(): void {
+    this.publicAddresses.clear();
+  }
+
+  /**
+   * Writes the real local address where the message still carries the unspecified stand-in: the top Via of
+   * our requests (§18.1.1 sent-by) and our Contact (§8.1.1.8) in requests and in 1xx/2xx responses (a 3xx
+   * Contact names somewhere else, §21.3). A flow with a learned NAT mapping gets the public address in Contact
+   * (Via keeps the local one: RFC 3581 §4 lets the server fix Via with received/rport).
+   */
+  private stampLocalAddress(message: SipMessage, target: TransactionTarget, transport: Transport): Promise<void> | undefined {
+    const mapped = this.publicAddresses.get(flowKey(target));
+    const bound = transport.local.address;
+    const unbound = isUnspecified(bound);
+    // Stand-ins are only written for unbound transports with a probe; a NAT mapping applies to any transport.
+    const standIns = unbound && this.sources !== undefined && this.options.advertisedAddress === undefined;
+    if (!standIns && !mapped) return undefined;
+    const stampVia = standIns && message.kind === 'request' && message.headers.has('via') && isUnspecifiedHost(message.topVia.host);
+    const contactValues = message.kind === 'request' || message.status < 300 ? message.headers.getAll('contact') : [];
+    const ours = (host: string) => (standIns && isUnspecifiedHost(host)) || (mapped !== undefined && !unbound && normalise(host) === normalise(bound));
+    const stampContact =
+      contactValues.length > 0 &&
+      (mapped !== undefined || contactValues.some((v) => /(?:@|sips?:)(0\.0\.0\.0|\[::\])(?=[:;>]|$)/i.test(v)));
+    if (!stampVia && !stampContact) return undefined;
+    const known = standIns ? this.sources!.cached(target.address) : bound;
+    if (known !== undefined) {
+      this.writeLocalAddress(message, target, transport, known, stampVia, stampContact, ours);
+      return undefined;
+    }
+    return this.sources!.resolve(target.address).then((local) => this.writeLocalAddress(message, target, transport, local, stampVia, stampContact, ours));
+  }
+
+  private writeLocalAddress(
+    message: SipMessage,
+    target: TransactionTarget,
+    transport: Transport,
+    local: string,
+    stampVia: boolean,
+    stampContact: boolean,
+    ours: (host: string) => boolean,
+  ): void {
+    const mapped = this.publicAddresses.get(flowKey(target));
+    const port = transport.local.port === 0 ? undefined : transport.local.port;
+    if (stampVia) {
+      const vias = message.vias;
+      const top = vias[0]!;
+      message.headers.set('Via', [new Via({ ...top, host: bracket(local), port }), ...vias.slice(1)]);
+    }
+    if (stampContact) {
+      const host = bracket(mapped?.address ?? local);
+      const contactPort = mapped ? mapped.port : port;
+      let changed = false;
+      const contacts = message.contacts.map((c) => {
+        const uri = c.uri;
+        // A Contact with expires=0 names a binding being removed: it must stay exactly as it was registered.
+        if (!(uri instanceof SipUri) || !ours(uri.host) || c.expires === 0) return c;
+        changed = true;
+        return new NameAddr(uri.with({ host, port: contactPort }), c.params, c.displayName);
+      });
+      if (changed) message.headers.set('Contact', contacts);
+    }
   }
 
   private placeholderVia(): Via {
@@ -468,6 +645,12 @@ export class UserAgentCore {
   private async transmit(message: SipMessage, target: TransactionTarget): Promise<void> {
     const transport = this.transportFor(target);
     if (!transport) throw new TransportError('no-transport', `no ${target.protocol} transport for ${target.address}`, { protocol: target.protocol });
+    try {
+      const stamping = this.stampLocalAddress(message, target, transport);
+      if (stamping) await stamping;
+    } catch (err) {
+      throw new TransportError('no-route', `no route to ${target.address}`, { protocol: target.protocol, remote: target, cause: err });
+    }
     const result = await transport.send(serializeMessage(message), { address: target.address, port: target.port }, {
       connectionId: target.connectionId,
       serverName: target.serverName,
@@ -475,6 +658,18 @@ export class UserAgentCore {
     // Later messages of the same transaction (retransmissions, ACK) stay on this connection.
     if (result.connectionId !== undefined) target.connectionId = result.connectionId;
   }
+}
+
+function flowKey(flow: Pick<TransactionTarget, 'protocol' | 'address' | 'port'>): string {
+  return `${flow.protocol}|${normalise(flow.address)}|${flow.port}`;
+}
+
+function isUnspecifiedHost(host: string): boolean {
+  return isUnspecified(host);
+}
+
+function bracket(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** §8.1.2: the first Route's URI when there is a route set, else the Request-URI. */

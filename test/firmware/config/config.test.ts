@@ -37,6 +37,16 @@ accounts:
     expect(config.accounts[0]).toMatchObject({ user: '201', authUser: 'a201', transport: 'tls', registerExpires: 600, enabled: true });
   });
 
+  it('takes a fixed advertised address and the NAT choices, and says what an address must be', () => {
+    const { config } = parseConfigText('sip:\n  advertisedAddress: 203.0.113.7\n  nat:\n    publicAddressInSdp: true\n');
+    expect(config.sip.advertisedAddress).toBe('203.0.113.7');
+    expect(config.sip.nat).toEqual({ rewriteContact: true, publicAddressInSdp: true });
+    expect(parseConfigText('').config.sip.nat).toEqual({ rewriteContact: true, publicAddressInSdp: false });
+    expect(errorsOf('sip:\n  advertisedAddress: 300.1.2.3\n').issues).toEqual([
+      { path: 'sip.advertisedAddress', line: 2, message: 'expected an IPv4 or IPv6 address, found "300.1.2.3"' },
+    ]);
+  });
+
   it('reports three mistakes as three errors, each with its key path and line', () => {
     const err = errorsOf(`board: sim
 accounts:

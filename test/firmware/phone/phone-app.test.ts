@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -82,15 +82,16 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function setup() {
+async function setup(options: { callLogPath?: string; errors?: unknown[] } = {}) {
   const clock = new FakeClock(0, Date.UTC(2026, 10, 25, 8, 0, 0));
   const panel = new SimPanel({ clock, rows: 2, columns: 16 });
   const calls = new FakeCalls();
   const audio = new FakeAudio();
-  const callLog = await CallLog.open(new JsonStore(join(dir, 'calls.json'), CallLog.emptyFile));
+  const callLog = await CallLog.open(new JsonStore(options.callLogPath ?? join(dir, 'calls.json'), CallLog.emptyFile));
   const contacts = await ContactBook.open(new JsonStore(join(dir, 'contacts.json'), ContactBook.emptyFile));
   await contacts.add({ name: 'Reception', numbers: [{ label: 'work', value: '200' }] });
   const app = new PhoneApp({
+    log: { error: (...args: unknown[]) => void options.errors?.push(args) },
     devices: { keypad: panel.keypad, hookSwitch: panel.hook, display: panel.display, ringer: panel.ringer, leds: panel.leds as never },
     calls,
     audio,
@@ -146,6 +147,20 @@ describe('the phone, from keypad to call log', () => {
     expect(glass()[1]).toBe('1 missed   08:00');
     await callLog.markMissedSeen();
     expect(glass()[1]).toBe('Wed 25 Nov 08:00');
+    app.stop();
+  });
+
+  it('keeps the call in the list and the phone running when the call log cannot be saved (a full or failing disk)', async () => {
+    const errors: unknown[] = [];
+    const { calls, callLog, app, glass } = await setup({ callLogPath: join(dir, 'data', 'calls.json'), errors });
+    await writeFile(join(dir, 'data'), ''); // a file where the data directory should be: every save fails
+    calls.emit({ type: 'incoming', callId: 'in-1', remoteUri: 'sip:301@pbx', number: '301' });
+    calls.emit({ type: 'ended', callId: 'in-1', reason: 'Missed call', cause: 'cancelled' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('the call log could not be saved');
+    expect(callLog.unseenMissed).toBe(1);
+    expect(glass()[1]).toBe('1 missed   08:00');
     app.stop();
   });
 

@@ -452,3 +452,41 @@ describe('intercom (auto-answer)', () => {
     expect(only(p.send(intercom('in-1')), 'answer')).toEqual([]);
   });
 });
+
+describe('codec on demand (issue 7 §3)', () => {
+  it('OK while talking asks for the call’s codec and quality and shows them until the timer ends', () => {
+    const p = phone({ callInfoMs: 4000 });
+    p.send(lift);
+    p.keys('2015');
+    p.send({ type: 'answered', callId: 'call-1' });
+    const actions = p.send(key('ok'));
+    expect(actions).toEqual([
+      { type: 'call-info', callId: 'call-1' },
+      { type: 'start-timer', name: 'call-info', ms: 4000 },
+    ]);
+    expect(p.m.view.infoFor).toBe('call-1');
+    p.send({ type: 'timer', name: 'call-info' });
+    expect(p.m.view.infoFor).toBeUndefined();
+  });
+
+  it('OK does not ask before the call is answered, and the figures go with the call', () => {
+    const p = phone();
+    p.send(lift);
+    p.keys('2015');
+    expect(only(p.send(key('ok')), 'call-info')).toEqual([]);
+    p.send({ type: 'answered', callId: 'call-1' });
+    p.send(key('ok'));
+    p.send({ type: 'ended', callId: 'call-1', reason: 'Call ended', cause: 'remote' });
+    expect(p.m.view.infoFor).toBeUndefined();
+  });
+
+  it('hides them while the call is on hold', () => {
+    const p = phone();
+    p.send(lift);
+    p.keys('2015');
+    p.send({ type: 'answered', callId: 'call-1' });
+    p.send(key('ok'));
+    p.send(key('hold'));
+    expect(p.m.view.infoFor).toBeUndefined();
+  });
+});

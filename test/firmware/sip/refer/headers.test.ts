@@ -26,6 +26,19 @@ describe('Refer-To (RFC 3515 §2.1) and Replaces (RFC 3891 §6.1)', () => {
     expect(() => parseReferTo('<sip:carol@lab.test?Replaces=abc%3Bto-tag%3D2>')).toThrow(ReferError);
   });
 
+  it("reads baresip 1.0.0's Replaces, whose escaped ; and = arrive as ?, and still refuses one without tags", () => {
+    // As captured from baresip 1.0.0 following our Refer-To <sip:carol@…?Replaces=TJys…%3Bto-tag%3DUE0…%3Bfrom-tag%3DBaGw…>.
+    expect(parseReplaces('TJysDqXzqLjPITDSyDn_9w?to-tag?UE0-Bwk3RSo?from-tag?BaGwYPjzP4Y')).toEqual({
+      callId: 'TJysDqXzqLjPITDSyDn_9w',
+      toTag: 'UE0-Bwk3RSo',
+      fromTag: 'BaGwYPjzP4Y',
+      earlyOnly: false,
+    });
+    expect(parseReplaces('a?b@h?from-tag?1?early-only?to-tag?2')).toEqual({ callId: 'a?b@h', toTag: '2', fromTag: '1', earlyOnly: true });
+    expect(() => parseReplaces('abc?to-tag?2')).toThrow(ReferError);
+    expect(() => parseReplaces('abc?def')).toThrow(ReferError);
+  });
+
   it('names our dialog from the far side: their to-tag is our remote tag', () => {
     expect(replacesFor({ callId: 'c1', localTag: 'ours', remoteTag: 'theirs' })).toEqual({ callId: 'c1', toTag: 'theirs', fromTag: 'ours', earlyOnly: false });
   });

@@ -350,4 +350,65 @@ describe('an INVITE with Replaces (RFC 3891 §3)', () => {
     expect(lastResponse(t, 200, 'INVITE').callId).toBe('new-call-3');
     expect(t.last('CANCEL').callId).toBe(out.callId);
   });
+
+  /** An INVITE from Dave whose Request-URI carries the Replaces (no header field), as baresip 1.0.0 sends it. */
+  function inviteWithUriHeaders(uriHeaders: string, headers: string[] = []): string {
+    return peerRequest('INVITE', { callId: 'new-call-2', fromTag: 'daveTag', body: sdpBody({ port: 7004 }), headers }).replace(
+      'INVITE sip:alice@127.0.0.1:5062 SIP/2.0',
+      `INVITE sip:alice@127.0.0.1:5062?${uriHeaders} SIP/2.0`,
+    );
+  }
+
+  it('takes a Replaces that came as a Request-URI header (escaped, RFC 3261 §19.1.1) when the INVITE has no Replaces header', async () => {
+    const s = await inCall();
+    const events: Replacement[] = [];
+    s.transfer.on('replaced', (e) => events.push(e));
+    s.t.receive(inviteWithUriHeaders(`Replaces=peer-call-1%3Bto-tag%3D${s.ourTag}%3Bfrom-tag%3Dbobtag`));
+    await flush();
+    expect(lastResponse(s.t, 200, 'INVITE').callId).toBe('new-call-2');
+    expect(s.t.last('BYE').callId).toBe('peer-call-1');
+    expect(events).toHaveLength(1);
+    expect(s.t.incoming).toHaveLength(1);
+  });
+
+  it("takes baresip 1.0.0's Request-URI Replaces with ? for ; and =, as seen on the wire", async () => {
+    const s = await inCall();
+    const events: Replacement[] = [];
+    s.transfer.on('replaced', (e) => events.push(e));
+    s.t.receive(inviteWithUriHeaders(`Replaces=peer-call-1?to-tag?${s.ourTag}?from-tag?bobtag`));
+    await flush();
+    expect(lastResponse(s.t, 200, 'INVITE').callId).toBe('new-call-2');
+    expect(events[0]!.replaced).toBe(s.call);
+    expect(s.call.state).toBe('ended');
+  });
+
+  it('still answers 400 to other Request-URI headers, and lets a Replaces header field win over the URI copy', async () => {
+    const s = await inCall();
+    s.t.receive(inviteWithUriHeaders('Subject=hi'));
+    await flush();
+    expect(lastResponse(s.t, 400, 'INVITE').reason).toBe('Headers not allowed in Request-URI');
+    s.t.receive(inviteWithUriHeaders(`Replaces=peer-call-1%3Bto-tag%3D${s.ourTag}%3Bfrom-tag%3Dbobtag`, [`Replaces: peer-call-1;to-tag=${s.ourTag};from-tag=bobtag`]));
+    await flush();
+    expect(s.t.responses(400)).toHaveLength(2);
+    expect(s.call.state).toBe('active');
+  });
+});
+
+describe('the refer subscription when a NOTIFY overtakes the 202 (RFC 6665 §4.1.2.4, RFC 3515 §2.4.4)', () => {
+  it('takes the NOTIFYs that came first, reports the outcome, and ignores the late 202', async () => {
+    const { t, transfer, call, inDialog } = await inCall();
+    const out = transfer.blind(call, '201');
+    const log = track(out);
+    await flush();
+    const refer = t.last('REFER');
+    const id = refer.cseq.seq;
+    await inDialog('NOTIFY', notify('100 Trying', 'active;expires=60', id));
+    await inDialog('NOTIFY', notify('200 OK', 'terminated;reason=noresource', id));
+    expect(t.responses(200).filter((r) => r.cseq.method === 'NOTIFY')).toHaveLength(2);
+    expect(log).toEqual(['progress 100 Transferring', 'progress 200 Transferred final', 'done ok Transferred']);
+    t.receive(reply(refer, 202, { toTag: 'bobtag' }));
+    await flush();
+    expect(log).toHaveLength(3);
+    expect(call.state).toBe('ended');
+  });
 });

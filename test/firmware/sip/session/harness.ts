@@ -1,6 +1,6 @@
 import { FakeClock } from '../../../support/fake-clock.js';
 import { parseMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../../firmware/sip/message/index.js';
-import { UserAgentCore } from '../../../../firmware/sip/ua/index.js';
+import { UserAgentCore, type SourceProbe } from '../../../../firmware/sip/ua/index.js';
 import type { HostPort, SendOptions, Transport, TransportProtocol } from '../../../../firmware/sip/transport/index.js';
 import { CallManager, type Call, type CallAccount, type CallManagerOptions } from '../../../../firmware/sip/session/index.js';
 import type { SdpCodec } from '../../../../firmware/sip/sdp/index.js';
@@ -38,12 +38,15 @@ export const PEER: HostPort = { address: '127.0.0.1', port: 5070 };
 export const ACCOUNT: CallAccount = { user: 'alice', domain: 'lab.test', password: 'secret' };
 
 /** A UA core on a fake UDP transport and a FakeClock with a CallManager on top; the test plays the far end. */
-export function harness(options: Partial<CallManagerOptions> & { codecs?: SdpCodec[]; random?: () => number; listen?: boolean } = {}) {
+export function harness(
+  options: Partial<CallManagerOptions> & { codecs?: SdpCodec[]; random?: () => number; listen?: boolean; bind?: string; probeSourceAddress?: SourceProbe } = {},
+) {
   const clock = new FakeClock();
-  const udp = new FakeTransport({ address: '127.0.0.1', port: 5062 }, clock);
+  const udp = new FakeTransport({ address: options.bind ?? '127.0.0.1', port: 5062 }, clock);
   const core = new UserAgentCore({
     clock,
     transports: [udp],
+    probeSourceAddress: options.probeSourceAddress,
     locate: () => Promise.resolve([{ protocol: 'UDP' as const, address: PEER.address, port: PEER.port, serverName: 'lab.test' }]),
     supported: ['100rel', 'timer', 'replaces'],
   });

@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import type { Clock, WallClock } from '../clock/index.js';
 import { parseKeyPath, TONE_REGIONS, type Config } from '../config/index.js';
 import type { Logging } from '../log/index.js';
@@ -26,7 +27,6 @@ import { TrustedServers } from './caller-identity.js';
 import { adminLogin, createMaintenanceBackend } from './maintenance-backend.js';
 import { mainMenu } from './menu/index.js';
 import { lanAddress, macAddress, trustedAddresses } from './host-network.js';
-import { networkInterfaces } from 'node:os';
 import { accountIdOf, screenState, sdpCodecs, sipConfig } from './sip-settings.js';
 
 /**

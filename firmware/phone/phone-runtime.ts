@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
 import type { Clock, WallClock } from '../clock/index.js';
 import { parseKeyPath, TONE_REGIONS, type Config } from '../config/index.js';
@@ -26,7 +27,8 @@ import { InvitePolicy } from './invite-policy.js';
 import { TrustedServers } from './caller-identity.js';
 import { adminLogin, createMaintenanceBackend } from './maintenance-backend.js';
 import { mainMenu } from './menu/index.js';
-import { lanAddress, macAddress, trustedAddresses } from './host-network.js';
+import { lanAddress, macAddress } from './host-network.js';
+import { ServerAddresses } from './server-addresses.js';
 import { accountIdOf, screenState, sdpCodecs, sipConfig } from './sip-settings.js';
 
 /**
@@ -146,11 +148,18 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
   const notifySources = new NotifySourcePolicy({ log: logging.for('sip') });
   // P-Asserted-Identity is believed only from them too (RFC 3325 §5).
   const identityServers = new TrustedServers();
-  void trustedAddresses(lines).then((a) => {
-    policy.setTrusted(a);
-    notifySources.setTrusted(a);
-    identityServers.set(a);
+  const servers = new ServerAddresses({
+    servers: lines.flatMap((l) => [l.outboundProxy, l.registrar, l.domain].filter((h): h is string => h !== undefined)),
+    lookup: async (host) => (await lookup(host, { all: true })).map((f) => f.address),
+    clock,
+    onChange: (a) => {
+      policy.setTrusted(a);
+      notifySources.setTrusted(a);
+      identityServers.set(a);
+      log.info({ addresses: a }, 'calls, MWI and caller identity are trusted from these server addresses');
+    },
   });
+  void servers.start();
   const manager = new CallManager(sip.core, { clock, log: logging.for('sip') }, {
     // c=/o= name the interface toward the call's signalling peer, not the first LAN address (issue 5 point 11).
     localMedia: (call) => ({ address: sip.mediaAddressFor(call.signallingPeer), port: control!.rtpPortFor(call), codecs, ptime: config.audio.ptime }),
@@ -365,6 +374,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
     directUri,
     async stop() {
       interfaces.stop();
+      servers.stop();
       detachPanel?.();
       await supervisor.stop('console');
       // A call whose stream waits for a media worker that is down would hold the hang-up forever.

@@ -147,6 +147,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
       ...(board.panel ? { panel: board.panel } : {}),
       front: board,
       sip,
+      parts: () => supervisor.parts(),
       phone: {
         dial: (target: string) => phoneReady().dial(resolveDialTarget(target, account?.domain)),
         calls: () => (appRef ? appRef.callList() : []),

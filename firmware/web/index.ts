@@ -6,7 +6,7 @@
  */
 export { startWebServer, type RunningWebServer, type WebServerOptions } from './web-server.js';
 export { createWebApp, type WebApp } from './web-app.js';
-export type { WebAppDeps, PhoneControl, CallSummary, CallAction } from './web-context.js';
+export type { WebAppDeps, PhoneControl, CallSummary, CallAction, PartStatus } from './web-context.js';
 export { ConfigAccess, parseKeyPath, maskSecrets, SECRET_MASK, type ConfigChange, type KeyPath } from './config-access.js';
 export type { SipStatusSource, PhoneStatus, AccountStatus } from './status-view.js';
 export type { PanelState } from './panel-view.js';

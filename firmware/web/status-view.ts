@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import { glyphsToText } from '../../hal/index.js';
 import type { RegistrationStatus } from '../sip/index.js';
 import type { CallQualityReport } from '../phone/phone-ports.js';
-import type { CallSummary, WebContext } from './web-context.js';
+import type { CallSummary, PartStatus, WebContext } from './web-context.js';
 
 /** What the web needs from the SIP stack (SipStack satisfies it). */
 export interface SipStatusSource {
@@ -36,6 +36,8 @@ export interface PhoneStatus {
   accounts: AccountStatus[];
   sip: { transports: Array<{ protocol: string; address: string; port: number }> };
   network: { addresses: string[] };
+  /** The phone's supervised parts; a restarted or given-up part shows here with its last error. */
+  parts?: PartStatus[];
 }
 
 export function accountId(index: number): string {
@@ -49,6 +51,7 @@ export function buildStatus(input: {
   board: string | undefined;
   uptimeS: number;
   addresses: string[];
+  parts?: PartStatus[];
 }): PhoneStatus {
   const registrations = input.sip?.registrationStatus() ?? {};
   const accounts = input.config.accounts.map((a, i): AccountStatus => {
@@ -76,6 +79,7 @@ export function buildStatus(input: {
     accounts,
     sip: { transports },
     network: { addresses: input.addresses },
+    ...(input.parts ? { parts: input.parts } : {}),
   };
 }
 
@@ -102,6 +106,7 @@ export function currentStatus(ctx: WebContext): PhoneStatus {
     board: ctx.board,
     uptimeS: (ctx.clock.now() - ctx.startedMs) / 1000,
     addresses: (ctx.addresses ?? hostAddresses)(),
+    ...(ctx.parts ? { parts: ctx.parts() } : {}),
   });
 }
 

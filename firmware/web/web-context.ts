@@ -51,6 +51,14 @@ export interface PhoneControl {
   callQuality?(): Promise<CallQualityReport[]>;
 }
 
+/** One supervised part as firmware/lifecycle's Supervisor reports it. */
+export interface PartStatus {
+  name: string;
+  state: 'starting' | 'running' | 'waiting' | 'given-up' | 'stopped';
+  restarts: number;
+  lastError?: string;
+}
+
 export interface WebAppDeps {
   clock: Clock;
   log: Logger;
@@ -66,6 +74,8 @@ export interface WebAppDeps {
   front?: { hookSwitch: Pick<HookSwitch, 'state'>; display: Pick<Display, 'contents'> };
   sip?: SipStatusSource;
   phone?: PhoneControl;
+  /** The supervised parts of the phone (web, media, audio, LCD, MWI, console…) and how they are doing. */
+  parts?: () => PartStatus[];
   /**
    * When set, choosing the first admin password from another machine needs this
    * code, which main.ts shows where only someone at the phone can read it (its

@@ -81,6 +81,10 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
     <tr><th>Board</th><td>${s.board ?? '(unknown)'}</td></tr>
     <tr><th>Up for</th><td>${duration(s.uptimeS)}</td></tr>
     <tr><th>Configuration</th><td>${options.configFile ?? '(none: changes last until restart)'}</td></tr>
+    ${(s.parts ?? []).map(
+      (p) =>
+        html`<tr><th>Part: ${p.name}</th><td class="part-${p.state}">${p.state}${p.restarts > 0 ? html` (restarted ${p.restarts}×${p.lastError ? html`; last error: ${p.lastError}` : ''})` : ''}</td></tr>`,
+    )}
   </tbody></table>
   ${options.canRestart ? html`<p><a href="/admin/system">Restart or reboot…</a></p>` : ''}
 </section>

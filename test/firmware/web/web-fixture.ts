@@ -5,7 +5,7 @@ import { SimPanel } from '../../../hal/sim/index.js';
 import { loadConfigFile, parseConfigText } from '../../../firmware/config/index.js';
 import { Logging } from '../../../firmware/log/index.js';
 import type { RegistrationStatus } from '../../../firmware/sip/index.js';
-import { ConfigAccess, createWebApp, hashPassword, type PhoneControl, type WebApp } from '../../../firmware/web/index.js';
+import { ConfigAccess, createWebApp, hashPassword, type PartStatus, type PhoneControl, type WebApp } from '../../../firmware/web/index.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
 /** A cheap scrypt cost for tests; the stored hash carries its own cost, so verification is cheap too. */
@@ -26,6 +26,7 @@ export interface FixtureOptions {
   apiToken?: string;
   setupCode?: string;
   registrations?: Record<string, RegistrationStatus>;
+  parts?: () => PartStatus[];
 }
 
 export interface WebFixture {
@@ -72,6 +73,7 @@ export async function webFixture(options: FixtureOptions = {}): Promise<WebFixtu
     sip: { registrationStatus: () => registrations, localTransports: [{ protocol: 'UDP', address: '0.0.0.0', port: 5062 }] },
     addresses: () => ['192.0.2.10'],
     ...(options.phone ? { phone: options.phone } : {}),
+    ...(options.parts ? { parts: options.parts } : {}),
     ...(options.apiToken ? { apiToken: options.apiToken } : {}),
     ...(options.setupCode ? { setupCode: options.setupCode } : {}),
     heartbeatMs: 15_000,

@@ -3,6 +3,7 @@ import { MAX_CONTENT_LENGTH, MAX_HEADER_COUNT, MAX_LINE_LENGTH, MAX_MESSAGE_BYTE
 import { SipHeaders, headerKey } from './headers.js';
 import { SourceText } from './source-text.js';
 import { matchKnownName } from './known-headers.js';
+import { MAX_FAST_LINES, scanAsciiHead } from './head-scan.js';
 import { SipRequest, SipResponse, parseCallId, parseMaxForwards, parseUnsigned, type SipMessage } from './message.js';
 import { parseVia } from './via.js';
 import { parseNameAddr } from './name-addr.js';
@@ -50,6 +51,19 @@ function isVersion(s: string): boolean {
  * From/To URIs, other Vias, Contact, Route…) parses on first access.
  */
 export function parseMessage(data: Uint8Array | string, options?: ParseOptions): SipMessage {
+  return parse(data, options, true);
+}
+
+/**
+ * parseMessage with the fast path switched off: every message takes the
+ * character-by-character scanner. For tests that hold the two paths to the
+ * same answers; not part of the module's surface.
+ */
+export function parseMessageCarefully(data: Uint8Array | string, options?: ParseOptions): SipMessage {
+  return parse(data, options, false);
+}
+
+function parse(data: Uint8Array | string, options: ParseOptions | undefined, fast: boolean): SipMessage {
   const buf = toBuffer(data);
   if (buf.length > MAX_MESSAGE_BYTES) throw new SipParseError('message too large', MAX_MESSAGE_BYTES);
   // §7.5: CRLFs before the start line are ignored (stream keep-alives leave them)
@@ -58,19 +72,9 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   if (start >= buf.length) throw new SipParseError('empty message', start);
   const headEnd = buf.indexOf(END_OF_HEADERS, start);
   if (headEnd < 0) throw new SipParseError('header section not terminated by an empty line', buf.length);
-  // the header section including the CRLF of its last line
-  const head = buf.toString('utf8', start, headEnd + 2);
-  const ascii = head.length === headEnd + 2 - start;
-  const loc = new SourceText(head, start, ascii);
-
-  // start line; its characters are checked by the request/status line parsers
-  const eol = head.indexOf('\r\n');
-  if (eol > MAX_LINE_LENGTH) throw new SipParseError('start line too long', start, 1);
-  const first = head.slice(0, eol);
-  const startLine = first.startsWith('SIP/') || first.startsWith('sip/') ? parseStatusLine(first, loc) : parseRequestLine(first, loc);
-
-  const { names, keys, values, positions, clIndex, lineNo } = scanHeaderFields(head, eol + 2, loc);
-  const headers = SipHeaders.fromParsed(names, keys, values, positions, loc);
+  const parsed = (fast ? scanFast(buf, start, headEnd) : undefined) ?? scanCareful(buf, start, headEnd);
+  const { loc, startLine, values, positions, ends, clIndex, lineNo } = parsed;
+  const headers = SipHeaders.fromParsed(parsed.names, parsed.keys, values, positions, loc, ends);
   const message: SipMessage =
     startLine.kind === 'request'
       ? new SipRequest(startLine.method, startLine.uri, headers, undefined, startLine.version)
@@ -82,7 +86,7 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
   let length = available;
   if (clIndex >= 0) {
     try {
-      length = parseUnsigned(values[clIndex]!, MAX_CONTENT_LENGTH);
+      length = parseUnsigned(values[clIndex] ?? loc.text.slice(positions[clIndex], ends![clIndex]), MAX_CONTENT_LENGTH);
     } catch (e) {
       if (e instanceof SipParseError) throw new SipParseError('bad Content-Length', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
       throw e;
@@ -128,12 +132,112 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
 interface HeaderFields {
   names: string[];
   keys: string[];
-  values: string[];
+  /** Each field's value; a hole means "not cut yet": the text between positions[i] and ends[i]. */
+  values: (string | undefined)[];
+  /** Character index of each value in the header section (for errors, and with ends for lazy values). */
   positions: number[];
+  /** Where each value ends, when values are cut on first read; undefined when every value is in `values`. */
+  ends: number[] | undefined;
   /** Index of the Content-Length field, -1 when absent. */
   clIndex: number;
   /** Line number after the last header line. */
   lineNo: number;
+}
+
+interface ParsedHead extends HeaderFields {
+  loc: SourceText;
+  startLine: StatusLine | RequestLine;
+}
+
+function parseStartLine(head: string, eol: number, loc: SourceText): StatusLine | RequestLine {
+  if (eol > MAX_LINE_LENGTH) throw new SipParseError('start line too long', loc.byte(0), 1);
+  const first = head.slice(0, eol);
+  return first.startsWith('SIP/') || first.startsWith('sip/') ? parseStatusLine(first, loc) : parseRequestLine(first, loc);
+}
+
+/**
+ * The careful path: decodes the header section as UTF-8 and checks it one
+ * character at a time, naming the first fault and its position. Takes every
+ * message the fast path declines (non-ASCII text, folded lines, any fault).
+ */
+function scanCareful(buf: Buffer, start: number, headEnd: number): ParsedHead {
+  // the header section including the CRLF of its last line
+  const head = buf.toString('utf8', start, headEnd + 2);
+  const ascii = head.length === headEnd + 2 - start;
+  const loc = new SourceText(head, start, ascii);
+  const startLine = parseStartLine(head, head.indexOf('\r\n'), loc);
+  const fields = scanHeaderFields(head, head.indexOf('\r\n') + 2, loc) as ParsedHead;
+  fields.loc = loc;
+  fields.startLine = startLine;
+  return fields;
+}
+
+const lineEnds = new Int32Array(MAX_FAST_LINES);
+
+/**
+ * The fast path for the common message: clean ASCII, no folded lines, no
+ * fault (scanAsciiHead checks every byte four at a time and finds the line
+ * ends). It cuts no value: it notes where each one starts and ends, and
+ * SipHeaders cuts a value when it is first read. Returns undefined for
+ * anything else, which then takes the careful path (scanCareful) — so a
+ * malformed message is rejected there, with the same reason and position.
+ */
+function scanFast(buf: Buffer, start: number, headEnd: number): ParsedHead | undefined {
+  const end = headEnd + 2;
+  const lines = scanAsciiHead(buf, start, end, lineEnds);
+  if (lines < 0) return undefined;
+  // ASCII only (checked above): Latin-1 decoding gives the same text as UTF-8, and is cheaper
+  const head = buf.toString('latin1', start, end);
+  const loc = new SourceText(head, start, true);
+  const startLine = parseStartLine(head, lineEnds[0]! - start, loc);
+  const names: string[] = [];
+  const keys: string[] = [];
+  const positions: number[] = [];
+  const ends: number[] = [];
+  let clIndex = -1;
+  for (let k = 1; k < lines; k++) {
+    const ls = lineEnds[k - 1]! - start + 2;
+    const le = lineEnds[k]! - start;
+    // §7.3.1 folding: the next line starts with SP or HTAB (rare; the careful path unfolds it)
+    if (k + 1 < lines) {
+      const next = head.charCodeAt(le + 2);
+      if (next === 32 || next === 9) return undefined;
+    }
+    if (le - ls > MAX_LINE_LENGTH) return undefined;
+    // header-name HCOLON: token *( SP / HTAB ) ":" SWS
+    let i = ls;
+    let c = head.charCodeAt(i);
+    while (isTokenChar(c)) c = head.charCodeAt(++i);
+    const nameEnd = i;
+    while (c === 32 || c === 9) c = head.charCodeAt(++i);
+    if (c !== 58 || nameEnd === ls) return undefined;
+    c = head.charCodeAt(++i);
+    while (c === 32 || c === 9) c = head.charCodeAt(++i);
+    const v0 = i;
+    let e = le;
+    while (e > v0 && ((c = head.charCodeAt(e - 1)) === 32 || c === 9)) e--;
+    let name: string;
+    let key: string;
+    const known = matchKnownName(head, ls, nameEnd);
+    if (known !== undefined) {
+      name = known.name ?? head.slice(ls, nameEnd);
+      key = known.key;
+    } else {
+      name = head.slice(ls, nameEnd);
+      key = headerKey(name);
+    }
+    if (key === 'content-length') {
+      // two that disagree: the careful path reports them
+      if (clIndex >= 0 && head.slice(positions[clIndex], ends[clIndex]) !== head.slice(v0, e)) return undefined;
+      clIndex = names.length;
+    }
+    names.push(name);
+    keys.push(key);
+    positions.push(v0);
+    ends.push(e);
+    if (names.length > MAX_HEADER_COUNT) return undefined;
+  }
+  return { loc, startLine, names, keys, values: [], positions, ends, clIndex, lineNo: lines + 1 };
 }
 
 /** Splits the header fields of `head` from `from` on (see parseMessage). */
@@ -210,7 +314,7 @@ function scanHeaderFields(head: string, from: number, loc: SourceText): HeaderFi
     positions.push(v0);
     if (names.length > MAX_HEADER_COUNT) throw new SipParseError('too many header fields', loc.byte(lineStart), startLineNo);
   }
-  return { names, keys, values, positions, clIndex, lineNo };
+  return { names, keys, values, positions, ends: undefined, clIndex, lineNo };
 }
 
 /** §7.3.1: each fold (CRLF and the whitespace around it) becomes a single SP. */

@@ -1,0 +1,103 @@
+/**
+ * The fast check of a header section's bytes: the parse's one pass over
+ * every byte, done four bytes at a time.
+ *
+ * RFC 3261 §7.3 / §25.1: outside the body a message is text lines ended by
+ * CRLF; a header value may hold SP, HTAB and printable characters (and
+ * UTF-8, which this fast path leaves to the careful scanner), never another
+ * control character or DEL. Checking that one character at a time in
+ * JavaScript costs more than the rest of the parse together, so the bytes
+ * are read as 32-bit words and a word is looked at closely only when it
+ * holds a byte below 0x20 (CR, LF, HTAB or a fault), DEL, or a byte ≥ 0x80.
+ * Most words hold none, and the CRs the close look finds are the line ends
+ * the parser needs anyway.
+ *
+ * The answer is only "clean" or "look again": anything unusual (a control
+ * byte, a bare CR or LF, non-ASCII text) makes the parser rerun the
+ * character-by-character scanner, which names the fault and its position or
+ * accepts the valid UTF-8. So this file decides no error message and cannot
+ * accept what the careful scanner rejects.
+ */
+
+/** Line ends recorded per call; a header section with more lines takes the careful path. */
+export const MAX_FAST_LINES = 512;
+
+/** A word view over the ArrayBuffer last scanned: Node's Buffer pool hands out many messages from one 8 KiB buffer, so the view is made once per pool buffer, not per message. */
+let viewOf: ArrayBufferLike | undefined;
+let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+function wordsOver(ab: ArrayBufferLike): Int32Array<ArrayBufferLike> {
+  if (ab !== viewOf) {
+    viewOf = ab;
+    words = new Int32Array(ab, 0, ab.byteLength >>> 2);
+  }
+  return words;
+}
+
+/**
+ * Checks `buf[start, end)` (a header section including the CRLF of its last
+ * line) and writes the index of each line's CR into `lineEnds`. Returns the
+ * number of lines, or -1 when the bytes need the careful scanner: a byte
+ * outside HTAB / printable ASCII other than a CR immediately followed by LF,
+ * or more than MAX_FAST_LINES lines.
+ */
+export function scanAsciiHead(buf: Uint8Array, start: number, end: number, lineEnds: Int32Array): number {
+  let lines = 0;
+  let p = start;
+  const base = buf.byteOffset;
+  // bytes up to the first word boundary of the underlying ArrayBuffer
+  while (p < end && ((base + p) & 3) !== 0) {
+    const b = buf[p]!;
+    if (b < 32 || b >= 127) {
+      lines = byteAt(buf, p, start, lines, lineEnds);
+      if (lines < 0) return -1;
+    }
+    p++;
+  }
+  const firstWord = (base + p) >>> 2;
+  const endWord = (base + end) >>> 2;
+  if (firstWord < endWord) {
+    const w = wordsOver(buf.buffer);
+    if (w.length < endWord) return -1; // the buffer changed size under the cached view: take the careful path
+    for (let wi = firstWord; wi < endWord; wi++) {
+      const x = w[wi]!;
+      // high bit of a byte set when that byte is < 0x20 (the classic "has less than" test: borrows
+      // can only flag extra bytes above a true match, never hide one) or is ≥ 0x80
+      const low = ((x - 0x20202020) & ~x) | x;
+      // ... or equal to 0x7F (DEL): a zero byte in x ^ 0x7F7F7F7F
+      const y = x ^ 0x7f7f7f7f;
+      const del = (y - 0x01010101) & ~y;
+      if (((low | del) & 0x80808080) === 0) continue;
+      const q = (wi << 2) - base;
+      for (let k = q; k < q + 4; k++) {
+        const b = buf[k]!;
+        if (b < 32 || b >= 127) {
+          lines = byteAt(buf, k, start, lines, lineEnds);
+          if (lines < 0) return -1;
+        }
+      }
+    }
+    p = (endWord << 2) - base;
+  }
+  for (; p < end; p++) {
+    const b = buf[p]!;
+    if (b < 32 || b >= 127) {
+      lines = byteAt(buf, p, start, lines, lineEnds);
+      if (lines < 0) return -1;
+    }
+  }
+  return lines;
+}
+
+/** A byte below 0x20 or ≥ 0x7F at `p`: HTAB passes, CR must start a CRLF (and is recorded), LF must end one; anything else fails (-1). */
+function byteAt(buf: Uint8Array, p: number, start: number, lines: number, lineEnds: Int32Array): number {
+  const b = buf[p]!;
+  if (b === 9) return lines;
+  if (b === 13) {
+    if (buf[p + 1] !== 10 || lines >= MAX_FAST_LINES) return -1;
+    lineEnds[lines] = p;
+    return lines + 1;
+  }
+  if (b === 10) return p > start && buf[p - 1] === 13 ? lines : -1;
+  return -1;
+}

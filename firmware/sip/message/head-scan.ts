@@ -34,25 +34,31 @@ function wordsOver(ab: ArrayBufferLike): Int32Array<ArrayBufferLike> {
   return words;
 }
 
+/** byteAt's answer when the CR of the empty line that ends the header section is reached. */
+const END = -2;
+
 /**
- * Checks `buf[start, end)` (a header section including the CRLF of its last
- * line) and writes the index of each line's CR into `lineEnds`. Returns the
- * number of lines, or -1 when the bytes need the careful scanner: a byte
- * outside HTAB / printable ASCII other than a CR immediately followed by LF,
- * or more than MAX_FAST_LINES lines.
+ * Checks `buf` from `start` (the start line) up to the empty line that ends
+ * the header section (§7: CRLF CRLF), writing the index of each line's CR
+ * into `lineEnds` — the last one recorded is where the header section ends.
+ * Returns the number of lines, or -1 when the bytes need the careful
+ * scanner: no empty line before the end of `buf`, a byte outside HTAB /
+ * printable ASCII other than a CR immediately followed by LF, or more than
+ * MAX_FAST_LINES lines. Bytes after the empty line (the body) are not read.
  */
-export function scanAsciiHead(buf: Uint8Array, start: number, end: number, lineEnds: Int32Array): number {
+export function scanAsciiHead(buf: Uint8Array, start: number, lineEnds: Int32Array): number {
+  const end = buf.length;
   let lines = 0;
   let p = start;
   const base = buf.byteOffset;
   // bytes up to the first word boundary of the underlying ArrayBuffer
-  while (p < end && ((base + p) & 3) !== 0) {
+  for (; p < end && ((base + p) & 3) !== 0; p++) {
     const b = buf[p]!;
     if (b < 32 || b >= 127) {
-      lines = byteAt(buf, p, start, lines, lineEnds);
-      if (lines < 0) return -1;
+      const r = byteAt(buf, p, start, lines, lineEnds);
+      if (r < 0) return r === END ? lines : -1;
+      lines = r;
     }
-    p++;
   }
   const firstWord = (base + p) >>> 2;
   const endWord = (base + end) >>> 2;
@@ -72,8 +78,9 @@ export function scanAsciiHead(buf: Uint8Array, start: number, end: number, lineE
       for (let k = q; k < q + 4; k++) {
         const b = buf[k]!;
         if (b < 32 || b >= 127) {
-          lines = byteAt(buf, k, start, lines, lineEnds);
-          if (lines < 0) return -1;
+          const r = byteAt(buf, k, start, lines, lineEnds);
+          if (r < 0) return r === END ? lines : -1;
+          lines = r;
         }
       }
     }
@@ -82,19 +89,26 @@ export function scanAsciiHead(buf: Uint8Array, start: number, end: number, lineE
   for (; p < end; p++) {
     const b = buf[p]!;
     if (b < 32 || b >= 127) {
-      lines = byteAt(buf, p, start, lines, lineEnds);
-      if (lines < 0) return -1;
+      const r = byteAt(buf, p, start, lines, lineEnds);
+      if (r < 0) return r === END ? lines : -1;
+      lines = r;
     }
   }
-  return lines;
+  return -1;
 }
 
-/** A byte below 0x20 or ≥ 0x7F at `p`: HTAB passes, CR must start a CRLF (and is recorded), LF must end one; anything else fails (-1). */
+/**
+ * A byte below 0x20 or ≥ 0x7F at `p`: HTAB passes, CR must start a CRLF (and
+ * is recorded, or is END when it starts the empty line), LF must end one;
+ * anything else fails (-1).
+ */
 function byteAt(buf: Uint8Array, p: number, start: number, lines: number, lineEnds: Int32Array): number {
   const b = buf[p]!;
   if (b === 9) return lines;
   if (b === 13) {
-    if (buf[p + 1] !== 10 || lines >= MAX_FAST_LINES) return -1;
+    if (buf[p + 1] !== 10) return -1;
+    if (lines > 0 && lineEnds[lines - 1] === p - 2) return END;
+    if (lines >= MAX_FAST_LINES) return -1;
     lineEnds[lines] = p;
     return lines + 1;
   }

@@ -16,9 +16,29 @@ const CANONICAL = [
 
 const NAMES: string[] = [...CANONICAL];
 const KEYS: string[] = NAMES.map((n) => n.toLowerCase());
-/** Indexes into NAMES/KEYS by name length. */
-const BY_LENGTH: number[][] = [];
-NAMES.forEach((n, i) => (BY_LENGTH[n.length] ??= []).push(i));
+
+/**
+ * The case-insensitive hash of a header name, one character at a time: the
+ * parser folds it in while it checks the name's characters, so finding a
+ * known name costs one table probe and one comparison. `c | 32` folds
+ * ASCII letters to lower case and leaves the other token characters as
+ * they are (apart from "_", which the comparison then sorts out).
+ */
+export function hashStep(h: number, c: number): number {
+  return (Math.imul(h, 31) + (c | 32)) | 0;
+}
+
+const SLOTS = 256;
+/** Open addressing by hash: NAMES index + 1 in each slot, 0 for an empty one. */
+const TABLE = new Uint8Array(SLOTS);
+const slotOf = (h: number): number => (h ^ (h >>> 8)) & (SLOTS - 1);
+KEYS.forEach((key, index) => {
+  let h = 0;
+  for (let k = 0; k < key.length; k++) h = hashStep(h, key.charCodeAt(k));
+  let slot = slotOf(h);
+  while (TABLE[slot] !== 0) slot = (slot + 1) & (SLOTS - 1);
+  TABLE[slot] = index + 1;
+});
 
 export interface KnownName {
   /** The canonical spelling when the text matches it exactly, else undefined (keep the text as written). */
@@ -29,26 +49,37 @@ export interface KnownName {
 const result: KnownName = { name: undefined, key: '' };
 
 /**
- * Matches text[start, end) case-insensitively against the known names.
- * Returns a shared result object (valid until the next call) or undefined.
+ * Matches text[start, end) case-insensitively against the known names,
+ * given the name's hash (hashStep over its characters). Returns a shared
+ * result object (valid until the next call) or undefined.
  */
-export function matchKnownName(text: string, start: number, end: number): KnownName | undefined {
-  const candidates = BY_LENGTH[end - start];
-  if (candidates === undefined) return undefined;
-  outer: for (const i of candidates) {
-    const canonical = NAMES[i]!;
-    const key = KEYS[i]!;
+export function matchHashedName(text: string, start: number, end: number, hash: number): KnownName | undefined {
+  const length = end - start;
+  for (let slot = slotOf(hash); ; slot = (slot + 1) & (SLOTS - 1)) {
+    const entry = TABLE[slot]!;
+    if (entry === 0) return undefined;
+    const key = KEYS[entry - 1]!;
+    if (key.length !== length) continue;
+    const canonical = NAMES[entry - 1]!;
     let exact = true;
-    for (let k = 0; k < key.length; k++) {
+    let k = 0;
+    for (; k < length; k++) {
       const c = text.charCodeAt(start + k);
       if (c !== canonical.charCodeAt(k)) {
         exact = false;
-        if ((c >= 65 && c <= 90 ? c + 32 : c) !== key.charCodeAt(k)) continue outer;
+        if ((c >= 65 && c <= 90 ? c + 32 : c) !== key.charCodeAt(k)) break;
       }
     }
+    if (k < length) continue;
     result.name = exact ? canonical : undefined;
     result.key = key;
     return result;
   }
-  return undefined;
+}
+
+/** matchHashedName for a name whose hash is not at hand. */
+export function matchKnownName(text: string, start: number, end: number): KnownName | undefined {
+  let h = 0;
+  for (let k = start; k < end; k++) h = hashStep(h, text.charCodeAt(k));
+  return matchHashedName(text, start, end, h);
 }

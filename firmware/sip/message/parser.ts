@@ -2,7 +2,7 @@ import { SipParseError } from './parse-error.js';
 import { MAX_CONTENT_LENGTH, MAX_HEADER_COUNT, MAX_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
 import { SipHeaders, headerKey } from './headers.js';
 import { SourceText } from './source-text.js';
-import { matchKnownName } from './known-headers.js';
+import { hashStep, matchHashedName, matchKnownName } from './known-headers.js';
 import { MAX_FAST_LINES, scanAsciiHead } from './head-scan.js';
 import { SipRequest, SipResponse, parseCallId, parseMaxForwards, parseUnsigned, type SipMessage } from './message.js';
 import { parseVia } from './via.js';
@@ -70,10 +70,8 @@ function parse(data: Uint8Array | string, options: ParseOptions | undefined, fas
   let start = 0;
   while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
   if (start >= buf.length) throw new SipParseError('empty message', start);
-  const headEnd = buf.indexOf(END_OF_HEADERS, start);
-  if (headEnd < 0) throw new SipParseError('header section not terminated by an empty line', buf.length);
-  const parsed = (fast ? scanFast(buf, start, headEnd) : undefined) ?? scanCareful(buf, start, headEnd);
-  const { loc, startLine, values, positions, ends, clIndex, lineNo } = parsed;
+  const parsed = (fast ? scanFast(buf, start) : undefined) ?? scanCareful(buf, start);
+  const { loc, startLine, values, positions, ends, clIndex, lineNo, headEnd } = parsed;
   const headers = SipHeaders.fromParsed(parsed.names, parsed.keys, values, positions, loc, ends);
   const message: SipMessage =
     startLine.kind === 'request'
@@ -145,6 +143,8 @@ interface HeaderFields {
 }
 
 interface ParsedHead extends HeaderFields {
+  /** Index of the CRLF CRLF that ends the header section. */
+  headEnd: number;
   loc: SourceText;
   startLine: StatusLine | RequestLine;
 }
@@ -160,7 +160,9 @@ function parseStartLine(head: string, eol: number, loc: SourceText): StatusLine 
  * character at a time, naming the first fault and its position. Takes every
  * message the fast path declines (non-ASCII text, folded lines, any fault).
  */
-function scanCareful(buf: Buffer, start: number, headEnd: number): ParsedHead {
+function scanCareful(buf: Buffer, start: number): ParsedHead {
+  const headEnd = buf.indexOf(END_OF_HEADERS, start);
+  if (headEnd < 0) throw new SipParseError('header section not terminated by an empty line', buf.length);
   // the header section including the CRLF of its last line
   const head = buf.toString('utf8', start, headEnd + 2);
   const ascii = head.length === headEnd + 2 - start;
@@ -169,6 +171,7 @@ function scanCareful(buf: Buffer, start: number, headEnd: number): ParsedHead {
   const fields = scanHeaderFields(head, head.indexOf('\r\n') + 2, loc) as ParsedHead;
   fields.loc = loc;
   fields.startLine = startLine;
+  fields.headEnd = headEnd;
   return fields;
 }
 
@@ -182,10 +185,11 @@ const lineEnds = new Int32Array(MAX_FAST_LINES);
  * anything else, which then takes the careful path (scanCareful) — so a
  * malformed message is rejected there, with the same reason and position.
  */
-function scanFast(buf: Buffer, start: number, headEnd: number): ParsedHead | undefined {
-  const end = headEnd + 2;
-  const lines = scanAsciiHead(buf, start, end, lineEnds);
+function scanFast(buf: Buffer, start: number): ParsedHead | undefined {
+  const lines = scanAsciiHead(buf, start, lineEnds);
   if (lines < 0) return undefined;
+  const headEnd = lineEnds[lines - 1]!;
+  const end = headEnd + 2;
   // ASCII only (checked above): Latin-1 decoding gives the same text as UTF-8, and is cheaper
   const head = buf.toString('latin1', start, end);
   const loc = new SourceText(head, start, true);
@@ -207,7 +211,11 @@ function scanFast(buf: Buffer, start: number, headEnd: number): ParsedHead | und
     // header-name HCOLON: token *( SP / HTAB ) ":" SWS
     let i = ls;
     let c = head.charCodeAt(i);
-    while (isTokenChar(c)) c = head.charCodeAt(++i);
+    let hash = 0;
+    while (isTokenChar(c)) {
+      hash = hashStep(hash, c);
+      c = head.charCodeAt(++i);
+    }
     const nameEnd = i;
     while (c === 32 || c === 9) c = head.charCodeAt(++i);
     if (c !== 58 || nameEnd === ls) return undefined;
@@ -218,7 +226,7 @@ function scanFast(buf: Buffer, start: number, headEnd: number): ParsedHead | und
     while (e > v0 && ((c = head.charCodeAt(e - 1)) === 32 || c === 9)) e--;
     let name: string;
     let key: string;
-    const known = matchKnownName(head, ls, nameEnd);
+    const known = matchHashedName(head, ls, nameEnd, hash);
     if (known !== undefined) {
       name = known.name ?? head.slice(ls, nameEnd);
       key = known.key;
@@ -237,7 +245,7 @@ function scanFast(buf: Buffer, start: number, headEnd: number): ParsedHead | und
     ends.push(e);
     if (names.length > MAX_HEADER_COUNT) return undefined;
   }
-  return { loc, startLine, names, keys, values: [], positions, ends, clIndex, lineNo: lines + 1 };
+  return { headEnd, loc, startLine, names, keys, values: [], positions, ends, clIndex, lineNo: lines + 1 };
 }
 
 /** Splits the header fields of `head` from `from` on (see parseMessage). */

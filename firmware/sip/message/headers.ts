@@ -52,6 +52,9 @@ export interface HeaderField {
   readonly value: string;
 }
 
+/** A value parser reading text[start, end) in place; error offsets are indexes into `text`. */
+export type RangeParser<T> = (text: string, start: number, end: number) => T;
+
 /** A value accepted by the setters: text, or a parsed value whose toString() is its wire form. */
 export type HeaderValue = string | number | { toString(): string };
 
@@ -187,24 +190,18 @@ export class SipHeaders implements Iterable<HeaderField> {
   }
 
   /** The parsed value of the first field named `key` (a headerKey), cached; undefined when absent. */
-  parsedOne<T>(key: string, parse: (value: string) => T): T | undefined {
+  parsedOne<T>(key: string, parse: RangeParser<T>): T | undefined {
     const i = this.keys.indexOf(key);
     if (i < 0) return undefined;
     const cached = this.parsed[i];
     if (cached !== undefined) return cached as T;
-    let v: T;
-    try {
-      v = parse(this.value(i));
-    } catch (e) {
-      if (e instanceof SipParseError) throw this.errorAt(i, e.reason, e.offset);
-      throw e;
-    }
+    const v = this.parseField(i, parse);
     this.parsed[i] = v;
     return v;
   }
 
   /** The parsed values of every list item of `key`, in order, cached; empty when absent. Not to be mixed with parsedOne for one key. */
-  parsedList<T>(key: string, parse: (value: string) => T): readonly T[] {
+  parsedList<T>(key: string, parse: RangeParser<T>): readonly T[] {
     const cached = this.lists?.get(key);
     if (cached !== undefined) return cached as T[];
     const out: T[] = [];
@@ -219,23 +216,47 @@ export class SipHeaders implements Iterable<HeaderField> {
   }
 
   /** The first list item of `key` (the topmost Via), parsing only the first field; undefined when absent. */
-  parsedFirst<T>(key: string, parse: (value: string) => T): T | undefined {
+  parsedFirst<T>(key: string, parse: RangeParser<T>): T | undefined {
     const i = this.keys.indexOf(key);
     return i < 0 ? undefined : this.fieldItems(i, parse)[0];
   }
 
-  private fieldItems<T>(i: number, parse: (value: string) => T): T[] {
+  /**
+   * Parses field `i` whole. A value not cut yet is read in place in the
+   * header section (a flat string: scanning the cut copy, a sliced string,
+   * is markedly slower), and is cut only if the parser keeps text of it.
+   */
+  private parseField<T>(i: number, parse: RangeParser<T>): T {
+    const v = this.values[i];
+    const text = v ?? this.source!.text;
+    const start = v === undefined ? this.positions[i]! : 0;
+    const end = v === undefined ? this.ends![i]! : v.length;
+    try {
+      return parse(text, start, end);
+    } catch (e) {
+      if (e instanceof SipParseError) throw this.errorAt(i, e.reason, e.offset - start);
+      throw e;
+    }
+  }
+
+  private fieldItems<T>(i: number, parse: RangeParser<T>): T[] {
     const cached = this.parsed[i];
     if (cached !== undefined) return cached as T[];
-    const value = this.value(i);
-    // most fields hold one value: skip the list scan when there is no comma at all
-    const parts = value.indexOf(',') < 0 ? [value] : splitList(value, MAX_LIST_VALUES);
+    // most fields hold one value: no comma at all, so no list to split
+    const v = this.values[i];
+    const comma = v === undefined ? this.source!.text.indexOf(',', this.positions[i]) : v.indexOf(',');
+    if (comma < 0 || (v === undefined && comma >= this.ends![i]!)) {
+      const items = [this.parseField(i, parse)];
+      this.parsed[i] = items;
+      return items;
+    }
+    const parts = splitList(this.value(i), MAX_LIST_VALUES);
     if (typeof parts === 'string') throw this.errorAt(i, parts, 0);
     const items: T[] = [];
     for (const p of parts) {
       if (p.length === 0) throw this.errorAt(i, 'empty list value', 0);
       try {
-        items.push(parse(p));
+        items.push(parse(p, 0, p.length));
       } catch (e) {
         if (e instanceof SipParseError) throw this.errorAt(i, e.reason, parts.length === 1 ? e.offset : 0);
         throw e;

@@ -1,7 +1,7 @@
 import { SipParseError } from './parse-error.js';
 import { Params, formatHeaderParams, parseHeaderParams, type Param } from './params.js';
 import { parseUri, type Uri } from './uri.js';
-import { isTokenChar, quote, scanQuoted, skipWs, unquote } from './syntax.js';
+import { isTokenChar, quote, scanQuoted, skipWsTo, unquote } from './syntax.js';
 
 /**
  * A name-addr or addr-spec with header parameters (RFC 3261 §20.10, §20.20,
@@ -65,22 +65,27 @@ export class NameAddr {
 
 /** Parses one name-addr / addr-spec with its header parameters (no list splitting). */
 export function parseNameAddr(s: string): NameAddr {
-  let i = skipWs(s, 0);
+  return parseNameAddrIn(s, 0, s.length);
+}
+
+/** parseNameAddr of s[start, end), read in place; error offsets are indexes into `s`. */
+export function parseNameAddrIn(s: string, start: number, end: number): NameAddr {
+  let i = skipWsTo(s, start, end);
   let displayName: string | undefined;
-  let uriText: string;
   let uriStart: number;
-  if (s.charCodeAt(i) === 34) {
-    const end = scanQuoted(s, i);
-    if (end < 0) throw new SipParseError('unterminated display name', i);
-    displayName = unquote(s.slice(i, end));
-    i = skipWs(s, end);
-    if (s.charCodeAt(i) !== 60) throw new SipParseError('expected < after display name', i);
+  let uriEnd: number;
+  if (i < end && s.charCodeAt(i) === 34) {
+    const close = scanQuoted(s, i);
+    if (close < 0 || close > end) throw new SipParseError('unterminated display name', i);
+    displayName = unquote(s.slice(i, close));
+    i = skipWsTo(s, close, end);
+    if (i >= end || s.charCodeAt(i) !== 60) throw new SipParseError('expected < after display name', i);
   }
   // name-addr when a "<" comes before any ";" or quote: in an addr-spec a "<" can only sit in a quoted parameter value
   let lt = i;
   if (displayName === undefined) {
     lt = -1;
-    for (let k = i; k < s.length; k++) {
+    for (let k = i; k < end; k++) {
       const c = s.charCodeAt(k);
       if (c === 60) {
         lt = k;
@@ -99,32 +104,33 @@ export function parseNameAddr(s: string): NameAddr {
       displayName = s.slice(i, lt).trim();
     }
     const gt = s.indexOf('>', lt + 1);
-    if (gt < 0) throw new SipParseError('missing > after URI', s.length);
+    if (gt < 0 || gt >= end) throw new SipParseError('missing > after URI', end);
     uriStart = lt + 1;
-    uriText = s.slice(uriStart, gt);
+    uriEnd = gt;
     i = gt + 1;
   } else {
     // addr-spec: §20.10, a URI with ";" "," or "?" must be in <>, so ";" starts header parameters here
     uriStart = i;
     let e = i;
-    while (e < s.length) {
+    while (e < end) {
       const c = s.charCodeAt(e);
       if (c === 59 || c === 32 || c === 9) break;
       e++;
     }
-    uriText = s.slice(i, e);
-    if (uriText.indexOf('?') >= 0) throw new SipParseError('URI with headers must be enclosed in <>', i);
+    uriEnd = e;
+    const q = s.indexOf('?', i);
+    if (q >= 0 && q < e) throw new SipParseError('URI with headers must be enclosed in <>', i);
     i = e;
   }
-  if (uriText.length === 0) throw new SipParseError('empty URI', uriStart);
+  if (uriEnd === uriStart) throw new SipParseError('empty URI', uriStart);
   // the URI itself is parsed when first read (NameAddr.uri); here only what frames it
-  const colon = uriText.indexOf(':');
-  if (colon <= 0) throw new SipParseError('URI without scheme', uriStart);
-  for (let k = 0; k < uriText.length; k++) {
-    const c = uriText.charCodeAt(k);
-    if (c <= 32 || c === 34 || c === 60 || c === 62 || c === 127) throw new SipParseError('bad character in URI', uriStart + k);
+  const colon = s.indexOf(':', uriStart);
+  if (colon <= uriStart || colon >= uriEnd) throw new SipParseError('URI without scheme', uriStart);
+  for (let k = uriStart; k < uriEnd; k++) {
+    const c = s.charCodeAt(k);
+    if (c <= 32 || c === 34 || c === 60 || c === 62 || c === 127) throw new SipParseError('bad character in URI', k);
   }
-  return new NameAddr(uriText, parseHeaderParams(s, i), displayName);
+  return new NameAddr(s.slice(uriStart, uriEnd), parseHeaderParams(s, i, end), displayName);
 }
 
 /** parseNameAddr with the URI parsed at once (for values built from configuration or user input). */

@@ -4,10 +4,10 @@ import { SipHeaders, headerKey } from './headers.js';
 import { SourceText } from './source-text.js';
 import { hashStep, matchHashedName, matchKnownName } from './known-headers.js';
 import { MAX_FAST_LINES, scanAsciiHead } from './head-scan.js';
-import { SipRequest, SipResponse, parseCallId, parseMaxForwards, parseUnsigned, type SipMessage } from './message.js';
-import { parseVia } from './via.js';
-import { parseNameAddr } from './name-addr.js';
-import { parseCSeq } from './cseq.js';
+import { SipRequest, SipResponse, parseCallIdIn, parseMaxForwardsIn, parseUnsignedIn, type SipMessage } from './message.js';
+import { parseViaIn } from './via.js';
+import { parseNameAddrIn } from './name-addr.js';
+import { parseCSeqIn } from './cseq.js';
 import { isAlpha, isDigit, isTokenChar } from './syntax.js';
 
 export interface ParseOptions {
@@ -84,7 +84,8 @@ function parse(data: Uint8Array | string, options: ParseOptions | undefined, fas
   let length = available;
   if (clIndex >= 0) {
     try {
-      length = parseUnsigned(values[clIndex] ?? loc.text.slice(positions[clIndex], ends![clIndex]), MAX_CONTENT_LENGTH);
+      const v = values[clIndex];
+      length = v === undefined ? parseUnsignedIn(loc.text, positions[clIndex]!, ends![clIndex]!, MAX_CONTENT_LENGTH) : parseUnsignedIn(v, 0, v.length, MAX_CONTENT_LENGTH);
     } catch (e) {
       if (e instanceof SipParseError) throw new SipParseError('bad Content-Length', loc.byte(positions[clIndex]!), loc.line(positions[clIndex]!));
       throw e;
@@ -110,12 +111,12 @@ function parse(data: Uint8Array | string, options: ParseOptions | undefined, fas
       message.cseq;
     } else {
       // a request lacking them is still returned, for validateRequest and a 400
-      headers.parsedFirst('via', parseVia);
-      headers.parsedOne('from', parseNameAddr);
-      headers.parsedOne('to', parseNameAddr);
-      headers.parsedOne('call-id', parseCallId);
-      headers.parsedOne('cseq', parseCSeq);
-      headers.parsedOne('max-forwards', parseMaxForwards);
+      headers.parsedFirst('via', parseViaIn);
+      headers.parsedOne('from', parseNameAddrIn);
+      headers.parsedOne('to', parseNameAddrIn);
+      headers.parsedOne('call-id', parseCallIdIn);
+      headers.parsedOne('cseq', parseCSeqIn);
+      headers.parsedOne('max-forwards', parseMaxForwardsIn);
     }
   } catch (e) {
     if (e instanceof SipParseError) {

@@ -79,6 +79,16 @@ export function skipWs(s: string, i: number): number {
   return i;
 }
 
+/** skipWs bounded by `end` (for a value read in place inside the header section). */
+export function skipWsTo(s: string, i: number, end: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
 /** Index just past a run of token characters starting at `i`. */
 export function scanToken(s: string, i: number): number {
   while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;

@@ -1,6 +1,6 @@
 import { SipParseError } from './parse-error.js';
 import { Params, formatHeaderParams, parseHeaderParams, type Param } from './params.js';
-import { checkHost, isDigit, isIPv6, isTokenChar, skipWs } from './syntax.js';
+import { checkHost, isDigit, isIPv6, isTokenChar, skipWsTo } from './syntax.js';
 
 /** RFC 3261 §8.1.1.7: a branch starting with this cookie was made by an RFC 3261 element. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -63,17 +63,24 @@ export class Via {
   }
 }
 
-function token(s: string, i: number, what: string): number {
+function token(s: string, i: number, end: number, what: string): number {
   const start = i;
-  while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+  while (i < end && isTokenChar(s.charCodeAt(i))) i++;
   if (i === start) throw new SipParseError(`bad ${what} in Via`, start);
   return i;
 }
 
-function slash(s: string, i: number): number {
-  i = skipWs(s, i);
-  if (s.charCodeAt(i) !== 47) throw new SipParseError('expected / in Via sent-protocol', i);
-  return skipWs(s, i + 1);
+function slash(s: string, i: number, end: number): number {
+  i = skipWsTo(s, i, end);
+  if (i >= end || s.charCodeAt(i) !== 47) throw new SipParseError('expected / in Via sent-protocol', i);
+  return skipWsTo(s, i + 1, end);
+}
+
+/** s[a, b) as a string, the constant `known` when it is spelled so (no new string for "SIP", "2.0", "UDP"…). */
+function cut(s: string, a: number, b: number, known: string): string {
+  if (b - a !== known.length) return s.slice(a, b);
+  for (let k = 0; k < known.length; k++) if (s.charCodeAt(a + k) !== known.charCodeAt(k)) return s.slice(a, b);
+  return known;
 }
 
 function isPort(s: string): boolean {
@@ -89,28 +96,34 @@ function isPort(s: string): boolean {
 
 /** Parses one via-parm (no list splitting). */
 export function parseVia(s: string): Via {
-  let i = skipWs(s, 0);
+  return parseViaIn(s, 0, s.length);
+}
+
+/** parseVia of s[start, end), read in place; error offsets are indexes into `s`. */
+export function parseViaIn(s: string, start: number, end: number): Via {
+  let i = skipWsTo(s, start, end);
   const p0 = i;
-  i = token(s, i, 'protocol name');
-  const protocol = s.slice(p0, i);
-  i = slash(s, i);
+  i = token(s, i, end, 'protocol name');
+  const protocol = cut(s, p0, i, 'SIP');
+  i = slash(s, i, end);
   const v0 = i;
-  i = token(s, i, 'protocol version');
-  const version = s.slice(v0, i);
-  i = slash(s, i);
+  i = token(s, i, end, 'protocol version');
+  const version = cut(s, v0, i, '2.0');
+  i = slash(s, i, end);
   const t0 = i;
-  i = token(s, i, 'transport');
-  const transport = s.slice(t0, i);
+  i = token(s, i, end, 'transport');
+  const t = s.charCodeAt(t0);
+  const transport = cut(s, t0, i, t === 84 ? (s.charCodeAt(t0 + 1) === 67 ? 'TCP' : 'TLS') : 'UDP');
   const ws = i;
-  i = skipWs(s, i);
+  i = skipWsTo(s, i, end);
   if (i === ws) throw new SipParseError('expected space before Via sent-by', i);
   const h0 = i;
-  if (s.charCodeAt(i) === 91) {
+  if (i < end && s.charCodeAt(i) === 91) {
     const close = s.indexOf(']', i);
-    if (close < 0) throw new SipParseError('unterminated IPv6 reference in Via', i);
+    if (close < 0 || close >= end) throw new SipParseError('unterminated IPv6 reference in Via', i);
     i = close + 1;
   } else {
-    while (i < s.length) {
+    while (i < end) {
       const c = s.charCodeAt(i);
       if (c === 58 || c === 59 || c === 32 || c === 9) break;
       i++;
@@ -120,16 +133,16 @@ export function parseVia(s: string): Via {
   const hostError = checkHost(host);
   if (hostError) throw new SipParseError(`${hostError} in Via`, h0);
   let port: number | undefined;
-  i = skipWs(s, i);
-  if (s.charCodeAt(i) === 58) {
-    i = skipWs(s, i + 1);
+  i = skipWsTo(s, i, end);
+  if (i < end && s.charCodeAt(i) === 58) {
+    i = skipWsTo(s, i + 1, end);
     const d0 = i;
     let v = 0;
-    while (i < s.length && isDigit(s.charCodeAt(i)) && i - d0 < 6) v = v * 10 + s.charCodeAt(i++) - 48;
+    while (i < end && isDigit(s.charCodeAt(i)) && i - d0 < 6) v = v * 10 + s.charCodeAt(i++) - 48;
     if (i === d0 || v > 65535) throw new SipParseError('bad port in Via', d0);
     port = v;
   }
-  const params = parseHeaderParams(s, i);
+  const params = parseHeaderParams(s, i, end);
   const rport = params.get('rport');
   if (typeof rport === 'string' && !isPort(rport)) {
     throw new SipParseError('bad rport in Via', i);

@@ -195,12 +195,16 @@ function scanFast(buf: Buffer, start: number): ParsedHead | undefined {
   const head = buf.toString('latin1', start, end);
   const loc = new SourceText(head, start, true);
   const startLine = parseStartLine(head, lineEnds[0]! - start, loc);
-  const names: string[] = [];
-  const keys: string[] = [];
-  const positions: number[] = [];
-  const ends: number[] = [];
+  // one field per line (folds take the careful path): arrays of the exact size, filled in order
+  const count = lines - 1;
+  if (count > MAX_HEADER_COUNT) return undefined;
+  const names: string[] = new Array(count);
+  const keys: string[] = new Array(count);
+  const positions: number[] = new Array(count);
+  const ends: number[] = new Array(count);
   let clIndex = -1;
   for (let k = 1; k < lines; k++) {
+    const f = k - 1;
     const ls = lineEnds[k - 1]! - start + 2;
     const le = lineEnds[k]! - start;
     // §7.3.1 folding: the next line starts with SP or HTAB (rare; the careful path unfolds it)
@@ -210,13 +214,16 @@ function scanFast(buf: Buffer, start: number): ParsedHead | undefined {
     }
     if (le - ls > MAX_LINE_LENGTH) return undefined;
     // header-name HCOLON: token *( SP / HTAB ) ":" SWS
+    // (the line ends in CR, so every loop here stops inside it)
     let i = ls;
-    let c = head.charCodeAt(i);
+    let c = 0;
     let hash = 0;
-    while (isTokenChar(c)) {
+    for (; i < le; i++) {
+      c = head.charCodeAt(i) | 0;
+      if (!isTokenChar(c)) break;
       hash = hashStep(hash, c);
-      c = head.charCodeAt(++i);
     }
+    c = head.charCodeAt(i) | 0;
     const nameEnd = i;
     while (c === 32 || c === 9) c = head.charCodeAt(++i);
     if (c !== 58 || nameEnd === ls) return undefined;
@@ -238,13 +245,12 @@ function scanFast(buf: Buffer, start: number): ParsedHead | undefined {
     if (key === 'content-length') {
       // two that disagree: the careful path reports them
       if (clIndex >= 0 && head.slice(positions[clIndex], ends[clIndex]) !== head.slice(v0, e)) return undefined;
-      clIndex = names.length;
+      clIndex = f;
     }
-    names.push(name);
-    keys.push(key);
-    positions.push(v0);
-    ends.push(e);
-    if (names.length > MAX_HEADER_COUNT) return undefined;
+    names[f] = name;
+    keys[f] = key;
+    positions[f] = v0;
+    ends[f] = e;
   }
   return { headEnd, loc, startLine, names, keys, values: [], positions, ends, clIndex, lineNo: lines + 1 };
 }

@@ -187,6 +187,8 @@ export function checkHost(host: string): string | undefined {
     if (host.charCodeAt(host.length - 1) !== 93) return 'unterminated IPv6 reference';
     return isIPv6(host.slice(1, -1)) ? undefined : 'bad IPv6 address';
   }
+  // the common case in Via, received and Contact: a dotted quad is a valid host, one pass decides it
+  if (isDigit(host.charCodeAt(0)) && isIPv4(host)) return undefined;
   let allNumeric = true;
   let labelStart = 0;
   let lastLabelFirst = 0;

@@ -1,5 +1,5 @@
 import { SipParseError } from './parse-error.js';
-import { Params, formatHeaderParams, parseHeaderParams, type Param } from './params.js';
+import { Params, formatHeaderParams, parseHeaderParams, scanHeaderParams, type Param } from './params.js';
 import { checkHost, isDigit, isIPv6, isTokenChar, skipWsTo } from './syntax.js';
 
 /** RFC 3261 §8.1.1.7: a branch starting with this cookie was made by an RFC 3261 element. */
@@ -16,7 +16,16 @@ export class Via {
   readonly transport: string;
   readonly host: string;
   readonly port: number | undefined;
-  readonly params: Params;
+  /** The parameters; for a parsed Via, built on first read from the text the parse checked. */
+  private built: Params | undefined;
+  private paramText = '';
+  private paramStart = 0;
+  private paramEnd = 0;
+  /** For a parsed Via whose Params are not built yet: branch, received and rport as the parse found them. */
+  private found = false;
+  private foundBranch: string | null | undefined;
+  private foundReceived: string | null | undefined;
+  private foundRport: string | null | undefined;
 
   constructor(init: {
     transport: string;
@@ -33,24 +42,48 @@ export class Via {
     this.host = init.host;
     this.port = init.port;
     const p = init.params;
-    this.params = p === undefined ? Params.EMPTY : p instanceof Params ? p : new Params(p);
+    this.built = p === undefined ? Params.EMPTY : p instanceof Params ? p : new Params(p);
+  }
+
+  get params(): Params {
+    return (this.built ??= parseHeaderParams(this.paramText, this.paramStart, this.paramEnd));
   }
 
   get branch(): string | undefined {
-    const b = this.params.get('branch');
+    const b = this.found && this.built === undefined ? this.foundBranch : this.params.get('branch');
     return typeof b === 'string' ? b : undefined;
   }
 
   get received(): string | undefined {
-    const r = this.params.get('received');
+    const r = this.found && this.built === undefined ? this.foundReceived : this.params.get('received');
     return typeof r === 'string' ? r : undefined;
   }
 
   /** RFC 3581: null when requested (`;rport` without value), the port when filled in, undefined when absent. */
   get rport(): number | null | undefined {
-    const r = this.params.get('rport');
+    const r = this.found && this.built === undefined ? this.foundRport : this.params.get('rport');
     if (r === undefined || r === null) return r;
     return Number(r);
+  }
+
+  /** parseViaIn's result: parameters already checked in text[start, end), built when first read. */
+  static checked(
+    init: { protocol: string; version: string; transport: string; host: string; port: number | undefined },
+    text: string,
+    start: number,
+    end: number,
+    found: readonly (string | null | undefined)[],
+  ): Via {
+    const via = new Via(init);
+    via.built = undefined;
+    via.paramText = text;
+    via.paramStart = start;
+    via.paramEnd = end;
+    via.found = true;
+    via.foundBranch = found[0];
+    via.foundReceived = found[1];
+    via.foundRport = found[2];
+    return via;
   }
 
   withParam(name: string, value: string | null): Via {
@@ -93,6 +126,9 @@ function isPort(s: string): boolean {
   }
   return v <= 65535;
 }
+
+const VIA_PARAMS = ['branch', 'received', 'rport'] as const;
+const found: (string | null | undefined)[] = [undefined, undefined, undefined];
 
 /** Parses one via-parm (no list splitting). */
 export function parseVia(s: string): Via {
@@ -142,16 +178,17 @@ export function parseViaIn(s: string, start: number, end: number): Via {
     if (i === d0 || v > 65535) throw new SipParseError('bad port in Via', d0);
     port = v;
   }
-  const params = parseHeaderParams(s, i, end);
-  const rport = params.get('rport');
+  // checked now, built when first read: a transaction reads branch (and the transport received and rport) only
+  scanHeaderParams(s, i, end, VIA_PARAMS, found);
+  const rport = found[2];
   if (typeof rport === 'string' && !isPort(rport)) {
     throw new SipParseError('bad rport in Via', i);
   }
   // via-received = IPv4address / IPv6address (bare, §25.1); a bracketed one or a name is tolerated
-  const received = params.get('received');
+  const received = found[1];
   if (received === null || (typeof received === 'string' && checkHost(received) !== undefined && !isIPv6(received))) {
     throw new SipParseError('bad received in Via', i);
   }
-  if (params.get('branch') === null) throw new SipParseError('empty branch in Via', i);
-  return new Via({ protocol, version, transport, host, port, params });
+  if (found[0] === null) throw new SipParseError('empty branch in Via', i);
+  return Via.checked({ protocol, version, transport, host, port }, s, i, end, found);
 }

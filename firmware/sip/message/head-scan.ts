@@ -22,16 +22,29 @@
 /** Line ends recorded per call; a header section with more lines takes the careful path. */
 export const MAX_FAST_LINES = 512;
 
-/** A word view over the ArrayBuffer last scanned: Node's Buffer pool hands out many messages from one 8 KiB buffer, so the view is made once per pool buffer, not per message. */
+/**
+ * Views over the ArrayBuffer last scanned: Node's Buffer pool hands out many
+ * messages from one 8 KiB buffer, so the views are made once per pool
+ * buffer, not per message. (This keeps that one buffer reachable until the
+ * next message comes from another: at most one pool buffer or datagram.)
+ */
 let viewOf: ArrayBufferLike | undefined;
 let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let bytes: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
 function wordsOver(ab: ArrayBufferLike): Int32Array<ArrayBufferLike> {
   if (ab !== viewOf) {
     viewOf = ab;
     words = new Int32Array(ab, 0, ab.byteLength >>> 2);
+    bytes = new DataView(ab);
   }
   return words;
+}
+
+/** A DataView over the whole ArrayBuffer under `buf` (the one scanAsciiHead last read). */
+export function dataViewOver(buf: Uint8Array): DataView<ArrayBufferLike> {
+  wordsOver(buf.buffer);
+  return bytes;
 }
 
 /** byteAt's answer when the CR of the empty line that ends the header section is reached. */

@@ -83,3 +83,56 @@ export function matchKnownName(text: string, start: number, end: number): KnownN
   for (let k = start; k < end; k++) h = hashStep(h, text.charCodeAt(k));
   return matchHashedName(text, start, end, h);
 }
+
+/**
+ * Exact-spelling match of a header name by its bytes, four at a time: with
+ * the canonical spelling (what nearly every UA sends) the name is found and
+ * shown to be a token without reading it character by character.
+ * Candidates by length and first byte; `WORDS[i]` holds the little-endian
+ * 32-bit words of NAMES[i] (the last one overlapping when the length is
+ * not a multiple of four).
+ */
+const MAX_EXACT = 31;
+const FIRST_BY_LENGTH_AND_BYTE = new Uint8Array((MAX_EXACT + 1) * 128);
+const NEXT = new Uint8Array(NAMES.length + 1);
+const WORDS: Int32Array[] = NAMES.map((n) => {
+  const b = Buffer.from(n, 'latin1');
+  const out: number[] = [];
+  for (let k = 0; k + 4 <= b.length; k += 4) out.push(b.readInt32LE(k));
+  if (b.length % 4 !== 0 && b.length >= 4) out.push(b.readInt32LE(b.length - 4));
+  return Int32Array.from(out);
+});
+NAMES.forEach((n, i) => {
+  const slot = n.length * 128 + n.charCodeAt(0);
+  NEXT[i + 1] = FIRST_BY_LENGTH_AND_BYTE[slot]!;
+  FIRST_BY_LENGTH_AND_BYTE[slot] = i + 1;
+});
+
+/**
+ * The known header whose canonical spelling is exactly the `length` bytes
+ * at `at` in `view`; sets the shared result and returns it, or undefined.
+ */
+export function matchExactName(view: DataView<ArrayBufferLike>, at: number, length: number): KnownName | undefined {
+  if (length > MAX_EXACT || length === 0) return undefined;
+  const first = view.getUint8(at);
+  if (first >= 128) return undefined;
+  for (let entry = FIRST_BY_LENGTH_AND_BYTE[length * 128 + first]!; entry !== 0; entry = NEXT[entry]!) {
+    const i = entry - 1;
+    if (length < 4) {
+      const name = NAMES[i]!;
+      let k = 1;
+      while (k < length && view.getUint8(at + k) === name.charCodeAt(k)) k++;
+      if (k < length) continue;
+    } else {
+      const w = WORDS[i]!;
+      const full = length >>> 2;
+      let k = 0;
+      while (k < full && view.getInt32(at + 4 * k, true) === w[k]) k++;
+      if (k < full || (w.length > full && view.getInt32(at + length - 4, true) !== w[full])) continue;
+    }
+    result.name = NAMES[i]!;
+    result.key = KEYS[i]!;
+    return result;
+  }
+  return undefined;
+}

@@ -2,8 +2,8 @@ import { SipParseError } from './parse-error.js';
 import { MAX_CONTENT_LENGTH, MAX_HEADER_COUNT, MAX_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
 import { SipHeaders, headerKey } from './headers.js';
 import { SourceText } from './source-text.js';
-import { hashStep, matchHashedName, matchKnownName } from './known-headers.js';
-import { MAX_FAST_LINES, scanAsciiHead } from './head-scan.js';
+import { hashStep, matchExactName, matchHashedName, matchKnownName } from './known-headers.js';
+import { MAX_FAST_LINES, dataViewOver, scanAsciiHead } from './head-scan.js';
 import { SipRequest, SipResponse, parseCallIdIn, parseMaxForwardsIn, parseUnsignedIn, type SipMessage } from './message.js';
 import { parseViaIn } from './via.js';
 import { parseNameAddrIn } from './name-addr.js';
@@ -195,6 +195,8 @@ function scanFast(buf: Buffer, start: number): ParsedHead | undefined {
   const head = buf.toString('latin1', start, end);
   const loc = new SourceText(head, start, true);
   const startLine = parseStartLine(head, lineEnds[0]! - start, loc);
+  const view = dataViewOver(buf);
+  const base = buf.byteOffset + start;
   // one field per line (folds take the careful path): arrays of the exact size, filled in order
   const count = lines - 1;
   if (count > MAX_HEADER_COUNT) return undefined;
@@ -214,34 +216,45 @@ function scanFast(buf: Buffer, start: number): ParsedHead | undefined {
     }
     if (le - ls > MAX_LINE_LENGTH) return undefined;
     // header-name HCOLON: token *( SP / HTAB ) ":" SWS
-    // (the line ends in CR, so every loop here stops inside it)
-    let i = ls;
-    let c = 0;
-    let hash = 0;
-    for (; i < le; i++) {
+    let name: string;
+    let key: string;
+    let i: number;
+    let c: number;
+    // a canonically spelled name right before the colon: matched by its bytes, no character loop
+    const colon = head.indexOf(':', ls);
+    const exact = colon > ls && colon < le ? matchExactName(view, base + ls, colon - ls) : undefined;
+    if (exact !== undefined) {
+      name = exact.name!;
+      key = exact.key;
+      i = colon;
+    } else {
+      // (the line ends in CR, so every loop here stops inside it)
+      i = ls;
+      c = 0;
+      let hash = 0;
+      for (; i < le; i++) {
+        c = head.charCodeAt(i) | 0;
+        if (!isTokenChar(c)) break;
+        hash = hashStep(hash, c);
+      }
       c = head.charCodeAt(i) | 0;
-      if (!isTokenChar(c)) break;
-      hash = hashStep(hash, c);
+      const nameEnd = i;
+      while (c === 32 || c === 9) c = head.charCodeAt(++i);
+      if (c !== 58 || nameEnd === ls) return undefined;
+      const known = matchHashedName(head, ls, nameEnd, hash);
+      if (known !== undefined) {
+        name = known.name ?? head.slice(ls, nameEnd);
+        key = known.key;
+      } else {
+        name = head.slice(ls, nameEnd);
+        key = headerKey(name);
+      }
     }
-    c = head.charCodeAt(i) | 0;
-    const nameEnd = i;
-    while (c === 32 || c === 9) c = head.charCodeAt(++i);
-    if (c !== 58 || nameEnd === ls) return undefined;
     c = head.charCodeAt(++i);
     while (c === 32 || c === 9) c = head.charCodeAt(++i);
     const v0 = i;
     let e = le;
     while (e > v0 && ((c = head.charCodeAt(e - 1)) === 32 || c === 9)) e--;
-    let name: string;
-    let key: string;
-    const known = matchHashedName(head, ls, nameEnd, hash);
-    if (known !== undefined) {
-      name = known.name ?? head.slice(ls, nameEnd);
-      key = known.key;
-    } else {
-      name = head.slice(ls, nameEnd);
-      key = headerKey(name);
-    }
     if (key === 'content-length') {
       // two that disagree: the careful path reports them
       if (clIndex >= 0 && head.slice(positions[clIndex], ends[clIndex]) !== head.slice(v0, e)) return undefined;

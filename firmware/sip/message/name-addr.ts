@@ -1,5 +1,5 @@
 import { SipParseError } from './parse-error.js';
-import { Params, formatHeaderParams, parseHeaderParams, type Param } from './params.js';
+import { Params, formatHeaderParams, parseHeaderParams, scanHeaderParams, type Param } from './params.js';
 import { parseUri, type Uri } from './uri.js';
 import { isTokenChar, quote, scanQuoted, skipWsTo, unquote } from './syntax.js';
 
@@ -14,16 +14,39 @@ import { isTokenChar, quote, scanQuoted, skipWsTo, unquote } from './syntax.js';
 export class NameAddr {
   /** Unquoted display name; undefined when absent. */
   readonly displayName: string | undefined;
-  readonly params: Params;
   private parsedUri: Uri | undefined;
   /** The URI as written, until it is first read (a dialog reads it, a transaction never does). */
   private readonly uriText: string | undefined;
+  /** The header parameters; for a parsed value, built on first read from the text the parse checked. */
+  private built: Params | undefined;
+  private paramText = '';
+  private paramStart = 0;
+  private paramEnd = 0;
+  /** For a parsed value whose Params are not built yet: the tag as the parse found it. */
+  private found = false;
+  private foundTag: string | null | undefined;
 
   constructor(uri: Uri | string, params?: Params | readonly Param[], displayName?: string) {
     if (typeof uri === 'string') this.uriText = uri;
     else this.parsedUri = uri;
-    this.params = params === undefined ? Params.EMPTY : params instanceof Params ? params : new Params(params);
+    this.built = params === undefined ? Params.EMPTY : params instanceof Params ? params : new Params(params);
     this.displayName = displayName;
+  }
+
+  /** parseNameAddrIn's result: parameters already checked in text[start, end), built when first read. */
+  static checked(uriText: string, displayName: string | undefined, text: string, start: number, end: number, tag: string | null | undefined): NameAddr {
+    const na = new NameAddr(uriText, undefined, displayName);
+    na.built = undefined;
+    na.paramText = text;
+    na.paramStart = start;
+    na.paramEnd = end;
+    na.found = true;
+    na.foundTag = tag;
+    return na;
+  }
+
+  get params(): Params {
+    return (this.built ??= parseHeaderParams(this.paramText, this.paramStart, this.paramEnd));
   }
 
   /** Parsed on first access; throws SipParseError if the URI is malformed. */
@@ -33,7 +56,7 @@ export class NameAddr {
 
   /** The `tag` parameter of From/To (RFC 3261 §19.3). */
   get tag(): string | undefined {
-    const t = this.params.get('tag');
+    const t = this.found && this.built === undefined ? this.foundTag : this.params.get('tag');
     return typeof t === 'string' ? t : undefined;
   }
 
@@ -62,6 +85,9 @@ export class NameAddr {
     return `${name}<${uri}>${formatHeaderParams(this.params)}`;
   }
 }
+
+const TAG = ['tag'] as const;
+const found: (string | null | undefined)[] = [undefined];
 
 /** Parses one name-addr / addr-spec with its header parameters (no list splitting). */
 export function parseNameAddr(s: string): NameAddr {
@@ -130,7 +156,9 @@ export function parseNameAddrIn(s: string, start: number, end: number): NameAddr
     const c = s.charCodeAt(k);
     if (c <= 32 || c === 34 || c === 60 || c === 62 || c === 127) throw new SipParseError('bad character in URI', k);
   }
-  return new NameAddr(s.slice(uriStart, uriEnd), parseHeaderParams(s, i, end), displayName);
+  // the parameters are checked now and built when first read: a transaction reads the tag only
+  scanHeaderParams(s, i, end, TAG, found);
+  return NameAddr.checked(s.slice(uriStart, uriEnd), displayName, s, i, end, found[0]);
 }
 
 /** parseNameAddr with the URI parsed at once (for values built from configuration or user input). */

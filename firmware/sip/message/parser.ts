@@ -28,6 +28,7 @@ function toBuffer(data: Uint8Array | string): Buffer {
 
 function isVersion(s: string): boolean {
   // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (ABNF literals are case-insensitive)
+  if (s === 'SIP/2.0') return true;
   if (s.length < 7 || s.slice(0, 4).toUpperCase() !== 'SIP/') return false;
   const dot = s.indexOf('.', 4);
   if (dot <= 4 || dot === s.length - 1) return false;
@@ -150,10 +151,11 @@ interface ParsedHead extends HeaderFields {
   startLine: StatusLine | RequestLine;
 }
 
-function parseStartLine(head: string, eol: number, loc: SourceText): StatusLine | RequestLine {
+/** `clean`: every character is known to be printable ASCII or HTAB (the fast path checked the bytes). */
+function parseStartLine(head: string, eol: number, loc: SourceText, clean: boolean): StatusLine | RequestLine {
   if (eol > MAX_LINE_LENGTH) throw new SipParseError('start line too long', loc.byte(0), 1);
   const first = head.slice(0, eol);
-  return first.startsWith('SIP/') || first.startsWith('sip/') ? parseStatusLine(first, loc) : parseRequestLine(first, loc);
+  return first.startsWith('SIP/') || first.startsWith('sip/') ? parseStatusLine(first, loc) : parseRequestLine(first, loc, clean);
 }
 
 /**
@@ -168,7 +170,7 @@ function scanCareful(buf: Buffer, start: number): ParsedHead {
   const head = buf.toString('utf8', start, headEnd + 2);
   const ascii = head.length === headEnd + 2 - start;
   const loc = new SourceText(head, start, ascii);
-  const startLine = parseStartLine(head, head.indexOf('\r\n'), loc);
+  const startLine = parseStartLine(head, head.indexOf('\r\n'), loc, false);
   const fields = scanHeaderFields(head, head.indexOf('\r\n') + 2, loc) as ParsedHead;
   fields.loc = loc;
   fields.startLine = startLine;
@@ -194,7 +196,7 @@ function scanFast(buf: Buffer, start: number): ParsedHead | undefined {
   // ASCII only (checked above): Latin-1 decoding gives the same text as UTF-8, and is cheaper
   const head = buf.toString('latin1', start, end);
   const loc = new SourceText(head, start, true);
-  const startLine = parseStartLine(head, lineEnds[0]! - start, loc);
+  const startLine = parseStartLine(head, lineEnds[0]! - start, loc, true);
   const view = dataViewOver(buf);
   const base = buf.byteOffset + start;
   // one field per line (folds take the careful path): arrays of the exact size, filled in order
@@ -394,7 +396,7 @@ function parseStatusLine(line: string, loc: SourceText): StatusLine {
   return { kind: 'response', version, status, reason };
 }
 
-function parseRequestLine(line: string, loc: SourceText): RequestLine {
+function parseRequestLine(line: string, loc: SourceText, clean: boolean): RequestLine {
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF, "separated by a single SP" (§7.1)
   const sp1 = line.indexOf(' ');
   if (sp1 <= 0) throw new SipParseError(sp1 === 0 ? 'request line starts with a space' : 'bad request line', loc.byte(0), 1);
@@ -412,9 +414,12 @@ function parseRequestLine(line: string, loc: SourceText): RequestLine {
   const uri = line.slice(sp1 + 1, sp2);
   const colon = uri.indexOf(':');
   if (colon <= 0 || !isAlpha(uri.charCodeAt(0))) throw new SipParseError('Request-URI without scheme', loc.byte(sp1 + 1), 1);
-  for (let k = 0; k < uri.length; k++) {
-    const c = uri.charCodeAt(k);
-    if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62) throw new SipParseError('bad character in Request-URI', loc.byte(sp1 + 1 + k), 1);
+  // with clean text only " < > can be wrong here (no SP or HTAB: checked above), and a native search finds them
+  if (!clean || uri.indexOf('"') >= 0 || uri.indexOf('<') >= 0 || uri.indexOf('>') >= 0) {
+    for (let k = 0; k < uri.length; k++) {
+      const c = uri.charCodeAt(k);
+      if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62) throw new SipParseError('bad character in Request-URI', loc.byte(sp1 + 1 + k), 1);
+    }
   }
   return { kind: 'request', method: line.slice(0, sp1), uri, version };
 }

@@ -80,13 +80,10 @@ export function scanAsciiHead(buf: Uint8Array, start: number, lineEnds: Int32Arr
     if (w.length < endWord) return -1; // the buffer changed size under the cached view: take the careful path
     for (let wi = firstWord; wi < endWord; wi++) {
       const x = w[wi]!;
-      // high bit of a byte set when that byte is < 0x20 (the classic "has less than" test: borrows
-      // can only flag extra bytes above a true match, never hide one) or is ≥ 0x80
-      const low = ((x - 0x20202020) & ~x) | x;
-      // ... or equal to 0x7F (DEL): a zero byte in x ^ 0x7F7F7F7F
-      const y = x ^ 0x7f7f7f7f;
-      const del = (y - 0x01010101) & ~y;
-      if (((low | del) & 0x80808080) === 0) continue;
+      // the high bit of a byte ends up set when that byte is < 0x20 ((x - 0x20…) & ~x, the classic
+      // "has less than" test), 0x7F (x + 0x01…) or ≥ 0x80 (x itself). Borrows and carries between
+      // bytes start only at a byte that is flagged anyway: they can add flags, never hide one.
+      if (((((x - 0x20202020) & ~x) | (x + 0x01010101) | x) & 0x80808080) === 0) continue;
       const q = (wi << 2) - base;
       for (let k = q; k < q + 4; k++) {
         const b = buf[k]!;

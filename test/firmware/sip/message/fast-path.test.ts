@@ -44,10 +44,10 @@ describe('the fast path and the careful scanner give the same answers', () => {
     for (const m of REALISTIC_MIX) for (let shift = 0; shift < 4; shift++) expectSameAnswer(shifted(Buffer.from(m), shift));
   });
 
-  it('for a control, DEL, non-ASCII, CR or LF byte at every position of the header section, at every alignment', () => {
+  it('for a control, HTAB, SP, ~, DEL, non-ASCII, CR or LF byte at every position of the header section, at every alignment', () => {
     const base = Buffer.from(INVITE_WITH_SDP);
     const headLength = INVITE_WITH_SDP.indexOf('\r\n\r\n') + 4;
-    for (const byte of [0x00, 0x08, 0x0a, 0x0d, 0x1f, 0x7f, 0x80, 0xc3]) {
+    for (const byte of [0x00, 0x08, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xc3, 0xff]) {
       for (let at = 0; at < headLength; at++) {
         const bytes = Buffer.from(base);
         bytes[at] = byte;

@@ -104,7 +104,10 @@ export class SipHeaders implements Iterable<HeaderField> {
     source: SourceText | undefined,
     ends?: number[],
   ): SipHeaders {
-    return new SipHeaders(undefined, { names, keys, values, positions, ends, source });
+    const headers = new SipHeaders(undefined, { names, keys, values, positions, ends, source });
+    // the parse fills some of these at once (Via, From, To, Call-ID, CSeq): one allocation of the right size
+    headers.parsed = new Array(names.length);
+    return headers;
   }
 
   get size(): number {

@@ -6,7 +6,7 @@
  * CRLF; a header value may hold SP, HTAB and printable characters (and
  * UTF-8, which this fast path leaves to the careful scanner), never another
  * control character or DEL. Checking that one character at a time in
- * JavaScript costs more than the rest of the parse together, so the bytes
+ * JavaScript was a third of the parse (node --cpu-prof), so the bytes
  * are read as 32-bit words and a word is looked at closely only when it
  * holds a byte below 0x20 (CR, LF, HTAB or a fault), DEL, or a byte ≥ 0x80.
  * Most words hold none, and the CRs the close look finds are the line ends
@@ -15,8 +15,9 @@
  * The answer is only "clean" or "look again": anything unusual (a control
  * byte, a bare CR or LF, non-ASCII text) makes the parser rerun the
  * character-by-character scanner, which names the fault and its position or
- * accepts the valid UTF-8. So this file decides no error message and cannot
- * accept what the careful scanner rejects.
+ * accepts the valid UTF-8. So this file decides no error message, and
+ * test/firmware/sip/message/fast-path.test.ts holds both paths to the same
+ * answers.
  */
 
 /** Line ends recorded per call; a header section with more lines takes the careful path. */

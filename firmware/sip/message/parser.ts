@@ -50,6 +50,13 @@ function isVersion(s: string): boolean {
  * rejected (§18.1.2 discards it); a request missing them is returned so the
  * UA can answer 400 — see validateRequest. Everything else (Request-URI,
  * From/To URIs, other Vias, Contact, Route…) parses on first access.
+ *
+ * Two scanners, one answer: a clean ASCII header section without folds (the
+ * common message) takes the fast path — its bytes checked four at a time,
+ * canonically spelled names matched by their bytes, values left in place
+ * until read; anything else takes the careful character scanner, which
+ * names a fault and its position (test/firmware/sip/message/fast-path.test.ts
+ * holds the two to the same results). Either way the checks above run here.
  */
 export function parseMessage(data: Uint8Array | string, options?: ParseOptions): SipMessage {
   return parse(data, options, true);
@@ -171,11 +178,7 @@ function scanCareful(buf: Buffer, start: number): ParsedHead {
   const ascii = head.length === headEnd + 2 - start;
   const loc = new SourceText(head, start, ascii);
   const startLine = parseStartLine(head, head.indexOf('\r\n'), loc, false);
-  const fields = scanHeaderFields(head, head.indexOf('\r\n') + 2, loc) as ParsedHead;
-  fields.loc = loc;
-  fields.startLine = startLine;
-  fields.headEnd = headEnd;
-  return fields;
+  return { ...scanHeaderFields(head, head.indexOf('\r\n') + 2, loc), headEnd, loc, startLine };
 }
 
 const lineEnds = new Int32Array(MAX_FAST_LINES);

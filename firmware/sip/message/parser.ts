@@ -178,7 +178,9 @@ function scanCareful(buf: Buffer, start: number): ParsedHead {
   const ascii = head.length === headEnd + 2 - start;
   const loc = new SourceText(head, start, ascii);
   const startLine = parseStartLine(head, head.indexOf('\r\n'), loc, false);
-  return { ...scanHeaderFields(head, head.indexOf('\r\n') + 2, loc), headEnd, loc, startLine };
+  const f = scanHeaderFields(head, head.indexOf('\r\n') + 2, loc);
+  // the same shape as scanFast's result, so parse() sees one kind of object
+  return { headEnd, loc, startLine, names: f.names, keys: f.keys, values: f.values, positions: f.positions, ends: f.ends, clIndex: f.clIndex, lineNo: f.lineNo };
 }
 
 const lineEnds = new Int32Array(MAX_FAST_LINES);

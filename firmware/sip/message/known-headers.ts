@@ -15,7 +15,12 @@ const CANONICAL = [
 ] as const;
 
 const NAMES: string[] = [...CANONICAL];
-const KEYS: string[] = NAMES.map((n) => n.toLowerCase());
+/**
+ * Lower-case keys, internalized (a string used as a property name is V8's
+ * one shared copy, the same the accessors' literals like 'via' refer to),
+ * so a lookup compares pointers instead of characters.
+ */
+const KEYS: string[] = NAMES.map((n) => Object.keys({ [n.toLowerCase()]: 0 })[0]!);
 
 /**
  * The case-insensitive hash of a header name, one character at a time: the

@@ -17,6 +17,11 @@
  *   but has a bad core field) still lets a UAS copy Via/From/To/Call-ID/CSeq
  *   into a 400 with `createResponse`. `responseProblem(res)` says when a UAC
  *   should drop a response that parsed (§8.1.3.3: more than one Via).
+ * - Parsing is cheap where it can be: a clean ASCII header section is
+ *   checked a word at a time, header values are cut from it only when read,
+ *   and a parsed Via, From or To builds its Params only when they are read
+ *   (branch, received, rport and tag are kept from the check). What decides
+ *   that a message is malformed still runs inside parseMessage.
  * - `msg.body` is a view into the input (no copy); copy it to keep it past
  *   the input buffer's reuse.
  * - `serializeMessage(msg)` → bytes; Content-Length always equals the body.

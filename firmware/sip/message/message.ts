@@ -1,8 +1,8 @@
 import { SipParseError } from './parse-error.js';
-import { SipHeaders } from './headers.js';
-import { parseNameAddr, type NameAddr } from './name-addr.js';
-import { parseVia, type Via } from './via.js';
-import { parseCSeq, type CSeq } from './cseq.js';
+import { SipHeaders, type RangeParser } from './headers.js';
+import { parseNameAddrIn, type NameAddr } from './name-addr.js';
+import { parseViaIn, type Via } from './via.js';
+import { parseCSeqIn, type CSeq } from './cseq.js';
 import { parseUri, type Uri } from './uri.js';
 import { isDigit, isToken, isWordChar } from './syntax.js';
 
@@ -10,44 +10,63 @@ const EMPTY = new Uint8Array(0);
 const decoder = new TextDecoder();
 
 export function parseCallId(s: string): string {
+  return parseCallIdIn(s, 0, s.length);
+}
+
+/** parseCallId of s[start, end), read in place; error offsets are indexes into `s`. */
+export function parseCallIdIn(s: string, start: number, end: number): string {
   // RFC 3261 §25.1: callid = word [ "@" word ]
-  const at = s.indexOf('@');
-  for (let i = 0; i < s.length; i++) {
-    if (i === at) continue;
-    if (!isWordChar(s.charCodeAt(i))) throw new SipParseError('bad character in Call-ID', i);
+  let at = -1;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (isWordChar(c)) continue;
+    // one "@" between the words; a second one is a character a word cannot hold
+    if (c === 64 && at < 0) {
+      at = i;
+      continue;
+    }
+    throw new SipParseError('bad character in Call-ID', i);
   }
-  if (s.length === 0 || at === 0 || at === s.length - 1) throw new SipParseError('empty Call-ID word', 0);
-  if (at >= 0 && s.indexOf('@', at + 1) >= 0) throw new SipParseError('more than one @ in Call-ID', s.indexOf('@', at + 1));
-  return s;
+  if (end === start || at === start || at === end - 1) throw new SipParseError('empty Call-ID word', start);
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 /** Non-negative decimal integer header value (Max-Forwards, Expires, Min-Expires, Content-Length). */
 export function parseUnsigned(s: string, max: number): number {
-  if (s.length === 0 || s.length > 10) throw new SipParseError('bad number', 0);
+  return parseUnsignedIn(s, 0, s.length, max);
+}
+
+/** parseUnsigned of s[start, end); error offsets are indexes into `s`. */
+export function parseUnsignedIn(s: string, start: number, end: number, max: number): number {
+  if (end === start || end - start > 10) throw new SipParseError('bad number', start);
   let v = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (!isDigit(c)) throw new SipParseError('bad number', i);
     v = v * 10 + c - 48;
   }
-  if (v > max) throw new SipParseError('number out of range', 0);
+  if (v > max) throw new SipParseError('number out of range', start);
   return v;
+}
+
+export function parseMaxForwardsIn(s: string, start: number, end: number): number {
+  return parseUnsignedIn(s, start, end, 255);
 }
 
 export function parseMaxForwards(s: string): number {
   return parseUnsigned(s, 255);
 }
 
-function parseExpires(s: string): number {
-  return parseUnsigned(s, 0xffffffff);
+function parseExpiresIn(s: string, start: number, end: number): number {
+  return parseUnsignedIn(s, start, end, 0xffffffff);
 }
 
-function parseLength(s: string): number {
-  return parseUnsigned(s, Number.MAX_SAFE_INTEGER);
+function parseLengthIn(s: string, start: number, end: number): number {
+  return parseUnsignedIn(s, start, end, Number.MAX_SAFE_INTEGER);
 }
 
-function parseContact(s: string): NameAddr | '*' {
-  return s === '*' ? '*' : parseNameAddr(s);
+function parseContactIn(s: string, start: number, end: number): NameAddr | '*' {
+  return end - start === 1 && s.charCodeAt(start) === 42 ? '*' : parseNameAddrIn(s, start, end);
 }
 
 /**
@@ -71,39 +90,39 @@ abstract class SipMessageBase {
 
   /** All Via values, topmost first (§20.42, §7.3.1 list). */
   get vias(): readonly Via[] {
-    return this.headers.parsedList('via', parseVia);
+    return this.headers.parsedList('via', parseViaIn);
   }
 
   /** The topmost Via (parses only the first Via field). */
   get topVia(): Via {
-    const v = this.headers.parsedFirst('via', parseVia);
+    const v = this.headers.parsedFirst('via', parseViaIn);
     if (v === undefined) throw new SipParseError('missing Via header');
     return v;
   }
 
   get from(): NameAddr {
-    return this.required('from', 'From', parseNameAddr);
+    return this.required('from', 'From', parseNameAddrIn);
   }
 
   get to(): NameAddr {
-    return this.required('to', 'To', parseNameAddr);
+    return this.required('to', 'To', parseNameAddrIn);
   }
 
   get callId(): string {
-    return this.required('call-id', 'Call-ID', parseCallId);
+    return this.required('call-id', 'Call-ID', parseCallIdIn);
   }
 
   get cseq(): CSeq {
-    return this.required('cseq', 'CSeq', parseCSeq);
+    return this.required('cseq', 'CSeq', parseCSeqIn);
   }
 
   get maxForwards(): number | undefined {
-    return this.headers.parsedOne('max-forwards', parseMaxForwards);
+    return this.headers.parsedOne('max-forwards', parseMaxForwardsIn);
   }
 
   /** Contact values; empty for `Contact: *` (see contactWildcard) or when absent. */
   get contacts(): readonly NameAddr[] {
-    const all = this.headers.parsedList('contact', parseContact);
+    const all = this.headers.parsedList('contact', parseContactIn);
     if (all.includes('*')) {
       // §10.2.2: "*" is only valid alone
       if (all.length > 1) throw new SipParseError('Contact * combined with other contacts');
@@ -114,26 +133,26 @@ abstract class SipMessageBase {
 
   /** `Contact: *` (§10.2.2, REGISTER removing all bindings). */
   get contactWildcard(): boolean {
-    const all = this.headers.parsedList('contact', parseContact);
+    const all = this.headers.parsedList('contact', parseContactIn);
     if (all.length > 1 && all.includes('*')) throw new SipParseError('Contact * combined with other contacts');
     return all[0] === '*';
   }
 
   get routes(): readonly NameAddr[] {
-    return this.headers.parsedList('route', parseNameAddr);
+    return this.headers.parsedList('route', parseNameAddrIn);
   }
 
   get recordRoutes(): readonly NameAddr[] {
-    return this.headers.parsedList('record-route', parseNameAddr);
+    return this.headers.parsedList('record-route', parseNameAddrIn);
   }
 
   /** Expires header in seconds (§20.19). */
   get expires(): number | undefined {
-    return this.headers.parsedOne('expires', parseExpires);
+    return this.headers.parsedOne('expires', parseExpiresIn);
   }
 
   get contentLength(): number | undefined {
-    return this.headers.parsedOne('content-length', parseLength);
+    return this.headers.parsedOne('content-length', parseLengthIn);
   }
 
   /** Content-Type as written (e.g. `application/sdp`); undefined when absent. */
@@ -153,7 +172,7 @@ abstract class SipMessageBase {
     return decoder.decode(this.body);
   }
 
-  private required<T>(key: string, name: string, parse: (s: string) => T): T {
+  private required<T>(key: string, name: string, parse: RangeParser<T>): T {
     const v = this.headers.parsedOne(key, parse);
     if (v === undefined) throw new SipParseError(`missing ${name} header`);
     return v;

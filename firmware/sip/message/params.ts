@@ -1,6 +1,6 @@
 import { SipParseError } from './parse-error.js';
 import { MAX_PARAMS } from './limits.js';
-import { isTokenChar, scanQuoted, skipWs } from './syntax.js';
+import { isTokenChar, scanQuoted, skipWsTo } from './syntax.js';
 
 /** One `;name=value` parameter; `value` is null for a parameter without a value (`;lr`, `;rport`). */
 export type Param = readonly [name: string, value: string | null];
@@ -69,33 +69,34 @@ export function formatHeaderParams(params: Params): string {
 }
 
 /**
- * Header parameters from `s[i]` on (RFC 3261 §25.1 generic-param:
- * `*( SEMI token [ EQUAL ( token / host / quoted-string ) ] )`). Values keep
- * their quotes, so `;foo="a b"` reads back as `"a b"`. Stops at the end of
- * `s`; anything else left over is an error.
+ * Header parameters from `s[i]` up to `end` (default: the end of `s`)
+ * (RFC 3261 §25.1 generic-param: `*( SEMI token [ EQUAL ( token / host /
+ * quoted-string ) ] )`). Values keep their quotes, so `;foo="a b"` reads
+ * back as `"a b"`. Anything else before `end` is an error; error offsets
+ * are indexes into `s`.
  */
-export function parseHeaderParams(s: string, i: number): Params {
-  const entries: Param[] = [];
-  i = skipWs(s, i);
-  while (i < s.length) {
+export function parseHeaderParams(s: string, i: number, end = s.length): Params {
+  let entries: Param[] | undefined;
+  i = skipWsTo(s, i, end);
+  while (i < end) {
     if (s.charCodeAt(i) !== 59) throw new SipParseError('expected ; before parameter', i);
-    i = skipWs(s, i + 1);
+    i = skipWsTo(s, i + 1, end);
     const nameStart = i;
-    while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+    while (i < end && isTokenChar(s.charCodeAt(i))) i++;
     if (i === nameStart) throw new SipParseError('empty parameter name', i);
     const name = s.slice(nameStart, i);
-    i = skipWs(s, i);
+    i = skipWsTo(s, i, end);
     let value: string | null = null;
-    if (s.charCodeAt(i) === 61) {
-      i = skipWs(s, i + 1);
+    if (i < end && s.charCodeAt(i) === 61) {
+      i = skipWsTo(s, i + 1, end);
       const valueStart = i;
-      if (s.charCodeAt(i) === 34) {
-        const end = scanQuoted(s, i);
-        if (end < 0) throw new SipParseError('unterminated quoted parameter value', i);
-        i = end;
+      if (i < end && s.charCodeAt(i) === 34) {
+        const close = scanQuoted(s, i);
+        if (close < 0 || close > end) throw new SipParseError('unterminated quoted parameter value', i);
+        i = close;
       } else {
         // token / host (host adds ":" "[" "]" for IPv6 references)
-        while (i < s.length) {
+        while (i < end) {
           const c = s.charCodeAt(i);
           if (!isTokenChar(c) && c !== 58 && c !== 91 && c !== 93) break;
           i++;
@@ -103,10 +104,70 @@ export function parseHeaderParams(s: string, i: number): Params {
       }
       if (i === valueStart) throw new SipParseError(`empty value for parameter ${name}`, i);
       value = s.slice(valueStart, i);
-      i = skipWs(s, i);
+      i = skipWsTo(s, i, end);
     }
-    entries.push([name, value]);
+    (entries ??= []).push([name, value]);
     if (entries.length > MAX_PARAMS) throw new SipParseError('too many parameters', i);
   }
-  return entries.length === 0 ? Params.EMPTY : new Params(entries);
+  return entries === undefined ? Params.EMPTY : new Params(entries);
+}
+
+/**
+ * parseHeaderParams without building anything: the same grammar, the same
+ * errors at the same places, and the values of the parameters named in
+ * `wanted` (lower case; the first of each name, as Params.get finds it)
+ * written to `found` (string, null for no value, undefined when absent).
+ * A parse checks a Via's parameters at once but reads only branch,
+ * received and rport of them; the Params object waits until asked for.
+ */
+export function scanHeaderParams(s: string, i: number, end: number, wanted: readonly string[], found: (string | null | undefined)[]): void {
+  for (let w = 0; w < wanted.length; w++) found[w] = undefined;
+  let count = 0;
+  i = skipWsTo(s, i, end);
+  while (i < end) {
+    if (s.charCodeAt(i) !== 59) throw new SipParseError('expected ; before parameter', i);
+    i = skipWsTo(s, i + 1, end);
+    const nameStart = i;
+    while (i < end && isTokenChar(s.charCodeAt(i))) i++;
+    if (i === nameStart) throw new SipParseError('empty parameter name', i);
+    const nameEnd = i;
+    i = skipWsTo(s, i, end);
+    let valueStart = -1;
+    let valueEnd = -1;
+    if (i < end && s.charCodeAt(i) === 61) {
+      i = skipWsTo(s, i + 1, end);
+      valueStart = i;
+      if (i < end && s.charCodeAt(i) === 34) {
+        const close = scanQuoted(s, i);
+        if (close < 0 || close > end) throw new SipParseError('unterminated quoted parameter value', i);
+        i = close;
+      } else {
+        while (i < end) {
+          const c = s.charCodeAt(i);
+          if (!isTokenChar(c) && c !== 58 && c !== 91 && c !== 93) break;
+          i++;
+        }
+      }
+      if (i === valueStart) throw new SipParseError(`empty value for parameter ${s.slice(nameStart, nameEnd)}`, i);
+      valueEnd = i;
+      i = skipWsTo(s, i, end);
+    }
+    for (let w = 0; w < wanted.length; w++) {
+      if (found[w] === undefined && sameName(s, nameStart, nameEnd, wanted[w]!)) {
+        found[w] = valueStart < 0 ? null : s.slice(valueStart, valueEnd);
+        break;
+      }
+    }
+    if (++count > MAX_PARAMS) throw new SipParseError('too many parameters', i);
+  }
+}
+
+/** s[a, b) equals the lower-case `name`, ignoring ASCII case. */
+function sameName(s: string, a: number, b: number, name: string): boolean {
+  if (b - a !== name.length) return false;
+  for (let k = 0; k < name.length; k++) {
+    const c = s.charCodeAt(a + k);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== name.charCodeAt(k)) return false;
+  }
+  return true;
 }

@@ -79,6 +79,16 @@ export function skipWs(s: string, i: number): number {
   return i;
 }
 
+/** skipWs bounded by `end` (for a value read in place inside the header section). */
+export function skipWsTo(s: string, i: number, end: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
 /** Index just past a run of token characters starting at `i`. */
 export function scanToken(s: string, i: number): number {
   while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
@@ -177,6 +187,8 @@ export function checkHost(host: string): string | undefined {
     if (host.charCodeAt(host.length - 1) !== 93) return 'unterminated IPv6 reference';
     return isIPv6(host.slice(1, -1)) ? undefined : 'bad IPv6 address';
   }
+  // the common case in Via, received and Contact: a dotted quad is a valid host, one pass decides it
+  if (isDigit(host.charCodeAt(0)) && isIPv4(host)) return undefined;
   let allNumeric = true;
   let labelStart = 0;
   let lastLabelFirst = 0;

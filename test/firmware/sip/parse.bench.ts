@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { printBench, type BenchRow } from '../../support/bench-report.js';
 import { parseMessage } from '../../../firmware/sip/message/index.js';
+import { parseMessageCarefully } from '../../../firmware/sip/message/parser.js';
 import { REALISTIC_MIX } from './message/fixtures/messages.js';
 
 const require = createRequire(import.meta.url);
@@ -82,6 +83,15 @@ const contenders: Contender[] = [
     name: 'deskphone',
     parse(buf) {
       const m = parseMessage(buf);
+      keep(m.topVia.branch, m.cseq.seq, m.callId, m.from.tag, m.to.tag);
+      return m;
+    },
+  },
+  {
+    name: 'deskphone careful only',
+    note: 'as "deskphone" with the fast path off: every message through the character scanner',
+    parse(buf) {
+      const m = parseMessageCarefully(buf);
       keep(m.topVia.branch, m.cseq.seq, m.callId, m.from.tag, m.to.tag);
       return m;
     },

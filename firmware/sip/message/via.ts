@@ -87,7 +87,22 @@ export class Via {
   }
 
   withParam(name: string, value: string | null): Via {
-    return new Via({ ...this, params: this.params.with(name, value) });
+    return this.with({ params: this.params.with(name, value) });
+  }
+
+  /**
+   * A copy with some fields changed (a sent-by rewritten at send time, §18.2.1). Use this, not
+   * `new Via({ ...via })`: a parsed Via keeps its parameters behind a getter, which a spread loses.
+   */
+  with(changes: { transport?: string; host?: string; port?: number | undefined; params?: Params | readonly Param[] }): Via {
+    return new Via({
+      protocol: this.protocol,
+      version: this.version,
+      transport: changes.transport ?? this.transport,
+      host: changes.host ?? this.host,
+      port: 'port' in changes ? changes.port : this.port,
+      params: changes.params ?? this.params,
+    });
   }
 
   toString(): string {

@@ -620,7 +620,7 @@ export class UserAgentCore {
     if (stampVia) {
       const vias = message.vias;
       const top = vias[0]!;
-      message.headers.set('Via', [new Via({ ...top, host: bracket(local), port }), ...vias.slice(1)]);
+      message.headers.set('Via', [top.with({ host: bracket(local), port }), ...vias.slice(1)]);
     }
     if (stampContact) {
       const host = bracket(mapped?.address ?? local);

@@ -78,3 +78,13 @@ describe('parameters checked at once, built when read', () => {
     expect(String(m.vias[1])).toBe('SIP/2.0/UDP 198.51.100.7:5060;received=198.51.100.7;rport=5060;branch=z9hG4bK74bf9');
   });
 });
+
+describe('copying a parsed Via', () => {
+  it('keeps its branch and other parameters when the sent-by is rewritten at send time (§18.2.1)', () => {
+    const via = parseVia('SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKabc;rport');
+    const stamped = via.with({ host: '192.0.2.5', port: 5062 });
+    expect(stamped.toString()).toBe('SIP/2.0/UDP 192.0.2.5:5062;branch=z9hG4bKabc;rport');
+    expect(stamped.branch).toBe('z9hG4bKabc');
+    expect(stamped.rport).toBeNull();
+  });
+});

@@ -317,6 +317,7 @@ export class JitterBuffer {
     // Too much delay: discard frames. In silence (comfort noise) or past maxDelay at
     // once; in speech one frame per speechCompressIntervalMs so the cuts stay rare.
     while (delay >= this.targetMs + frameMs && this.queued > 0) {
+      delay -= this.alignPlayout();
       const slot = this.slotAt(this.playTs);
       const inSilence = slot >= 0 && this.slotPt[slot] === this.o.comfortNoisePayloadType;
       const overMax = delay > this.o.maxDelayMs + frameMs;
@@ -329,6 +330,7 @@ export class JitterBuffer {
       this.stats.skipped++;
       this.lastCompressMs = nowMs;
     }
+    delay -= this.alignPlayout();
     this.lastDelayMs = delay;
 
     const slot = this.slotAt(this.playTs);
@@ -446,6 +448,31 @@ export class JitterBuffer {
   private slotTsOf(seq: number): number {
     const slot = seq & this.mask;
     return this.slotSeq[slot] === seq && this.slotState[slot] !== EMPTY ? this.slotTs[slot]! : NaN;
+  }
+
+  /**
+   * Moves the playout point forward to a queued packet that starts less than
+   * one packet after it; returns the ms skipped (0 when none). A packet with
+   * nothing queued behind it is assumed to last frameMs (or the length learned
+   * so far), which is wrong for the first packet of a far end that sends a
+   * longer ptime than ours (RFC 3264 §6.1: ptime is only a wish; a 30 ms
+   * packet against our 20 ms frame). Without this, playout would then look
+   * for timestamps that never come (160, 400, 640… against 240, 480…) and
+   * conceal every packet of the call, each of them discarded as superseded.
+   */
+  private alignPlayout(): number {
+    if (this.queued === 0) return 0;
+    let next = Infinity;
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.slotState[i] !== QUEUED) continue;
+      const t = this.slotTs[i]!;
+      if (t === this.playTs) return 0;
+      if (t > this.playTs && t < next) next = t;
+    }
+    if (next - this.playTs >= this.frameSamples) return 0; // a real gap: the missing packet is concealed
+    const gap = next - this.playTs;
+    this.playTs = next;
+    return gap * this.msPerTs;
   }
 
   /** The queued slot holding timestamp `ts`, discarding queued slots older than it; -1 if none. */

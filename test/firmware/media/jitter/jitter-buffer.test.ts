@@ -275,3 +275,43 @@ describe('jitter buffer adaptation', () => {
     });
   }
 });
+
+describe('jitter buffer with a far end whose packets are longer than our frame', () => {
+  /**
+   * The stream pops whole packets into its playout FIFO until it has a frame
+   * (media-stream.ts play()); this does the same with 20 ms frames for 3 s
+   * while 30 ms packets arrive `transitMs` after they were sent.
+   */
+  function run(options: JitterBufferOptions, transitMs: number): JitterBuffer {
+    const jb = new JitterBuffer(options);
+    let seq = 0;
+    let buffered = 0;
+    for (let now = 0; now < 3000; now += 20) {
+      while (30 * seq + transitMs <= now) {
+        jb.push(packet({ seq, ts: 240 * seq, arrivalMs: 30 * seq + transitMs }), 30 * seq + transitMs);
+        seq++;
+      }
+      while (buffered < 160) buffered += jb.pop(now + buffered / 8).samples;
+      buffered -= 160;
+    }
+    return jb;
+  }
+  const transits = Array.from({ length: 30 }, (_, ms) => ms); // every phase of the 30 ms packets against our 20 ms grid
+
+  // RFC 3264 §6.1: ptime is only a wish; a far end may send 30 ms packets to our 20 ms frame.
+  it('plays every packet when the first one starts playing before the second has arrived', () => {
+    // A 10 ms target: the first packet plays alone, so its length cannot be learned from the next one.
+    // Before the fix, some phases played the first packet only and concealed the rest of the call.
+    for (const transit of transits) {
+      const jb = run({ minDelayMs: 10, initialDelayMs: 10, maxDelayMs: 10 }, transit);
+      expect({ transit, played: jb.stats.played > 95, concealed: jb.stats.concealed, late: jb.stats.lateDropped }).toEqual({ transit, played: true, concealed: 0, late: 0 });
+    }
+  });
+
+  it('plays every packet with the default adaptive target', () => {
+    for (const transit of transits) {
+      const jb = run({}, transit);
+      expect({ transit, played: jb.stats.played > 95, concealed: jb.stats.concealed, late: jb.stats.lateDropped }).toEqual({ transit, played: true, concealed: 0, late: 0 });
+    }
+  });
+});

@@ -42,7 +42,17 @@ export interface MediaEngineOptions {
    * media worker (reported through onFailure), not the whole phone.
    */
   resourceLimits?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
+  /**
+   * Scheduler-paced streams (no sound card clock) arm their timer this many ms
+   * before each frame is due and sleep the rest precisely in the media thread
+   * (FrameScheduler finalWait): Node's timers only have whole-millisecond
+   * resolution. 0 uses timers alone. Default MEDIA_FINAL_WAIT_MS.
+   */
+  finalWaitMs?: number;
 }
+
+/** The final wait the media thread uses unless told otherwise (test/firmware/media/pacing.bench.ts). */
+export const MEDIA_FINAL_WAIT_MS = 0;
 
 /**
  * Starts the worker. From source (tsx, vitest) the worker loads the .ts entry
@@ -84,7 +94,11 @@ export class MediaEngine {
 
   /** Starts the worker and resolves once it is ready for streams. */
   static start(options: MediaEngineOptions = {}): Promise<MediaEngine> {
-    const worker = spawnWorker(options.workerUrl, { ...(options.priority !== undefined && { priority: options.priority }) }, options.resourceLimits);
+    const worker = spawnWorker(
+      options.workerUrl,
+      { ...(options.priority !== undefined && { priority: options.priority }), finalWaitMs: options.finalWaitMs ?? MEDIA_FINAL_WAIT_MS },
+      options.resourceLimits,
+    );
     return new Promise((resolve, reject) => {
       const onReady = (m: MediaReply): void => {
         if (m.type !== 'ready') return;
@@ -117,6 +131,13 @@ export class MediaEngine {
     const r = await this.request({ type: 'open', params });
     if (r.type !== 'opened') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to open`);
     return new MediaStreamHandle(this, r.streamId, r.localPort, r.localRtcpPort, r.ssrc);
+  }
+
+  /** CPU time the media thread has used so far (ms; Linux only, else undefined). */
+  async threadCpuMs(): Promise<number | undefined> {
+    const r = await this.request({ type: 'thread' });
+    if (r.type !== 'thread') throw new MediaEngineError('MEDIA_PROTOCOL', `unexpected reply ${r.type} to thread`);
+    return r.cpuMs;
   }
 
   /** Hosts a 3-way conference: the handset, call `a` and call `b` (a's audio device becomes the bridge's). */

@@ -7,6 +7,7 @@
  * Started by MediaEngine; does nothing when imported outside a worker.
  */
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -18,6 +19,8 @@ import { createDefaultCodecRegistry } from '../codec/index.js';
 import type { RemoteEndpoint } from '../rtp/index.js';
 import { RTP_MAX_PACKET_LENGTH } from '../rtp/index.js';
 import { samplesPerFrame } from '../constants.js';
+import { createPreciseSleep } from '../clock/index.js';
+import type { FrameSchedulerOptions } from '../clock/index.js';
 import type { MediaAudioPort } from './audio-port.js';
 import { GeneratorAudioPort, SilentAudioPort } from './audio-port.js';
 import { MediaStream } from './media-stream.js';
@@ -91,17 +94,37 @@ async function openPort(spec: AudioSpec, sampleRate: number, frameSamples: numbe
   }
 }
 
+export interface MediaWorkerOptions {
+  /** Nice value for this thread (see MediaEngineOptions.priority). */
+  priority?: number;
+  /** Milliseconds before each frame deadline that the scheduler stops using timers and sleeps precisely (0: timers only). */
+  finalWaitMs?: number;
+}
+
+/** CPU time this thread has run (ms), from Linux's per-thread schedstat; undefined elsewhere. */
+function threadCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 export class MediaWorker {
   private readonly clock = new SystemClock();
   private readonly codecs = createDefaultCodecRegistry();
   private readonly streams = new Map<number, WorkerStream>();
   private conference: Conference | undefined;
   private nextId = 1;
+  private readonly scheduler: FrameSchedulerOptions | undefined;
 
   constructor(
     private readonly channel: MessagePort,
-    options: { priority?: number } = {},
+    options: MediaWorkerOptions = {},
   ) {
+    // This thread does nothing but media, so it may block for the last millisecond or two before a
+    // frame is due (FrameScheduler finalWait); datagrams arriving meanwhile wait in the socket buffer.
+    this.scheduler = options.finalWaitMs ? { finalWait: { leadMs: options.finalWaitMs, sleep: createPreciseSleep() } } : undefined;
     channel.on('message', (m: MediaRequest) => {
       void this.handle(m);
     });
@@ -169,6 +192,9 @@ export class MediaWorker {
           this.post({ type: 'closed', requestId: m.requestId, stats });
           return;
         }
+        case 'thread':
+          this.post({ type: 'thread', requestId: m.requestId, cpuMs: threadCpuMs() });
+          return;
         case 'shutdown':
           for (const [id, s] of this.streams) this.close(id, s);
           this.post({ type: 'ok', requestId: m.requestId });
@@ -230,6 +256,7 @@ export class MediaWorker {
           rtp: new SocketSink(rtpSocket),
           ...(rtcpSocket && { rtcp: new SocketSink(rtcpSocket) }),
           onEvent: (event) => this.post({ type: 'event', streamId: id, event }),
+          ...(this.scheduler && { scheduler: this.scheduler }),
         },
       );
       // Bad input is counted by the receivers; anything that still throws is reported, never allowed
@@ -309,4 +336,4 @@ export class MediaWorker {
   }
 }
 
-if (parentPort) new MediaWorker(parentPort, (workerData ?? {}) as { priority?: number });
+if (parentPort) new MediaWorker(parentPort, (workerData ?? {}) as MediaWorkerOptions);

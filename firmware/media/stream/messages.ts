@@ -63,6 +63,8 @@ export type MediaRequest =
   | { type: 'conference'; requestId: number; streamIds: [number, number] }
   /** Ends the conference: `keep` gets the handset back, the other call is left on a silent port (on hold). */
   | { type: 'split'; requestId: number; keep: number }
+  /** The media thread's own CPU time (diagnostics and the pacing benchmark). */
+  | { type: 'thread'; requestId: number }
   | { type: 'shutdown'; requestId: number };
 
 export type MediaReply =
@@ -72,5 +74,6 @@ export type MediaReply =
   | { type: 'stats'; requestId: number; stats: MediaStreamStats }
   | { type: 'played'; requestId: number; samples: Int16Array }
   | { type: 'closed'; requestId: number; stats: MediaStreamStats }
+  | { type: 'thread'; requestId: number; cpuMs: number | undefined }
   | { type: 'error'; requestId: number; code: string; message: string }
   | { type: 'event'; streamId: number; event: MediaStreamEvent };

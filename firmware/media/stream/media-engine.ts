@@ -46,19 +46,27 @@ export interface MediaEngineOptions {
    * Scheduler-paced streams (no sound card clock) arm their timer this many ms
    * before each frame is due and sleep the rest precisely in the media thread
    * (FrameScheduler finalWait): Node's timers only have whole-millisecond
-   * resolution. 0 uses timers alone. Default MEDIA_FINAL_WAIT_MS.
+   * resolution. 0 uses timers alone; 'auto' (the default) uses
+   * MEDIA_FINAL_WAIT_MS when the process runs under a real-time policy (the
+   * device unit's SCHED_RR) and timers alone otherwise.
    */
-  finalWaitMs?: number;
+  finalWaitMs?: number | 'auto';
 }
 
 /**
- * The final wait the media thread uses unless told otherwise. Measured with
- * test/firmware/media/pacing.bench.ts under `chrt -r 10` (the device's
- * scheduling), 20 s: send lateness p99 0.9 ms on timers alone, 0.2 ms with
- * 2 ms of final wait, for 1.71 % vs 1.83 % of a core. Streams whose deadlines
- * fall within each other's wait are still served in deadline order (their
- * timers are), each sleeping only to its own deadline; datagrams arriving
- * during a wait are handled right after the frame is sent.
+ * The final wait of a media thread under real-time scheduling. Measured with
+ * test/firmware/media/pacing.bench.ts, both strategies in one run:
+ * - `chrt -r 10` (the device unit's SCHED_RR), 20 s: send lateness p99
+ *   0.9 ms on timers alone, 0.2 ms with 2 ms of final wait, for 1.71 % vs
+ *   1.83 % of a core;
+ * - normal priority on a shared 2-core machine (load average 4-11), 20-30 s,
+ *   4 runs: p99 3.5-5.8 ms on timers alone, 4.5-6.8 ms with the wait (a
+ *   second wake-up per frame may queue behind other processes again), 7.0 ms
+ *   spinning the last ms instead (7.9 % of a core). So 'auto' waits only
+ *   under a real-time policy.
+ * Streams whose deadlines fall within each other's wait are still served in
+ * deadline order (their timers are), each sleeping only to its own deadline;
+ * datagrams arriving during a wait are handled right after the frame is sent.
  */
 export const MEDIA_FINAL_WAIT_MS = 2;
 
@@ -90,6 +98,8 @@ export class MediaEngine {
     private readonly worker: Worker,
     /** Whether the requested thread priority was applied (undefined when none was requested). */
     readonly priority: { requested: number; applied: boolean; error?: string } | undefined,
+    /** The final wait the media thread uses (0: timers alone; see MediaEngineOptions.finalWaitMs). */
+    readonly finalWaitMs: number,
   ) {
     worker.on('message', (m: MediaReply) => this.onReply(m));
     worker.on('error', (err) => this.fail(new MediaEngineError('MEDIA_WORKER_CRASHED', `media worker failed: ${err.message}`)));
@@ -104,7 +114,7 @@ export class MediaEngine {
   static start(options: MediaEngineOptions = {}): Promise<MediaEngine> {
     const worker = spawnWorker(
       options.workerUrl,
-      { ...(options.priority !== undefined && { priority: options.priority }), finalWaitMs: options.finalWaitMs ?? MEDIA_FINAL_WAIT_MS },
+      { ...(options.priority !== undefined && { priority: options.priority }), finalWaitMs: options.finalWaitMs ?? 'auto', autoFinalWaitMs: MEDIA_FINAL_WAIT_MS },
       options.resourceLimits,
     );
     return new Promise((resolve, reject) => {
@@ -112,7 +122,7 @@ export class MediaEngine {
         if (m.type !== 'ready') return;
         worker.off('message', onReady);
         worker.off('error', onError);
-        resolve(new MediaEngine(worker, m.priority));
+        resolve(new MediaEngine(worker, m.priority, m.finalWaitMs));
       };
       const onError = (err: Error): void => {
         worker.off('message', onReady);

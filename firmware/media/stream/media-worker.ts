@@ -97,8 +97,24 @@ async function openPort(spec: AudioSpec, sampleRate: number, frameSamples: numbe
 export interface MediaWorkerOptions {
   /** Nice value for this thread (see MediaEngineOptions.priority). */
   priority?: number;
-  /** Milliseconds before each frame deadline that the scheduler stops using timers and sleeps precisely (0: timers only). */
-  finalWaitMs?: number;
+  /**
+   * Milliseconds before each frame deadline that the scheduler stops using
+   * timers and sleeps precisely (0: timers only); 'auto': `autoFinalWaitMs`
+   * when this thread runs under SCHED_FIFO/SCHED_RR, else 0.
+   */
+  finalWaitMs?: number | 'auto';
+  autoFinalWaitMs?: number;
+}
+
+/** Linux scheduling policy of this thread (/proc/thread-self/stat field 41): 1 SCHED_FIFO, 2 SCHED_RR. */
+function realTimeScheduling(): boolean {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+    return policy === 1 || policy === 2;
+  } catch {
+    return false;
+  }
 }
 
 /** CPU time this thread has run (ms), from Linux's per-thread schedstat; undefined elsewhere. */
@@ -124,7 +140,10 @@ export class MediaWorker {
   ) {
     // This thread does nothing but media, so it may block for the last millisecond or two before a
     // frame is due (FrameScheduler finalWait); datagrams arriving meanwhile wait in the socket buffer.
-    this.scheduler = options.finalWaitMs ? { finalWait: { leadMs: options.finalWaitMs, sleep: createPreciseSleep() } } : undefined;
+    // Only under a real-time policy: at normal priority on a busy machine the second wake-up per frame
+    // can wait in the run queue again, and the tail got worse (test/firmware/media/pacing.bench.ts).
+    const finalWaitMs = options.finalWaitMs === 'auto' ? (realTimeScheduling() ? options.autoFinalWaitMs ?? 0 : 0) : (options.finalWaitMs ?? 0);
+    this.scheduler = finalWaitMs > 0 ? { finalWait: { leadMs: finalWaitMs, sleep: createPreciseSleep() } } : undefined;
     channel.on('message', (m: MediaRequest) => {
       void this.handle(m);
     });
@@ -139,7 +158,7 @@ export class MediaWorker {
         priority = { requested: options.priority, applied: false, error: (err as Error).message };
       }
     }
-    this.post({ type: 'ready', ...(priority && { priority }) });
+    this.post({ type: 'ready', finalWaitMs, ...(priority && { priority }) });
   }
 
   private post(reply: MediaReply, transfer?: ArrayBuffer[]): void {

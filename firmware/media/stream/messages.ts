@@ -68,7 +68,7 @@ export type MediaRequest =
   | { type: 'shutdown'; requestId: number };
 
 export type MediaReply =
-  | { type: 'ready'; priority?: { requested: number; applied: boolean; error?: string } }
+  | { type: 'ready'; finalWaitMs: number; priority?: { requested: number; applied: boolean; error?: string } }
   | { type: 'opened'; requestId: number; streamId: number; localPort: number; localRtcpPort: number | undefined; ssrc: number }
   | { type: 'ok'; requestId: number }
   | { type: 'stats'; requestId: number; stats: MediaStreamStats }

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MediaEngine, MediaEngineError, SharedAudioRing } from '../../../../firmware/media/stream/index.js';
 import type { MediaStreamEvent, MediaStreamHandle } from '../../../../firmware/media/stream/index.js';
@@ -262,6 +263,29 @@ describe('MediaEngine (worker thread, UDP on 127.0.0.1)', { timeout: 45_000 }, (
       expect(low.priority).toEqual({ requested: 5, applied: true });
     } finally {
       await low.stop();
+    }
+  });
+
+  it('waits the last milliseconds before each frame precisely when asked, and only under real-time scheduling by default', async () => {
+    // The default follows this process's policy (/proc/self/stat field 41: 1 FIFO, 2 RR); vitest runs at normal priority.
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const realTime = [1, 2].includes(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]));
+    expect(engine.finalWaitMs).toBe(realTime ? 2 : 0);
+    const precise = await MediaEngine.start({ finalWaitMs: 2 });
+    try {
+      expect(precise.finalWaitMs).toBe(2);
+      const b = await precise.openStream({ remote: { address: LOOP, port: 9 }, codec: 'PCMU', payloadType: 0, rtcpMux: true, cname: 'b5@test', audio: { kind: 'tone', tone: steady('quiet', freqs([440], -60)), recordMs: 1000 } });
+      await precise.openStream({ remote: { address: LOOP, port: b.localPort }, codec: 'PCMU', payloadType: 0, rtcpMux: true, cname: 'a5@test', audio: { kind: 'tone', tone: steady('1k', freqs([1000], -10)) } });
+      const played = recorder(b, 2000);
+      await waitFor(async () => {
+        const x = await played();
+        return x.length === 2000 && dftPower(x, 1000) > 5000 ? true : undefined;
+      }, '1 kHz through the precisely paced streams');
+      const st = await b.stats();
+      expect(st.timing.mode).toBe('scheduler');
+      expect(st.timing.frames).toBeGreaterThan(10);
+    } finally {
+      await precise.stop();
     }
   });
 

@@ -127,6 +127,8 @@ export class JitterBuffer {
   private lastCompressMs = -Infinity;
   private lastPlayedPt = -1;
   private lastDelayMs = NaN;
+  /** Largest `aheadMs` a pop has asked with since the last resync. */
+  private leadMs = 0;
 
   readonly stats: JitterBufferStats = {
     packets: 0,
@@ -291,8 +293,17 @@ export class JitterBuffer {
     return 'queued';
   }
 
-  /** Called once per output frame by the playout clock; returns what to play now. */
-  pop(nowMs: number): PlayoutFrame {
+  /**
+   * Called once per output frame by the playout clock; returns what to play at
+   * `nowMs`. `aheadMs`: how long before its play time the frame is taken (a
+   * consumer whose frames are shorter than the packets takes a packet while
+   * it still plays the last one: 10 ms early with 30 ms packets against 20 ms
+   * frames). A packet must have arrived by then, so the delay kept is the
+   * target plus the largest lead seen since the last resync.
+   */
+  pop(nowMs: number, aheadMs = 0): PlayoutFrame {
+    if (aheadMs > this.leadMs) this.leadMs = aheadMs;
+    const target = this.targetMs + this.leadMs;
     const out = this.out;
     out.skipped = 0;
     out.stretched = false;
@@ -308,7 +319,7 @@ export class JitterBuffer {
       if (first < 0) return this.silence();
       const delay = nowMs - this.baseline.min - this.slotTs[first]! * this.msPerTs;
       this.lastDelayMs = delay;
-      if (delay < this.targetMs) return this.silence();
+      if (delay < target) return this.silence();
       this.playTs = this.slotTs[first]!;
       this.concealedRunMs = 0;
     }
@@ -316,7 +327,7 @@ export class JitterBuffer {
     let delay = nowMs - this.baseline.min - this.playTs * this.msPerTs;
     // Too much delay: discard frames. In silence (comfort noise) or past maxDelay at
     // once; in speech one frame per speechCompressIntervalMs so the cuts stay rare.
-    while (delay >= this.targetMs + frameMs && this.queued > 0) {
+    while (delay >= target + frameMs && this.queued > 0) {
       delay -= this.alignPlayout();
       const slot = this.slotAt(this.playTs);
       const inSilence = slot >= 0 && this.slotPt[slot] === this.o.comfortNoisePayloadType;
@@ -334,7 +345,7 @@ export class JitterBuffer {
     this.lastDelayMs = delay;
 
     const slot = this.slotAt(this.playTs);
-    if (delay < this.targetMs && this.lastPlayedPt >= 0) {
+    if (delay < target && this.lastPlayedPt >= 0) {
       // Too little delay (the target rose): stretch by one synthesized frame, keep the next frame for later.
       this.stats.stretched++;
       out.kind = 'conceal';
@@ -393,6 +404,7 @@ export class JitterBuffer {
     this.playedEndTs = -Infinity;
     this.lastPlayedPt = -1;
     this.lastPushedSeq = NaN;
+    this.leadMs = 0;
     this.stats.resyncs++;
   }
 

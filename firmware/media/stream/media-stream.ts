@@ -528,10 +528,11 @@ export class MediaStream {
     } else {
       const rate = this.cfg.codec.clockRate;
       // Fill the playout FIFO from the jitter buffer; the far end's packets may be longer or
-      // shorter than our frame. Each pop is timed at when its audio will actually play.
+      // shorter than our frame. Each pop is timed at when its audio will actually play, and
+      // says how far ahead of that it is taken (what the FIFO still holds).
       for (let guard = 0; this.playFifo.length < out.length && guard < 16; guard++) {
         const aheadMs = (this.playFifo.length * 1000) / rate;
-        this.playoutPacket(now + aheadMs);
+        this.playoutPacket(now + aheadMs, aheadMs);
       }
       if (!this.playFifo.pull(out)) out.fill(0);
       this.dtmfReceiver.poll(now);
@@ -542,8 +543,8 @@ export class MediaStream {
   }
 
   /** Pops one packet's worth from the jitter buffer into the playout FIFO (after replay.ts's receive path). */
-  private playoutPacket(atMs: number): void {
-    const f = this.jitter.pop(atMs);
+  private playoutPacket(atMs: number, aheadMs: number): void {
+    const f = this.jitter.pop(atMs, aheadMs);
     const n = Math.max(1, Math.min(f.samples, this.decoded.length));
     const input = this.decoded.subarray(0, n);
     const output = this.concealed.subarray(0, n);

@@ -55,15 +55,15 @@ export interface MediaEngineOptions {
 
 /**
  * The final wait of a media thread under real-time scheduling. Measured with
- * test/firmware/media/pacing.bench.ts, both strategies in one run:
- * - `chrt -r 10` (the device unit's SCHED_RR), 20 s: send lateness p99
- *   0.9 ms on timers alone, 0.2 ms with 2 ms of final wait, for 1.71 % vs
- *   1.83 % of a core;
- * - normal priority on a shared 2-core machine (load average 4-11), 20-30 s,
- *   4 runs: p99 3.5-5.8 ms on timers alone, 4.5-6.8 ms with the wait (a
- *   second wake-up per frame may queue behind other processes again), 7.0 ms
- *   spinning the last ms instead (7.9 % of a core). So 'auto' waits only
- *   under a real-time policy.
+ * test/firmware/media/pacing.bench.ts, both strategies in one run, 60 s on a
+ * quiet 2-core machine (load average < 1):
+ * - `chrt -r 10` (the device unit's SCHED_RR): send lateness p99 1.0 ms on
+ *   timers alone, 0.2 ms with 2 ms of final wait, for 0.99 % vs 1.03 % of a core;
+ * - normal priority: p99 1.4 ms on timers alone, 2.3 ms with the wait (the
+ *   second wake-up per frame waits for a CPU again). With the machine
+ *   shared (load average 4-11): 3.5-5.8 vs 4.5-6.8 ms, and 7.0 ms spinning
+ *   the last ms instead (7.9 % of a core).
+ * So 'auto' waits only under a real-time policy.
  * Streams whose deadlines fall within each other's wait are still served in
  * deadline order (their timers are), each sleeping only to its own deadline;
  * datagrams arriving during a wait are handled right after the frame is sent.

@@ -11,8 +11,14 @@
  *   with the V8 flags of scripts/device/deskphone.service's ExecStart, read from
  *   the unit so this measures exactly what systemd runs.
  *
+ * Two kinds of call for the release: dialled through the REST API (the web
+ * stack loaded, as when the admin pages are in use), and an intercom call from
+ * sipp answered hands-free (Call-Info answer-after=0; sipp echoes our RTP back),
+ * which never touches the web server: a desk phone's usual day.
+ *
  * RSS is read from /proc/PID/status (Linux), the whole process: main thread,
  * media worker, V8 and libuv. Run: npm run bench -- phone-memory
+ * (PHONE_MEMORY_BUILDS=release skips the per-file build.)
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -23,13 +29,14 @@ import { printBench, type BenchRow } from '../support/bench-report.js';
 import { hasCommand } from '../interop/support/peers.js';
 import { startBaresip } from '../interop/support/baresip.js';
 import { startProcess, tempDir, waitFor, type PeerProcess } from '../interop/support/processes.js';
+import { startSipp, type SippRun } from '../interop/support/sipp.js';
 import { writeToneWav } from '../interop/support/audio.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CALL_SECONDS = 8;
 const SETTLE_MS = 3000;
 
-const missing = ['baresip', 'sox'].filter((c) => !hasCommand(c));
+const missing = ['baresip', 'sox', 'sipp'].filter((c) => !hasCommand(c));
 if (missing.length > 0 || process.platform !== 'linux') {
   console.log(`\n## phone memory: skipped (${missing.length > 0 ? `needs ${missing.join(', ')}: sudo bash scripts/install-test-packages.sh` : 'reads /proc: Linux only'})`);
   process.exit(0);
@@ -74,6 +81,67 @@ function unitNodeFlags(): string[] {
   return words.slice(0, words.findIndex((w) => !w.startsWith('--')));
 }
 
+/** The unit's Environment= settings (e.g. MALLOC_ARENA_MAX): part of what systemd runs. */
+function unitEnvironment(): Record<string, string> {
+  const unit = readFileSync(join(root, 'scripts/device/deskphone.service'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=(\S+?)=(\S*)$/gm)) env[m[1]!] = m[2]!;
+  return env;
+}
+
+/** A paging call (issue 5 §10) that the phone answers hands-free, held for `ms`, then BYE. */
+const intercomScenario = (port: number, ms: number): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="memory intercom">
+  <send retrans="500"><![CDATA[
+INVITE sip:phone@127.0.0.1:${port} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Max-Forwards: 70
+From: "Paging" <sip:page@[local_ip]:[local_port]>;tag=[pid]
+To: <sip:phone@127.0.0.1:${port}>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:page@[local_ip]:[local_port]>
+Call-Info: <sip:127.0.0.1>;answer-after=0
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=- 1 1 IN IP4 [local_ip]
+s=-
+c=IN IP4 [local_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" timeout="5000"/>
+  <send><![CDATA[
+ACK sip:phone@127.0.0.1:${port} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Max-Forwards: 70
+From: "Paging" <sip:page@[local_ip]:[local_port]>;tag=[pid]
+To: <sip:phone@127.0.0.1:${port}>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Content-Length: 0
+
+]]></send>
+  <pause milliseconds="${ms}"/>
+  <send retrans="500"><![CDATA[
+BYE sip:phone@127.0.0.1:${port} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Max-Forwards: 70
+From: "Paging" <sip:page@[local_ip]:[local_port]>;tag=[pid]
+To: <sip:phone@127.0.0.1:${port}>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 2 BYE
+Content-Length: 0
+
+]]></send>
+  <recv response="200"/>
+</scenario>`;
+
 /** Private (not shared) memory: RSS less the clean pages of the node binary and libraries that every Node process shares. */
 function privateMb(pid: number): number {
   const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
@@ -89,55 +157,75 @@ interface Measured {
   peak: number;
 }
 
-async function measure(label: string, nodeArgs: string[], entry: string, workDir: string): Promise<Measured> {
+type CallKind = 'rest' | 'intercom';
+
+async function measure(label: string, nodeArgs: string[], entry: string, workDir: string, call: CallKind, env: Record<string, string> = {}): Promise<Measured> {
   const dir = await tempDir('phone-memory');
   const config = join(dir.path, 'phone.yaml');
   const mic = join(dir.path, 'mic.wav');
   const far = join(dir.path, 'far.wav');
-  writeFileSync(config, 'admin:\n  password: desk-admin\n');
+  writeFileSync(config, `admin:\n  password: desk-admin\n${call === 'intercom' ? 'phone:\n  autoAnswer: true\n' : ''}`);
   writeToneWav(mic, 1000, 30);
   writeToneWav(far, 440, CALL_SECONDS);
   let phone: PeerProcess | undefined;
   let baresip: Awaited<ReturnType<typeof startBaresip>> | undefined;
+  let sipp: SippRun | undefined;
   try {
     phone = startProcess(
       `deskphone (${label})`,
       process.execPath,
       [...nodeArgs, entry, 'start', '--config', config, '--data-dir', join(dir.path, 'data'), '--sip-port', '0', '--http-port', '0', '--audio-in', mic],
-      { cwd: workDir },
+      { cwd: workDir, env: { ...process.env, ...env } },
     );
     const p = phone;
     const listening = await waitFor(
       'the phone to listen',
-      () => p.output().split('\n').map((l) => (l.startsWith('{"event":"listening"') ? (JSON.parse(l) as { http: number }) : undefined)).find(Boolean),
+      () =>
+        p
+          .output()
+          .split('\n')
+          .map((l) => (l.startsWith('{"event":"listening"') ? (JSON.parse(l) as { http: number; sip: { udp: number } }) : undefined))
+          .find(Boolean),
       { peer: p, timeoutMs: 30_000 },
     );
     const pid = p.child.pid!;
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const idle = rssMb(pid);
 
-    baresip = await startBaresip({ user: 'bob', wav: far });
-    const auth = `Basic ${Buffer.from('admin:desk-admin').toString('base64')}`;
-    const res = await fetch(`http://127.0.0.1:${listening.http}/api/dial`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: auth },
-      body: JSON.stringify({ target: `bob@127.0.0.1:${baresip.sipPort}` }),
-    });
-    if (!res.ok) throw new Error(`dial: ${res.status} ${await res.text()}`);
-    await baresip.waitForEvent('CALL_ESTABLISHED');
+    let ended: () => boolean;
+    if (call === 'rest') {
+      baresip = await startBaresip({ user: 'bob', wav: far });
+      const auth = `Basic ${Buffer.from('admin:desk-admin').toString('base64')}`;
+      const res = await fetch(`http://127.0.0.1:${listening.http}/api/dial`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ target: `bob@127.0.0.1:${baresip.sipPort}` }),
+      });
+      if (!res.ok) throw new Error(`dial: ${res.status} ${await res.text()}`);
+      await baresip.waitForEvent('CALL_ESTABLISHED');
+      const b = baresip;
+      ended = () => b.events().some((e) => e.type === 'CALL_CLOSED');
+    } else {
+      const port = listening.sip.udp;
+      sipp = await startSipp({ scenario: intercomScenario(port, CALL_SECONDS * 1000), target: `127.0.0.1:${port}`, calls: 1, args: ['-mp', '0', '-rtp_echo'] });
+      let code: number | null | undefined;
+      void sipp.done().then((c) => (code = c));
+      ended = () => code !== undefined;
+    }
     const samples: number[] = [];
     const privates: number[] = [];
-    const b = baresip;
-    // Sample every 250 ms until baresip's WAV ends the call (LAB.md).
+    // Sample every 250 ms until the call ends (baresip's WAV ends, LAB.md; or sipp's BYE).
     await waitFor(
       'the call to end',
       () => {
         samples.push(rssMb(pid));
         privates.push(privateMb(pid));
-        return b.events().some((e) => e.type === 'CALL_CLOSED') ? true : undefined;
+        return ended() ? true : undefined;
       },
       { intervalMs: 250, timeoutMs: (CALL_SECONDS + 10) * 1000 },
     );
+    // sipp exits 0 only if the phone answered the INVITE and the BYE: otherwise no call was measured.
+    if (sipp && (await sipp.done()) !== 0) throw new Error(`the intercom call failed:\n${sipp.peer.output()}`);
     const inCall = samples.slice(0, -1).length > 0 ? samples.slice(0, -1) : samples;
     return {
       idle,
@@ -147,6 +235,7 @@ async function measure(label: string, nodeArgs: string[], entry: string, workDir
       peak: rssMb(pid, 'VmHWM'),
     };
   } finally {
+    await sipp?.stop();
     await baresip?.stop();
     await phone?.stop();
     await dir.remove();
@@ -167,33 +256,39 @@ async function nodeAlonePrivateMb(): Promise<number> {
 
 const work = await tempDir('phone-memory-builds');
 try {
+  const releaseOnly = process.env['PHONE_MEMORY_BUILDS'] === 'release';
   const perFileDir = join(work.path, 'per-file');
   const releaseDir = join(work.path, 'release');
-  const perFileEntry = await perFileBuild(perFileDir);
+  const perFileEntry = releaseOnly ? undefined : await perFileBuild(perFileDir);
   const releaseEntry = deviceBundle(releaseDir);
   // Both builds find package.json two levels above dist/firmware/cli (the version) and node_modules beside dist/.
-  for (const dir of [perFileDir, releaseDir]) {
+  for (const dir of releaseOnly ? [releaseDir] : [perFileDir, releaseDir]) {
     copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   }
   const flags = unitNodeFlags();
+  const env = unitEnvironment();
+  const envText = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
   const nodeAlonePrivate = await nodeAlonePrivateMb();
-  const before = await measure('per-file build', [], perFileEntry, perFileDir);
-  const device = await measure('device release', flags, releaseEntry, releaseDir);
+  const before = perFileEntry ? await measure('per-file build', [], perFileEntry, perFileDir, 'rest') : undefined;
+  const device = await measure('device release', flags, releaseEntry, releaseDir, 'rest', env);
+  const intercom = await measure('device release, intercom', flags, releaseEntry, releaseDir, 'intercom', env);
 
-  const rows = (name: string, m: Measured, note: string): BenchRow[] => [
+  const rows = (name: string, m: Measured, note: string, call: string): BenchRow[] => [
     { name: `${name}: idle`, value: m.idle, unit: 'MB', note },
-    { name: `${name}: in a call (max)`, value: m.callMax, unit: 'MB', note: `mean ${m.callMean.toFixed(1)} MB over ${CALL_SECONDS} s to baresip` },
+    { name: `${name}: in a call (max)`, value: m.callMax, unit: 'MB', note: `mean ${m.callMean.toFixed(1)} MB over ${CALL_SECONDS} s, ${call}` },
     { name: `${name}: peak (VmHWM)`, value: m.peak, unit: 'MB' },
     { name: `${name}: in a call, private`, value: m.callPrivate, unit: 'MB', note: 'RSS less shared clean pages (node binary, libc)' },
   ];
+  const unitNote = `bundle, ${[envText, ...flags].filter(Boolean).join(' ')}`;
   printBench(
     'phone RSS, idle and in a call (target ≤ 70 MB in a call)',
     [
       { name: 'node -e (plain Node)', value: nodeAlone, unit: 'MB', note: 'max RSS' },
       { name: 'node -e (plain Node), private', value: nodeAlonePrivate, unit: 'MB' },
-      ...rows('npm run build, default V8', before, 'one .js per source'),
-      ...rows('device release', device, `bundle, ${flags.join(' ')}`),
+      ...(before ? rows('npm run build, default V8', before, 'one .js per source', 'dialled from the REST API to baresip') : []),
+      ...rows('device release', device, unitNote, 'dialled from the REST API to baresip'),
+      ...rows('device release, web untouched', intercom, unitNote, 'intercom from sipp, answered hands-free'),
     ],
     'node -e (plain Node)',
   );

@@ -49,6 +49,21 @@ export interface FrameSchedulerOptions {
    * instead (Node's shortest timer), which is worse for the same frame.
    */
   earlyToleranceMs?: number;
+  /**
+   * Sub-millisecond pacing: the timer is armed `leadMs` before each deadline
+   * and the rest is slept with `sleep(ms)`, a blocking wait with sub-ms
+   * precision (the media worker passes Atomics.wait: the thread sleeps in the
+   * kernel, it does not spin). Node timers run on whole milliseconds of the
+   * event loop's clock, which costs up to a millisecond on every frame; only
+   * for a thread with nothing else to do in those last `leadMs` (the media
+   * worker: its sockets wait in the kernel's buffers meanwhile).
+   */
+  finalWait?: FinalWait;
+}
+
+export interface FinalWait {
+  readonly leadMs: number;
+  sleep(ms: number): void;
 }
 
 export class FrameScheduler {
@@ -63,6 +78,7 @@ export class FrameScheduler {
   private readonly tick = { index: 0, deadline: 0, lateMs: 0, skipped: 0 };
   private readonly fire = (): void => this.onTimer();
   private readonly earlyTolerance: number;
+  private readonly finalWait: FinalWait | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -72,6 +88,10 @@ export class FrameScheduler {
   ) {
     if (!(periodMs > 0)) throw new SchedulerStateError(`frame period ${periodMs} ms is not positive`);
     this.earlyTolerance = Math.min(options.earlyToleranceMs ?? 1, periodMs / 4);
+    if (options.finalWait && !(options.finalWait.leadMs >= 0 && options.finalWait.leadMs <= periodMs / 2)) {
+      throw new SchedulerStateError(`final wait of ${options.finalWait.leadMs} ms does not fit a ${periodMs} ms period`);
+    }
+    this.finalWait = options.finalWait;
   }
 
   get running(): boolean {
@@ -105,20 +125,26 @@ export class FrameScheduler {
   }
 
   private arm(): void {
-    const delay = this.deadlineOf(this.nextIndex) - this.clock.now();
+    const delay = this.deadlineOf(this.nextIndex) - (this.finalWait?.leadMs ?? 0) - this.clock.now();
     this.timer = this.clock.setTimeout(this.fire, delay);
   }
 
   private onTimer(): void {
     this.timer = undefined;
     if (!this.active) return;
-    const now = this.clock.now();
+    let now = this.clock.now();
     let index = this.nextIndex;
     let deadline = this.deadlineOf(index);
-    if (now < deadline - this.earlyTolerance) {
-      // Woken well before the deadline: wait for it.
+    const lead = this.finalWait?.leadMs ?? 0;
+    if (now < deadline - lead - this.earlyTolerance) {
+      // Woken well before the deadline (or its final-wait window): wait for it.
       this.arm();
       return;
+    }
+    if (this.finalWait && now < deadline) {
+      // Bounded, so a clock that jumped cannot make the thread sleep through frames.
+      this.finalWait.sleep(Math.min(deadline - now, lead + this.earlyTolerance));
+      now = this.clock.now();
     }
     let skipped = 0;
     const late = now - deadline;

@@ -1,4 +1,5 @@
 export { FrameScheduler, SchedulerStateError } from './frame-scheduler.js';
-export type { FrameSchedulerStats, FrameTick } from './frame-scheduler.js';
+export type { FinalWait, FrameSchedulerOptions, FrameSchedulerStats, FrameTick } from './frame-scheduler.js';
 export { CaptureFramer } from './capture-framer.js';
 export { LatenessHistogram } from './lateness-histogram.js';
+export { createPreciseSleep } from './precise-sleep.js';

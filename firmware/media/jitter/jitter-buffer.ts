@@ -127,6 +127,8 @@ export class JitterBuffer {
   private lastCompressMs = -Infinity;
   private lastPlayedPt = -1;
   private lastDelayMs = NaN;
+  /** Largest `aheadMs` a pop has asked with since the last resync. */
+  private leadMs = 0;
 
   readonly stats: JitterBufferStats = {
     packets: 0,
@@ -291,8 +293,17 @@ export class JitterBuffer {
     return 'queued';
   }
 
-  /** Called once per output frame by the playout clock; returns what to play now. */
-  pop(nowMs: number): PlayoutFrame {
+  /**
+   * Called once per output frame by the playout clock; returns what to play at
+   * `nowMs`. `aheadMs`: how long before its play time the frame is taken (a
+   * consumer whose frames are shorter than the packets takes a packet while
+   * it still plays the last one: 10 ms early with 30 ms packets against 20 ms
+   * frames). A packet must have arrived by then, so the delay kept is the
+   * target plus the largest lead seen since the last resync.
+   */
+  pop(nowMs: number, aheadMs = 0): PlayoutFrame {
+    if (aheadMs > this.leadMs) this.leadMs = aheadMs;
+    const target = this.targetMs + this.leadMs;
     const out = this.out;
     out.skipped = 0;
     out.stretched = false;
@@ -308,7 +319,7 @@ export class JitterBuffer {
       if (first < 0) return this.silence();
       const delay = nowMs - this.baseline.min - this.slotTs[first]! * this.msPerTs;
       this.lastDelayMs = delay;
-      if (delay < this.targetMs) return this.silence();
+      if (delay < target) return this.silence();
       this.playTs = this.slotTs[first]!;
       this.concealedRunMs = 0;
     }
@@ -316,7 +327,8 @@ export class JitterBuffer {
     let delay = nowMs - this.baseline.min - this.playTs * this.msPerTs;
     // Too much delay: discard frames. In silence (comfort noise) or past maxDelay at
     // once; in speech one frame per speechCompressIntervalMs so the cuts stay rare.
-    while (delay >= this.targetMs + frameMs && this.queued > 0) {
+    while (delay >= target + frameMs && this.queued > 0) {
+      delay -= this.alignPlayout();
       const slot = this.slotAt(this.playTs);
       const inSilence = slot >= 0 && this.slotPt[slot] === this.o.comfortNoisePayloadType;
       const overMax = delay > this.o.maxDelayMs + frameMs;
@@ -329,10 +341,11 @@ export class JitterBuffer {
       this.stats.skipped++;
       this.lastCompressMs = nowMs;
     }
+    delay -= this.alignPlayout();
     this.lastDelayMs = delay;
 
     const slot = this.slotAt(this.playTs);
-    if (delay < this.targetMs && this.lastPlayedPt >= 0) {
+    if (delay < target && this.lastPlayedPt >= 0) {
       // Too little delay (the target rose): stretch by one synthesized frame, keep the next frame for later.
       this.stats.stretched++;
       out.kind = 'conceal';
@@ -391,6 +404,7 @@ export class JitterBuffer {
     this.playedEndTs = -Infinity;
     this.lastPlayedPt = -1;
     this.lastPushedSeq = NaN;
+    this.leadMs = 0;
     this.stats.resyncs++;
   }
 
@@ -446,6 +460,32 @@ export class JitterBuffer {
   private slotTsOf(seq: number): number {
     const slot = seq & this.mask;
     return this.slotSeq[slot] === seq && this.slotState[slot] !== EMPTY ? this.slotTs[slot]! : NaN;
+  }
+
+  /**
+   * Moves the playout point forward to a queued packet that starts less than
+   * one packet after it; returns the ms skipped (0 when none). A packet with
+   * nothing queued behind it is assumed to last frameMs (or the length learned
+   * so far), which is wrong for the first packet of a far end that sends a
+   * longer ptime than ours (RFC 3264 §6.1: ptime is only a wish; a 30 ms
+   * packet against our 20 ms frame). Without this, playout would then look
+   * for timestamps that never come (160, 400, 640… against 240, 480…) and
+   * conceal every packet of the call, each of them discarded as superseded
+   * (at a 10 ms target, 20 of the 30 phases of the two clocks).
+   */
+  private alignPlayout(): number {
+    if (this.queued === 0) return 0;
+    let next = Infinity;
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.slotState[i] !== QUEUED) continue;
+      const t = this.slotTs[i]!;
+      if (t === this.playTs) return 0;
+      if (t > this.playTs && t < next) next = t;
+    }
+    if (next - this.playTs >= this.frameSamples) return 0; // a real gap: the missing packet is concealed
+    const gap = next - this.playTs;
+    this.playTs = next;
+    return gap * this.msPerTs;
   }
 
   /** The queued slot holding timestamp `ts`, discarding queued slots older than it; -1 if none. */

@@ -30,7 +30,7 @@ import { RtcpSession, isRtcpPacket } from '../rtcp/index.js';
 import { RTP_HEADER_LENGTH, RtpReceiver, RtpSender, writeRtpHeader } from '../rtp/index.js';
 import type { RandomUint32, RemoteEndpoint, RtpDropReason } from '../rtp/index.js';
 import { FrameScheduler, CaptureFramer } from '../clock/index.js';
-import type { FrameSchedulerStats, FrameTick } from '../clock/index.js';
+import type { FrameSchedulerOptions, FrameSchedulerStats, FrameTick } from '../clock/index.js';
 import { ToneGenerator } from '../tones/index.js';
 import type { ToneSpec } from '../tones/index.js';
 import type { MediaAudioPort } from './audio-port.js';
@@ -92,6 +92,8 @@ export interface MediaStreamDeps {
   /** RTCP socket when not multiplexed. */
   rtcp?: DatagramSink;
   onEvent?: (event: MediaStreamEvent) => void;
+  /** How the scheduler of an unpaced port waits for each frame (e.g. the worker's precise final wait). */
+  scheduler?: FrameSchedulerOptions;
 }
 
 export interface MediaStreamStats {
@@ -125,6 +127,7 @@ export class MediaStream {
   private readonly rtcpSink: DatagramSink;
   private readonly onEvent: (event: MediaStreamEvent) => void;
   private readonly cfg: MediaStreamConfig;
+  private readonly schedulerOptions: FrameSchedulerOptions | undefined;
 
   private readonly encoder: AudioEncoder;
   private readonly decoder: AudioDecoder;
@@ -189,6 +192,7 @@ export class MediaStream {
     this.rtpSink = deps.rtp;
     this.rtcpSink = config.rtcpMux ? deps.rtp : (deps.rtcp ?? deps.rtp);
     this.onEvent = deps.onEvent ?? (() => {});
+    this.schedulerOptions = deps.scheduler;
     this.ptimeMs = ptime;
     const rate = config.codec.clockRate;
     this.frameSamples = samplesPerFrame(ptime, rate);
@@ -302,7 +306,7 @@ export class MediaStream {
       });
     } else {
       this.framer = undefined;
-      this.scheduler = new FrameScheduler(this.clock, this.ptimeMs, (tick) => this.onTick(tick));
+      this.scheduler = new FrameScheduler(this.clock, this.ptimeMs, (tick) => this.onTick(tick), this.schedulerOptions);
       this.scheduler.begin();
     }
   }
@@ -524,10 +528,11 @@ export class MediaStream {
     } else {
       const rate = this.cfg.codec.clockRate;
       // Fill the playout FIFO from the jitter buffer; the far end's packets may be longer or
-      // shorter than our frame. Each pop is timed at when its audio will actually play.
+      // shorter than our frame. Each pop is timed at when its audio will actually play, and
+      // says how far ahead of that it is taken (what the FIFO still holds).
       for (let guard = 0; this.playFifo.length < out.length && guard < 16; guard++) {
         const aheadMs = (this.playFifo.length * 1000) / rate;
-        this.playoutPacket(now + aheadMs);
+        this.playoutPacket(now + aheadMs, aheadMs);
       }
       if (!this.playFifo.pull(out)) out.fill(0);
       this.dtmfReceiver.poll(now);
@@ -538,8 +543,8 @@ export class MediaStream {
   }
 
   /** Pops one packet's worth from the jitter buffer into the playout FIFO (after replay.ts's receive path). */
-  private playoutPacket(atMs: number): void {
-    const f = this.jitter.pop(atMs);
+  private playoutPacket(atMs: number, aheadMs: number): void {
+    const f = this.jitter.pop(atMs, aheadMs);
     const n = Math.max(1, Math.min(f.samples, this.decoded.length));
     const input = this.decoded.subarray(0, n);
     const output = this.concealed.subarray(0, n);

@@ -7,6 +7,7 @@
  * Started by MediaEngine; does nothing when imported outside a worker.
  */
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -18,6 +19,8 @@ import { createDefaultCodecRegistry } from '../codec/index.js';
 import type { RemoteEndpoint } from '../rtp/index.js';
 import { RTP_MAX_PACKET_LENGTH } from '../rtp/index.js';
 import { samplesPerFrame } from '../constants.js';
+import { createPreciseSleep } from '../clock/index.js';
+import type { FrameSchedulerOptions } from '../clock/index.js';
 import type { MediaAudioPort } from './audio-port.js';
 import { GeneratorAudioPort, SilentAudioPort } from './audio-port.js';
 import { MediaStream } from './media-stream.js';
@@ -98,6 +101,38 @@ async function openPort(spec: AudioSpec, sampleRate: number, frameSamples: numbe
   }
 }
 
+export interface MediaWorkerOptions {
+  /** Nice value for this thread (see MediaEngineOptions.priority). */
+  priority?: number;
+  /**
+   * Milliseconds before each frame deadline that the scheduler stops using
+   * timers and sleeps precisely (0: timers only); 'auto': `autoFinalWaitMs`
+   * when this thread runs under SCHED_FIFO/SCHED_RR, else 0.
+   */
+  finalWaitMs?: number | 'auto';
+  autoFinalWaitMs?: number;
+}
+
+/** Linux scheduling policy of this thread (/proc/thread-self/stat field 41): 1 SCHED_FIFO, 2 SCHED_RR. */
+function realTimeScheduling(): boolean {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+    return policy === 1 || policy === 2;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU time this thread has run (ms), from Linux's per-thread schedstat; undefined elsewhere. */
+function threadCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 export class MediaWorker {
   private readonly clock = new SystemClock();
   /** Every RTP/RTCP datagram, copied into a preallocated ring while capture is on (main thread asks for snapshots). */
@@ -107,11 +142,18 @@ export class MediaWorker {
   private readonly streams = new Map<number, WorkerStream>();
   private conference: Conference | undefined;
   private nextId = 1;
+  private readonly scheduler: FrameSchedulerOptions | undefined;
 
   constructor(
     private readonly channel: MessagePort,
-    options: { priority?: number } = {},
+    options: MediaWorkerOptions = {},
   ) {
+    // This thread does nothing but media, so it may block for the last millisecond or two before a
+    // frame is due (FrameScheduler finalWait); datagrams arriving meanwhile wait in the socket buffer.
+    // Only under a real-time policy: at normal priority on a busy machine the second wake-up per frame
+    // can wait in the run queue again, and the tail got worse (test/firmware/media/pacing.bench.ts).
+    const finalWaitMs = options.finalWaitMs === 'auto' ? (realTimeScheduling() ? options.autoFinalWaitMs ?? 0 : 0) : (options.finalWaitMs ?? 0);
+    this.scheduler = finalWaitMs > 0 ? { finalWait: { leadMs: finalWaitMs, sleep: createPreciseSleep() } } : undefined;
     channel.on('message', (m: MediaRequest) => {
       void this.handle(m);
     });
@@ -126,7 +168,7 @@ export class MediaWorker {
         priority = { requested: options.priority, applied: false, error: (err as Error).message };
       }
     }
-    this.post({ type: 'ready', ...(priority && { priority }) });
+    this.post({ type: 'ready', finalWaitMs, ...(priority && { priority }) });
   }
 
   private post(reply: MediaReply, transfer?: ArrayBuffer[]): void {
@@ -188,6 +230,9 @@ export class MediaWorker {
           this.post({ type: 'capture', requestId: m.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
           return;
         }
+        case 'thread':
+          this.post({ type: 'thread', requestId: m.requestId, cpuMs: threadCpuMs() });
+          return;
         case 'shutdown':
           for (const [id, s] of this.streams) this.close(id, s);
           this.post({ type: 'ok', requestId: m.requestId });
@@ -249,6 +294,7 @@ export class MediaWorker {
           rtp: this.sink(rtpSocket),
           ...(rtcpSocket && { rtcp: this.sink(rtcpSocket) }),
           onEvent: (event) => this.post({ type: 'event', streamId: id, event }),
+          ...(this.scheduler && { scheduler: this.scheduler }),
         },
       );
       // Bad input is counted by the receivers; anything that still throws is reported, never allowed
@@ -346,4 +392,4 @@ export class MediaWorker {
   }
 }
 
-if (parentPort) new MediaWorker(parentPort, (workerData ?? {}) as { priority?: number });
+if (parentPort) new MediaWorker(parentPort, (workerData ?? {}) as MediaWorkerOptions);

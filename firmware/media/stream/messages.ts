@@ -67,15 +67,18 @@ export type MediaRequest =
   | { type: 'capture-config'; requestId: number; ringBytes: number | null; ownAddress?: string }
   /** The captured datagrams, oldest first (firmware/capture's snapshot format). */
   | { type: 'capture-snapshot'; requestId: number }
+  /** The media thread's own CPU time (diagnostics and the pacing benchmark). */
+  | { type: 'thread'; requestId: number }
   | { type: 'shutdown'; requestId: number };
 
 export type MediaReply =
-  | { type: 'ready'; priority?: { requested: number; applied: boolean; error?: string } }
+  | { type: 'ready'; finalWaitMs: number; priority?: { requested: number; applied: boolean; error?: string } }
   | { type: 'opened'; requestId: number; streamId: number; localPort: number; localRtcpPort: number | undefined; ssrc: number }
   | { type: 'ok'; requestId: number }
   | { type: 'stats'; requestId: number; stats: MediaStreamStats }
   | { type: 'played'; requestId: number; samples: Int16Array }
   | { type: 'closed'; requestId: number; stats: MediaStreamStats }
   | { type: 'capture'; requestId: number; bytes: Uint8Array }
+  | { type: 'thread'; requestId: number; cpuMs: number | undefined }
   | { type: 'error'; requestId: number; code: string; message: string }
   | { type: 'event'; streamId: number; event: MediaStreamEvent };

@@ -4,6 +4,10 @@
  * admin will make it), three senders run for `--seconds` (default 60):
  *
  * - the media worker's stream (drift-free FrameScheduler in its own thread),
+ *   twice, in two workers: on Node timers alone, and with the precise final
+ *   wait (`--final-wait MS`, default 2: the timer is armed that long before
+ *   each deadline and Atomics.wait sleeps the rest), each with the CPU time
+ *   its thread used,
  * - the same FrameScheduler on the busy main thread,
  * - a naive setInterval(20) sender on the main thread.
  *
@@ -41,6 +45,8 @@ function argSeconds(): number {
 const SECONDS = argSeconds();
 /** `--priority -10`: the media thread's nice value, as the device's systemd unit allows (needs CAP_SYS_NICE). */
 const PRIORITY = process.argv.includes('--priority') ? Number(process.argv[process.argv.indexOf('--priority') + 1]) : undefined;
+/** `--final-wait 2`: the precise worker's final wait (FrameScheduler finalWait), ms. */
+const FINAL_WAIT = process.argv.includes('--final-wait') ? Number(process.argv[process.argv.indexOf('--final-wait') + 1]) : 2;
 const FRAME = 160;
 const PERIOD = 20;
 
@@ -48,7 +54,7 @@ const PERIOD = 20;
 const RECEIVER = `
 const { parentPort } = require('node:worker_threads');
 const dgram = require('node:dgram');
-const names = ['worker', 'main-scheduler', 'naive'];
+const names = ['worker', 'worker-precise', 'main-scheduler', 'naive'];
 const logs = {};
 let ready = 0;
 const ports = {};
@@ -141,8 +147,9 @@ function analyse(name: string, log: number[]): Result {
 async function main(): Promise<void> {
   const receiver = new Worker(RECEIVER, { eval: true });
   const { ports } = await new Promise<{ ports: Record<string, number> }>((r) => receiver.once('message', r));
-  const engine = await MediaEngine.start(PRIORITY === undefined ? {} : { priority: PRIORITY });
+  const engine = await MediaEngine.start({ finalWaitMs: 0, ...(PRIORITY !== undefined && { priority: PRIORITY }) });
   if (engine.priority) console.log(`media thread priority ${engine.priority.requested}: ${engine.priority.applied ? 'applied' : `not applied (${engine.priority.error})`}`);
+  const precise = await MediaEngine.start({ finalWaitMs: FINAL_WAIT, ...(PRIORITY !== undefined && { priority: PRIORITY }) });
   const stopLoad = busyLoad();
   const clock = new SystemClock();
 
@@ -154,6 +161,15 @@ async function main(): Promise<void> {
     cname: 'bench@deskphone',
     audio: { kind: 'silent' },
   });
+  const preciseStream = await precise.openStream({
+    remote: { address: '127.0.0.1', port: ports['worker-precise']! },
+    codec: 'PCMU',
+    payloadType: 0,
+    rtcpMux: true,
+    cname: 'bench-precise@deskphone',
+    audio: { kind: 'silent' },
+  });
+  const cpuBefore = [await engine.threadCpuMs(), await precise.threadCpuMs()];
   // The same drift-free scheduler on the busy main thread; skipped frames advance the timestamp, as in the stream.
   let schedTs = 0;
   let schedSeq = 0;
@@ -177,13 +193,16 @@ async function main(): Promise<void> {
 
   clearInterval(interval);
   mainScheduler.stop();
+  const cpuAfter = [await engine.threadCpuMs(), await precise.threadCpuMs()];
   const workerStats = await stream.close();
+  const preciseStats = await preciseStream.close();
   stopLoad();
   await new Promise((r) => setTimeout(r, 100));
   receiver.postMessage('done');
   const { logs } = await new Promise<{ logs: Record<string, number[]> }>((r) => receiver.once('message', r));
   await receiver.terminate();
   await engine.stop();
+  await precise.stop();
   schedSock.close();
 
   naive.close();
@@ -198,12 +217,20 @@ async function main(): Promise<void> {
   let anchor = Infinity;
   for (let k = 0; k < Math.min(naiveTimes.length, 1000 / PERIOD); k++) anchor = Math.min(anchor, naiveTimes[k]! - PERIOD * k);
   const t = workerStats.timing;
+  const tp = preciseStats.timing;
+  const preciseName = `worker, ${FINAL_WAIT} ms final wait`;
   const sending = [
     { name: 'worker scheduler', p50: t.lateP50Ms ?? NaN, p99: t.lateP99Ms ?? NaN, max: t.maxLateMs ?? NaN },
+    { name: preciseName, p50: tp.lateP50Ms ?? NaN, p99: tp.lateP99Ms ?? NaN, max: tp.maxLateMs ?? NaN },
     inThread('main-thread scheduler', schedulerTimes),
     inThread('setInterval(20)', naiveTimes.map((ti, k) => ti - (anchor + PERIOD * k))),
   ];
-  const received = [analyse('worker scheduler', logs['worker']!), analyse('main-thread scheduler', logs['main-scheduler']!), analyse('setInterval(20)', logs['naive']!)];
+  const received = [
+    analyse('worker scheduler', logs['worker']!),
+    analyse(preciseName, logs['worker-precise']!),
+    analyse('main-thread scheduler', logs['main-scheduler']!),
+    analyse('setInterval(20)', logs['naive']!),
+  ];
   const base = 'setInterval(20)';
   for (const [title, key] of [
     ['send deviation p50, in the sending thread (ms from the 20 ms grid)', 'p50'],
@@ -231,7 +258,16 @@ async function main(): Promise<void> {
     received.map((r) => ({ name: r.name, value: r.packets, unit: 'pkts', note: `of ${r.expected}` })),
     base,
   );
-  console.log(`worker scheduler: ${t.skippedFrames ?? 0} frames skipped; load average after: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const cpu = (i: number): number => ((cpuAfter[i] ?? NaN) - (cpuBefore[i] ?? NaN)) / SECONDS / 10; // ms per s → % of a core
+  printBench(
+    'media thread CPU (% of one core, schedstat)',
+    [
+      { name: 'worker scheduler', value: cpu(0), unit: '%' },
+      { name: preciseName, value: cpu(1), unit: '%' },
+    ],
+    'worker scheduler',
+  );
+  console.log(`frames skipped: worker ${t.skippedFrames ?? 0}, ${preciseName} ${tp.skippedFrames ?? 0}; load average after: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 await main();

@@ -121,6 +121,60 @@ describe('FrameScheduler (drift-free media clock)', () => {
     expect(times).toEqual([0, 20, 40, 60, 80, 100]);
   });
 
+  describe('with a precise final wait (the media worker)', () => {
+    /**
+     * Node-like timers (whole milliseconds, fired up to 1 ms early or late) plus a sleep that
+     * only moves time on, as Atomics.wait does for the thread that calls it.
+     */
+    function setup(lag: () => number = () => 0) {
+      const inner = new FakeClock(0.3);
+      let slept = 0;
+      const sleeps: number[] = [];
+      const clock: Clock = {
+        now: () => inner.now() + slept,
+        setTimeout: (cb, ms) => inner.setTimeout(cb, (ms < 1 ? 1 : Math.floor(ms)) + lag()),
+        clearTimeout: (h) => inner.clearTimeout(h),
+      };
+      const ticks: FrameTick[] = [];
+      const s = new FrameScheduler(clock, 20, (t) => ticks.push({ ...t }), {
+        finalWait: {
+          leadMs: 2,
+          sleep: (ms) => {
+            sleeps.push(ms);
+            slept += ms;
+          },
+        },
+      });
+      return { inner, ticks, sleeps, s };
+    }
+
+    it('sends every frame exactly on its deadline although the timers only have whole milliseconds', () => {
+      const { inner, ticks, sleeps, s } = setup();
+      s.begin();
+      inner.advance(2000);
+      expect(ticks.length).toBeGreaterThanOrEqual(95);
+      expect(ticks.every((t, k) => t.index === k)).toBe(true);
+      // Frame 0 is due at begin(), so its timer waits Node's 1 ms minimum; every later frame is exact.
+      expect(ticks.slice(1).every((t) => Math.abs(t.lateMs) < 1e-9)).toBe(true);
+      // Each sleep is the last stretch only: at most the lead plus the timers' 1 ms of slack.
+      expect(Math.max(...sleeps)).toBeLessThanOrEqual(3);
+      expect(sleeps.length).toBeGreaterThan(90);
+    });
+
+    it('does not sleep when the timer fires after the deadline, and reports the lateness', () => {
+      const { inner, ticks, sleeps, s } = setup(() => 4); // every timer 4 ms late: 2 ms past the deadline
+      s.begin();
+      inner.advance(1000);
+      expect(sleeps).toEqual([]);
+      expect(ticks.length).toBeGreaterThanOrEqual(45);
+      expect(ticks.slice(1).every((t) => t.lateMs >= 1 && t.lateMs <= 3 && t.skipped === 0)).toBe(true);
+    });
+
+    it('refuses a final wait longer than half a period', () => {
+      expect(() => new FrameScheduler(new FakeClock(), 20, () => {}, { finalWait: { leadMs: 15, sleep: () => {} } })).toThrow(SchedulerStateError);
+    });
+  });
+
   it('keeps ticking when a tick callback throws', () => {
     const clock = new FakeClock(0);
     let n = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError, CodecRegistry, createDefaultCodecRegistry, PCMA, PCMU } from '../../../../firmware/media/codec/index.js';
-import { decodeALaw, encodeMuLaw } from '../../../../firmware/media/g711.js';
+import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from '../../../../firmware/media/g711.js';
 
 describe('codec registry', () => {
   it('holds PCMU, PCMA, CN and telephone-event with their RFC 3551 payload types', () => {
@@ -42,5 +42,25 @@ describe('codec registry', () => {
     expect(PCMA.createDecoder!().decode(slot, 80, samples)).toBe(80);
     expect(samples.subarray(0, 80)).toEqual(decodeALaw(slot.subarray(0, 80)));
     expect(samples[80]).toBe(0);
+  });
+
+  it('each G.711 descriptor encodes and decodes with its own law, and its coders keep no state between them', () => {
+    const pcm = Int16Array.from({ length: 160 }, (_, i) => Math.round(9000 * Math.sin(i / 3)));
+    const codes = Uint8Array.from({ length: 160 }, (_, i) => (i * 7) & 0xff);
+    for (const [codec, encode, decode] of [
+      [PCMU, encodeMuLaw, decodeMuLaw],
+      [PCMA, encodeALaw, decodeALaw],
+    ] as const) {
+      // Two coders from one descriptor, interleaved: a coder sharing a buffer with another would show here.
+      const [e1, e2] = [codec.createEncoder!(), codec.createEncoder!()];
+      const [o1, o2] = [new Uint8Array(160), new Uint8Array(160)];
+      e1.encode(pcm, o1);
+      e2.encode(new Int16Array(160), o2);
+      expect(o1).toEqual(encode(pcm));
+      const out = new Int16Array(160);
+      codec.createDecoder!().decode(codes, 160, out);
+      expect(out).toEqual(decode(codes));
+    }
+    expect(encodeMuLaw(pcm)).not.toEqual(encodeALaw(pcm));
   });
 });

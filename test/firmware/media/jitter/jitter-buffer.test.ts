@@ -275,3 +275,65 @@ describe('jitter buffer adaptation', () => {
     });
   }
 });
+
+describe('jitter buffer with a far end whose packets are longer than our frame', () => {
+  /**
+   * The stream pops whole packets into its playout FIFO until it has a frame
+   * (media-stream.ts play()); this does the same with 20 ms frames for 3 s
+   * while 30 ms packets arrive `transitMs` after they were sent.
+   */
+  function run(options: JitterBufferOptions, transitMs: number, ms = 3000): JitterBuffer {
+    const jb = new JitterBuffer(options);
+    let seq = 0;
+    let buffered = 0;
+    for (let now = 0; now < ms; now += 20) {
+      // Packets first at equal times, as in play().
+      while (30 * seq + transitMs <= now) {
+        jb.push(packet({ seq, ts: 240 * seq, arrivalMs: 30 * seq + transitMs }), 30 * seq + transitMs);
+        seq++;
+      }
+      // Each pop is timed at when its audio plays, after what the FIFO still holds, and says so.
+      while (buffered < 160) buffered += jb.pop(now + buffered / 8, buffered / 8).samples;
+      buffered -= 160;
+    }
+    return jb;
+  }
+  const transits = Array.from({ length: 30 }, (_, ms) => ms); // every phase of the 30 ms packets against our 20 ms grid
+
+  // RFC 3264 §6.1: ptime is only a wish; a far end may send 30 ms packets to our 20 ms frame.
+  it('plays every packet when the first one starts playing before the second has arrived', () => {
+    // A 10 ms target: the first packet plays alone, so its length cannot be learned from the next one.
+    // Before the fix, some phases played the first packet only and concealed the rest of the call.
+    for (const transit of transits) {
+      const jb = run({ minDelayMs: 10, initialDelayMs: 10, maxDelayMs: 10 }, transit);
+      expect({ transit, played: jb.stats.played > 95, concealed: jb.stats.concealed, late: jb.stats.lateDropped }).toEqual({ transit, played: true, concealed: 0, late: 0 });
+    }
+  });
+
+  it('plays every packet with the default adaptive target', () => {
+    for (const transit of transits) {
+      const jb = run({}, transit);
+      expect({ transit, played: jb.stats.played > 95, concealed: jb.stats.concealed, late: jb.stats.lateDropped }).toEqual({ transit, played: true, concealed: 0, late: 0 });
+    }
+  });
+
+  it('keeps in hand the lead with which the consumer takes packets, so none arrives late on a steady network', () => {
+    // A 30 ms packet is taken while 10 ms of the last one still play. With no network jitter the
+    // target decays to the minimum (0), and without the lead a third of the packets arrived
+    // "late" in a third of the phases of a 20 s call.
+    for (const transit of transits) {
+      const jb = run({}, transit, 20_000);
+      expect({ transit, late: jb.stats.lateDropped, concealed: jb.stats.concealed }).toEqual({ transit, late: 0, concealed: 0 });
+    }
+  });
+
+  it('adds no delay for a consumer whose frames match the packets (no lead)', () => {
+    const jb = new JitterBuffer({});
+    for (let k = 0; k < 500; k++) {
+      jb.push(packet({ seq: k, ts: 160 * k, arrivalMs: 20 * k + 5 }), 20 * k + 5);
+      jb.pop(20 * k + 5);
+    }
+    expect(jb.stats.lateDropped).toBe(0);
+    expect(jb.currentDelayMs).toBeLessThan(jb.targetDelayMs + 20);
+  });
+});

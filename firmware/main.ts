@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { ConfigAccess, type RunningWebServer } from './web/index.js';
 import { packageVersion } from './cli/program.js';
 import type { StartOptions } from './cli/start-command.js';
 import { Supervisor } from './lifecycle/supervisor.js';
+import { requestReboot } from './lifecycle/reboot-request.js';
 import { startSupervisedWebServer } from './lifecycle/supervised-web-server.js';
 import { handleProcessExit, EXIT_FAILURE } from './lifecycle/process-exit.js';
 import type { RestartingMediaEngine } from './lifecycle/restarting-media-engine.js';
@@ -133,7 +133,7 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
   let stopRef: (() => Promise<void>) | undefined;
   let qualityRef: SipCallControl | undefined;
   const onRestart = options.onRestart ?? (options.handleSignals ? () => process.exit(PHONE_RESTART_EXIT_CODE) : undefined);
-  const rebootBoard = options.rebootBoard ?? (boardName === 'sim' ? undefined : systemctlReboot);
+  const rebootBoard = options.rebootBoard ?? (boardName === 'sim' ? undefined : () => requestReboot());
   let web: RunningWebServer;
   try {
     web = await startSupervisedWebServer(supervisor, {
@@ -270,15 +270,5 @@ function boardFor(name: string, options: PhoneStartOptions): ValidBoard {
   return validateBoard({
     ...base,
     audio: { driver: 'file', ...(options.audioIn ? { inputPath: options.audioIn } : {}), ...(options.audioOut ? { outputPath: options.audioOut } : {}) },
-  });
-}
-
-/** The board's reboot on a device: logind (through polkit) decides whether the service user may. */
-async function systemctlReboot(): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    execFile('systemctl', ['reboot'], { timeout: 10_000 }, (err, _stdout, stderr) => {
-      if (err) reject(new DeskphoneError('REBOOT_FAILED', `systemctl reboot failed: ${String(stderr).trim() || err.message}`));
-      else resolve();
-    });
   });
 }

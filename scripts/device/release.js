@@ -88,7 +88,7 @@ export async function buildRelease({ out, skipNativeBuild = false } = {}) {
     });
     const system = join(stage, 'system');
     mkdirSync(system);
-    for (const name of ['deskphone.service', 'deskphone.sysusers', 'deskphone.tmpfiles', 'deskphone.yaml']) copyFileSync(join(here, name), join(system, name));
+    for (const name of ['deskphone.service', 'deskphone-reboot.path', 'deskphone-reboot.service', 'deskphone.sysusers', 'deskphone.tmpfiles', 'deskphone.yaml']) copyFileSync(join(here, name), join(system, name));
     execFileSync('tar', ['-czf', tarball, '-C', stage, '--owner=0', '--group=0', 'dist', 'node_modules', 'package.json', 'package-lock.json', 'system']);
     return tarball;
   } finally {
@@ -124,6 +124,8 @@ export function installRelease(tarball, targetRoot = '/') {
     cpSync(join(system, from), dest);
   };
   place('deskphone.service', 'etc/systemd/system/deskphone.service');
+  place('deskphone-reboot.path', 'etc/systemd/system/deskphone-reboot.path');
+  place('deskphone-reboot.service', 'etc/systemd/system/deskphone-reboot.service');
   place('deskphone.sysusers', 'usr/lib/sysusers.d/deskphone.conf');
   place('deskphone.tmpfiles', 'usr/lib/tmpfiles.d/deskphone.conf');
   place('deskphone.yaml', 'etc/deskphone/deskphone.yaml', { keep: true });
@@ -131,8 +133,10 @@ export function installRelease(tarball, targetRoot = '/') {
   // `systemctl enable` without a running systemd: the link WantedBy= names.
   const wants = join(rootDir, 'etc/systemd/system/multi-user.target.wants');
   mkdirSync(wants, { recursive: true });
-  rmSync(join(wants, 'deskphone.service'), { force: true });
-  symlinkSync('/etc/systemd/system/deskphone.service', join(wants, 'deskphone.service'));
+  for (const unit of ['deskphone.service', 'deskphone-reboot.path']) {
+    rmSync(join(wants, unit), { force: true });
+    symlinkSync(`/etc/systemd/system/${unit}`, join(wants, unit));
+  }
   // Swap in the new release last: an interrupted install leaves the old one runnable.
   rmSync(prefix, { recursive: true, force: true });
   execFileSync('mv', [incoming, prefix]);

@@ -87,6 +87,11 @@ describe('release tarball installed on a root directory', () => {
     const wants = join(targetRoot, 'etc/systemd/system/multi-user.target.wants/deskphone.service');
     expect(lstatSync(wants).isSymbolicLink()).toBe(true);
     expect(readlinkSync(wants)).toBe('/etc/systemd/system/deskphone.service');
+    // The web admin's reboot: a root path unit watches the request file in the phone's runtime directory.
+    expect(readlinkSync(join(targetRoot, 'etc/systemd/system/multi-user.target.wants/deskphone-reboot.path'))).toBe('/etc/systemd/system/deskphone-reboot.path');
+    expect(readFileSync(join(targetRoot, 'etc/systemd/system/deskphone-reboot.path'), 'utf8')).toMatch(/^PathExists=\/run\/deskphone\/reboot-requested$/m);
+    expect(readFileSync(join(targetRoot, 'etc/systemd/system/deskphone-reboot.service'), 'utf8')).toMatch(/^ExecStart=\/usr\/bin\/systemctl reboot$/m);
+    expect(unit).toMatch(/^RuntimeDirectory=deskphone$/m);
     expect(readFileSync(join(targetRoot, 'usr/lib/sysusers.d/deskphone.conf'), 'utf8')).toMatch(/^u deskphone /m);
     expect(readFileSync(join(targetRoot, 'usr/lib/tmpfiles.d/deskphone.conf'), 'utf8')).toMatch(/^d \/etc\/deskphone .* deskphone deskphone/m);
     expect(readFileSync(join(targetRoot, 'etc/deskphone/deskphone.yaml'), 'utf8')).toMatch(/^board: rpi-deskphone$/m);

@@ -122,12 +122,12 @@ export function parsePosixTz(text: string): PosixTz {
 
   const stdName = name();
   // §8.3: the offset is "the value added to the local time to arrive at Coordinated Universal Time", so it is west-positive.
-  const stdOffsetS = -duration(24);
+  const stdOffsetS = 0 - duration(24); // 0 - x, not -x: a zero offset stays +0
   if (i === text.length) return { stdName, stdOffsetS };
 
   const dstName = name();
   // §8.3: "If no offset follows dst, the alternative time is assumed to be one hour ahead of standard time."
-  const dstOffsetS = text[i] !== undefined && text[i] !== ',' ? -duration(24) : stdOffsetS + 3600;
+  const dstOffsetS = text[i] !== undefined && text[i] !== ',' ? 0 - duration(24) : stdOffsetS + 3600;
   let start: PosixTransitionRule;
   let end: PosixTransitionRule;
   if (i === text.length) {

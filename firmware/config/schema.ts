@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { timeZoneNames, timeZoneProblem } from '../clock/index.js';
 import { DigitMap } from '../phone/dial-plan/digit-map.js';
+import { didYouMean } from './did-you-mean.js';
 
 /**
  * The phone's configuration: one YAML file a PBX admin edits by hand or a
@@ -179,7 +181,12 @@ export const configSchema = z.strictObject({
   timeZone: z
     .string()
     .default('UTC')
-    .refine((tz) => isTimeZone(tz), 'an IANA time zone such as Europe/Berlin or America/New_York'),
+    .superRefine((tz, ctx) => {
+      const problem = timeZoneProblem(tz);
+      if (problem === undefined) return;
+      const guess = problem.startsWith('no such') ? didYouMean(tz, timeZoneNames()) : undefined;
+      ctx.addIssue({ code: 'custom', input: tz, message: `an IANA time zone such as Europe/Berlin or America/New_York (${problem}${guess ? `; did you mean "${guess}"?` : ''})` });
+    }),
   /** Call-progress tone set (ITU-T E.180). */
   toneRegion: z.enum(TONE_REGIONS).default('us'),
   admin: z
@@ -231,15 +238,6 @@ export type AccountConfig = z.output<typeof accountSchema>;
 function compiles(re: string): boolean {
   try {
     new RegExp(re);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
   } catch {
     return false;

@@ -1,4 +1,5 @@
 import { Glyph } from '../../hal/index.js';
+import { displayZone, formatClock, formatDayMonth } from '../clock/index.js';
 
 /** What the idle screen shows (issue 7 "LCD screens: Idle"). */
 export interface IdleState {
@@ -25,8 +26,9 @@ export function renderIdleScreen(state: IdleState, rows: number, columns: number
   const mwi = state.voicemail > 0 ? `${Glyph.messageWaiting}${state.voicemail}` : '';
   const first = fit(`${status}${name}`, mwi, columns);
 
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: state.timeZone }).format(state.now);
-  const date = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: state.timeZone }).format(state.now).replace(',', '');
+  const zone = displayZone(state.timeZone);
+  const time = formatClock(state.now, zone);
+  const date = formatDayMonth(state.now, zone);
   const missed = state.missedCalls > 0 ? `${state.missedCalls} missed` : '';
 
   const lines = [first];

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
-import type { Clock, WallClock } from '../clock/index.js';
+import { displayZone, formatShortDateTime, type Clock, type WallClock } from '../clock/index.js';
 import { parseKeyPath, TONE_REGIONS, type Config } from '../config/index.js';
 import type { Logging } from '../log/index.js';
 import type { SipStack } from '../sip/index.js';
@@ -231,8 +231,7 @@ export async function startPhoneRuntime(deps: PhoneRuntimeDeps): Promise<PhoneRu
             version: packageVersion(),
             mac: macAddress(),
           }),
-          formatTime: (iso) =>
-            new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: configAccess.config.timeZone }).format(new Date(iso)),
+          formatTime: (iso) => formatShortDateTime(new Date(iso), displayZone(configAccess.config.timeZone)),
         }),
       applySetting: async (setting, value) => {
         await configAccess.set(parseKeyPath(setting), value);

@@ -1,4 +1,5 @@
 import type { CallLogView, CallRecord } from '../../phone/call-log.js';
+import { displayZone, formatLongDateTime } from '../../clock/index.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -39,13 +40,10 @@ export function talkTime(c: CallRecord): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-export function callTimeFormat(timeZone: string): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
-  } catch {
-    // The schema checks the zone; a runtime without its data still shows the calls, in UTC.
-    return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
-  }
+/** "Wed, 25 Nov 2026, 14:05" in the phone's zone (a zone gone missing since the config check shows UTC). */
+export function callTimeFormat(timeZone: string): { format(d: Date): string } {
+  const zone = displayZone(timeZone);
+  return { format: (d) => formatLongDateTime(d, zone) };
 }
 
 /** The call history (issue 7 §4, §6): filter by kind, call back, clear. */

@@ -1,3 +1,4 @@
+import { timeZoneNames } from '../../clock/index.js';
 import type { Config, ConfigIssue } from '../../config/index.js';
 import { currentValue, fieldName, settingGroups, type SettingField } from '../settings-form.js';
 import { html, type Html } from './html.js';
@@ -57,7 +58,7 @@ ${options.issues?.length ? html`<div class="alert" role="alert"><p>Nothing was s
 <form method="post" action="/admin/settings" class="card" novalidate>
   <input type="hidden" name="_csrf" value="${options.csrfToken}">
   ${fieldsets}
-  <datalist id="time-zones">${Intl.supportedValuesOf('timeZone').map((tz) => html`<option value="${tz}">`)}</datalist>
+  <datalist id="time-zones">${timeZoneNames().map((tz) => html`<option value="${tz}">`)}</datalist>
   <button type="submit" class="primary">Save</button>
 </form>`,
   });

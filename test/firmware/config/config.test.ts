@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigText, validateConfig } from '../../../firmware/config/index.js';
 
@@ -102,6 +103,10 @@ audio:
 
   it('rejects a time zone that does not exist', () => {
     expect(() => validateConfig({ timeZone: 'Mars/Olympus' })).toThrow(/timeZone: expected an IANA time zone/);
+  });
+
+  it.skipIf(!existsSync('/usr/share/zoneinfo/UTC'))('suggests the zone meant by a misspelt one', () => {
+    expect(() => validateConfig({ timeZone: 'Europe/Berlim' })).toThrow(/timeZone: expected an IANA time zone .*no such time zone "Europe\/Berlim"; did you mean "Europe\/Berlin"\?/);
   });
 });
 

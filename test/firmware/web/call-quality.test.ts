@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CallQualityReport } from '../../../firmware/phone/phone-ports.js';
 import type { CallSummary, PhoneControl } from '../../../firmware/web/index.js';
 import { webFixture, type WebFixture } from './web-fixture.js';
+import { sseReader } from './sse-reader.js';
 
 let f: WebFixture;
 afterEach(async () => f?.close());
@@ -16,31 +17,6 @@ function report(fields: Partial<CallQualityReport> = {}): CallQualityReport {
 /** A phone with the given calls; `quality` answers what the media streams would report now. */
 function phone(calls: CallSummary[], quality: () => CallQualityReport[]): PhoneControl {
   return { calls: () => calls, callQuality: async () => quality() };
-}
-
-function sseReader(res: Response) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  return {
-    async next(): Promise<{ event: string; data: unknown }> {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith(':')) return { event: 'comment', data: block };
-          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          return { event, data: JSON.parse(data) };
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
 }
 
 describe('call quality in GET /api/v1/status', () => {

@@ -30,6 +30,7 @@ import { hasCommand } from '../interop/support/peers.js';
 import { startBaresip } from '../interop/support/baresip.js';
 import { startProcess, tempDir, waitFor, type PeerProcess } from '../interop/support/processes.js';
 import { startSipp, type SippRun } from '../interop/support/sipp.js';
+import { pagingCall } from '../interop/support/scenarios.js';
 import { writeToneWav } from '../interop/support/audio.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -90,57 +91,8 @@ function unitEnvironment(): Record<string, string> {
 }
 
 /** A paging call (issue 5 §10) that the phone answers hands-free, held for `ms`, then BYE. */
-const intercomScenario = (port: number, ms: number): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="memory intercom">
-  <send retrans="500"><![CDATA[
-INVITE sip:phone@127.0.0.1:${port} SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Max-Forwards: 70
-From: "Paging" <sip:page@[local_ip]:[local_port]>;tag=[pid]
-To: <sip:phone@127.0.0.1:${port}>
-Call-ID: [call_id]
-CSeq: 1 INVITE
-Contact: <sip:page@[local_ip]:[local_port]>
-Call-Info: <sip:127.0.0.1>;answer-after=0
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=- 1 1 IN IP4 [local_ip]
-s=-
-c=IN IP4 [local_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0
-a=rtpmap:0 PCMU/8000
-]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" timeout="5000"/>
-  <send><![CDATA[
-ACK sip:phone@127.0.0.1:${port} SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Max-Forwards: 70
-From: "Paging" <sip:page@[local_ip]:[local_port]>;tag=[pid]
-To: <sip:phone@127.0.0.1:${port}>[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 1 ACK
-Content-Length: 0
-
-]]></send>
-  <pause milliseconds="${ms}"/>
-  <send retrans="500"><![CDATA[
-BYE sip:phone@127.0.0.1:${port} SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Max-Forwards: 70
-From: "Paging" <sip:page@[local_ip]:[local_port]>;tag=[pid]
-To: <sip:phone@127.0.0.1:${port}>[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 2 BYE
-Content-Length: 0
-
-]]></send>
-  <recv response="200"/>
-</scenario>`;
+const intercomScenario = (port: number, ms: number): string =>
+  pagingCall(port, { callInfo: 'Call-Info: <sip:127.0.0.1>;answer-after=0\n', answerTimeoutMs: 5000, holdMs: ms });
 
 /** Private (not shared) memory: RSS less the clean pages of the node binary and libraries that every Node process shares. */
 function privateMb(pid: number): number {

@@ -152,15 +152,9 @@ export async function startPhone(options: PhoneStartOptions = {}): Promise<Runni
         dial: (target: string) => phoneReady().dial(resolveDialTarget(target, account?.domain)),
         calls: () => (appRef ? appRef.callList() : []),
         callLog: (view) => callLog.list(view),
-        callHistory: { markMissedSeen: () => callLog.markMissedSeen(), clear: () => callLog.clear() },
-        contacts: {
-          list: () => contacts.list(),
-          export: (format) => contacts.export(format),
-          import: (text, format) => contacts.import(text, format),
-          add: (c) => contacts.add(c),
-          update: (c) => contacts.update(c),
-          remove: (id) => contacts.remove(id),
-        },
+        // The call log and the contact book are the shapes the web's pages use, methods and all.
+        callHistory: callLog,
+        contacts,
         recentLogs: (count) => logging.recent.tail(count),
         callQuality: () => (qualityRef ? qualityRef.quality() : Promise.resolve([])),
         ...(onRestart

@@ -7,7 +7,7 @@ import { importFormat, parseContactForm, searchContacts } from '../contact-form.
 import { filterLog, formatLogEntry, isFilterLevel } from '../log-view.js';
 import { MAX_BODY_BYTES } from '../request-body.js';
 import type { Principal } from '../web-auth.js';
-import type { WebContext } from '../web-context.js';
+import type { PhoneControl, WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { callLogPage, CALL_LOG_VIEWS } from '../pages/call-log-page.js';
 import { html } from '../pages/html.js';
@@ -106,10 +106,12 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
     if (!contacts) throw new WebError(503, 'PHONE_NOT_READY', 'contacts are not available: the phone layer is not running');
     return contacts;
   };
-  const editable = () => {
+  // The book itself, narrowed (not a copy: the phone hands over its ContactBook, whose methods live on the class).
+  type Book = NonNullable<PhoneControl['contacts']>;
+  const editable = (): Book & Required<Pick<Book, 'add' | 'update' | 'remove'>> => {
     const b = book();
     if (!b.add || !b.update || !b.remove) throw new WebError(503, 'PHONE_NOT_READY', 'contacts cannot be edited: the phone layer does not offer it');
-    return { ...b, add: b.add.bind(b), update: b.update.bind(b), remove: b.remove.bind(b) };
+    return b as Book & Required<Pick<Book, 'add' | 'update' | 'remove'>>;
   };
   const showContacts = (c: Context, who: Principal, extra: { notice?: { kind: 'ok' | 'alert'; text: string }; importError?: string } = {}, status: 200 | 400 | 413 = 200) => {
     const b = book();

@@ -27,15 +27,8 @@ export async function phoneData(): Promise<PhoneData> {
   const phone: PhoneControl = {
     dial: (target) => void dialled.push(target),
     callLog: (view) => callLog.list(view),
-    callHistory: { markMissedSeen: () => callLog.markMissedSeen(), clear: () => callLog.clear() },
-    contacts: {
-      list: () => contacts.list(),
-      export: (format) => contacts.export(format),
-      import: (text, format) => contacts.import(text, format),
-      add: (c) => contacts.add(c),
-      update: (c) => contacts.update(c),
-      remove: (id) => contacts.remove(id),
-    },
+    callHistory: callLog,
+    contacts,
   };
   return { callLog, contacts, dialled, phone, close: () => rm(dir, { recursive: true, force: true }) };
 }

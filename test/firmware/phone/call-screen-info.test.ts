@@ -8,11 +8,11 @@ import { glyphsToText } from '../../../hal/index.js';
 import { JsonStore } from '../../../firmware/config/index.js';
 import { CallLog } from '../../../firmware/phone/call-log.js';
 import { ContactBook } from '../../../firmware/phone/contacts/index.js';
-import { DigitMap } from '../../../firmware/phone/dial-plan/index.js';
 import { PhoneApp } from '../../../firmware/phone/phone-app.js';
 import type { CallMediaInfo } from '../../../firmware/phone/phone-call.js';
 import type { CallEvent } from '../../../firmware/phone/phone-events.js';
 import type { CallControl, PhoneAudio } from '../../../firmware/phone/phone-ports.js';
+import { TEST_IDLE, panelDevices, testMachine } from './phone-app-fixture.js';
 
 // Issue 7 §3 on the simulated board with the fake clock: who is calling (the asserted name the call layer
 // chose, a contact's name winning over it) and "codec on demand" — OK while talking shows the codec and the
@@ -66,20 +66,15 @@ async function setup(rows: number, columns: number) {
   const contacts = await ContactBook.open(new JsonStore(join(dir, 'contacts.json'), ContactBook.emptyFile));
   await contacts.add({ name: 'Reception', numbers: [{ label: 'work', value: '200' }] });
   const app = new PhoneApp({
-    devices: { keypad: panel.keypad, hookSwitch: panel.hook, display: panel.display, ringer: panel.ringer, leds: panel.leds as never },
+    devices: panelDevices(panel),
     calls,
     audio,
     clock,
     wall: clock,
     callLog,
     contacts,
-    machine: {
-      dialPlan: { digitMap: DigitMap.parse('[2-9]xx'), shortTimeoutMs: 3000, longTimeoutMs: 10000, emergencyNumbers: [], rewrite: [] },
-      callWaiting: true,
-      doNotDisturb: false,
-      volumes: { handset: 70, headset: 70, speaker: 60, ringer: 60 },
-    },
-    idle: { accountName: 'Front desk', registration: 'registered', timeZone: 'UTC', voicemail: 0 },
+    machine: testMachine(),
+    idle: TEST_IDLE,
   });
   app.start();
   const glass = () => panel.display.text().map(glyphsToText);

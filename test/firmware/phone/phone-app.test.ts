@@ -8,10 +8,10 @@ import { glyphsToText } from '../../../hal/index.js';
 import { JsonStore } from '../../../firmware/config/index.js';
 import { CallLog } from '../../../firmware/phone/call-log.js';
 import { ContactBook } from '../../../firmware/phone/contacts/index.js';
-import { DigitMap } from '../../../firmware/phone/dial-plan/index.js';
 import { PhoneApp } from '../../../firmware/phone/phone-app.js';
 import type { CallEvent, ToneName } from '../../../firmware/phone/phone-events.js';
 import type { CallControl, PhoneAudio } from '../../../firmware/phone/phone-ports.js';
+import { TEST_IDLE, panelDevices, testMachine } from './phone-app-fixture.js';
 
 /** The call layer as a script: records what the phone asked, lets the test answer for the network. */
 class FakeCalls implements CallControl {
@@ -92,20 +92,15 @@ async function setup(options: { callLogPath?: string; errors?: unknown[] } = {})
   await contacts.add({ name: 'Reception', numbers: [{ label: 'work', value: '200' }] });
   const app = new PhoneApp({
     log: { error: (...args: unknown[]) => void options.errors?.push(args) },
-    devices: { keypad: panel.keypad, hookSwitch: panel.hook, display: panel.display, ringer: panel.ringer, leds: panel.leds as never },
+    devices: panelDevices(panel),
     calls,
     audio,
     clock,
     wall: clock,
     callLog,
     contacts,
-    machine: {
-      dialPlan: { digitMap: DigitMap.parse('[2-9]xx'), shortTimeoutMs: 3000, longTimeoutMs: 10000, emergencyNumbers: [], rewrite: [] },
-      callWaiting: true,
-      doNotDisturb: false,
-      volumes: { handset: 70, headset: 70, speaker: 60, ringer: 60 },
-    },
-    idle: { accountName: 'Front desk', registration: 'registered', timeZone: 'UTC', voicemail: 0 },
+    machine: testMachine(),
+    idle: TEST_IDLE,
   });
   app.start();
   const glass = () => panel.display.text().map(glyphsToText);
@@ -188,20 +183,15 @@ describe('menus on the phone', () => {
     const contacts = await ContactBook.open(new JsonStore(join(dir, 'contacts2.json'), ContactBook.emptyFile));
     const clock = new FakeClock(0, Date.UTC(2026, 10, 25, 8, 0, 0));
     const withMenu = new App({
-      devices: { keypad: panel.keypad, hookSwitch: panel.hook, display: panel.display, ringer: panel.ringer, leds: panel.leds as never },
+      devices: panelDevices(panel),
       calls,
       audio: new FakeAudio(),
       clock,
       wall: clock,
       callLog,
       contacts,
-      machine: {
-        dialPlan: { digitMap: DigitMap.parse('[2-9]xx'), shortTimeoutMs: 3000, longTimeoutMs: 10000, emergencyNumbers: [], rewrite: [] },
-        callWaiting: true,
-        doNotDisturb: false,
-        volumes: { handset: 70, headset: 70, speaker: 60, ringer: 60 },
-      },
-      idle: { accountName: 'Front desk', registration: 'registered', timeZone: 'UTC', voicemail: 0 },
+      machine: testMachine(),
+      idle: TEST_IDLE,
       menu: {
         root: () => mainMenu({ callLog, contacts, settings: () => ({ ringerVolume: 60, doNotDisturb: false, callForward: '', toneRegion: 'us', toneRegions: ['us'] }), status: () => ({ accounts: [], address: '127.0.0.1', sipPort: 5060, version: '0', mac: '00' }), formatTime: (iso) => iso.slice(11, 16) }),
         applySetting: async (s, v) => void settings.push([s, v]),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnyDriver, DeviceKind, DriverRegistry, LedName, LineRef } from '../hal/index.js';
 import { defaultRegistry, formatLine, LED_NAMES } from '../hal/index.js';
 import { BoardError, BoardErrorCode } from './errors.js';

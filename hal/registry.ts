@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AudioDevice } from './audio/index.js';
 import { createAlsaAudioDevice, createFileAudioDevice, createSimulatedAudioDevice } from './audio/index.js';
 import type { HalClock } from './clock.js';

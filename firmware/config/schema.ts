@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { timeZoneNames, timeZoneProblem } from '../clock/index.js';
 import { DigitMap } from '../phone/dial-plan/digit-map.js';
 import { didYouMean } from './did-you-mean.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { configSchema, SECRET_KEYS, type Config } from './schema.js';
 import { ConfigError, formatPath, type ConfigIssue } from './config-error.js';
 import { didYouMean } from './did-you-mean.js';

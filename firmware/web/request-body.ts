@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { WebError } from './web-error.js';
 
 /** Bodies larger than this are refused while they stream in (web-app's bodyLimit): no request needs more. */

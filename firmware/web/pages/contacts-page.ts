@@ -43,8 +43,8 @@ export function contactsPage(options: ContactsPageOptions): string {
   const pageLink = (n: number) => `/admin/contacts?${new URLSearchParams({ ...(query ? { q: query } : {}), page: String(n) }).toString()}`;
   const pager =
     pageCount > 1
-      ? html`<nav class="filters" aria-label="Pages">${pageNo > 1 ? html`<a href="${pageLink(pageNo - 1)}" rel="prev">← Previous</a>` : ''}<span>Page ${pageNo} of ${pageCount} (${options.matches ?? 0} contacts)</span>${
-          pageNo < pageCount ? html`<a href="${pageLink(pageNo + 1)}" rel="next">Next →</a>` : ''
+      ? html`<nav class="filters" aria-label="Pages">${pageNo > 1 ? html`<a href="${pageLink(pageNo - 1)}" rel="prev">\u2190 Previous</a>` : ''}<span>Page ${pageNo} of ${pageCount} (${options.matches ?? 0} contacts)</span>${
+          pageNo < pageCount ? html`<a href="${pageLink(pageNo + 1)}" rel="next">Next \u2192</a>` : ''
         }</nav>`
       : '';
   return page({

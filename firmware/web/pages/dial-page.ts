@@ -8,7 +8,7 @@ export function dialPage(options: { csrfToken: string; target?: string; error?: 
     body: html`<h1>Dial a SIP address or IP</h1>
 ${options.available ? '' : html`<p class="alert" role="status">Dialling is not available yet: the phone layer is not running.</p>`}
 ${options.error ? html`<p class="alert" role="alert">${options.error}</p>` : ''}
-${options.done ? html`<p class="ok" role="status">Calling ${options.done}…</p>` : ''}
+${options.done ? html`<p class="ok" role="status">Calling ${options.done}\u2026</p>` : ''}
 <form method="post" action="/admin/dial" class="card">
   <input type="hidden" name="_csrf" value="${options.csrfToken}">
   <label for="target">Number, SIP URI or IP address</label>

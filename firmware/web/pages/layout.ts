@@ -28,7 +28,7 @@ export function page(options: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · deskphone</title>
+<title>${options.title} \u00b7 deskphone</title>
 <style>${raw(ADMIN_CSS)}</style>
 ${options.head}
 </head>

@@ -53,7 +53,7 @@ export function panelPage(options: PanelPageOptions): string {
     <div class="top-row">
       <div class="bezel">
         <div id="lcd" class="lcd" role="img" aria-label="Display" style="--columns:${state.columns};--rows:${state.rows}">${lcdRows}</div>
-        <div class="softkeys">${[1, 2, 3, 4].map((n) => key(`soft${n}`, `Soft key ${n}`, html`<span aria-hidden="true">▔▔</span>`, 'soft'))}</div>
+        <div class="softkeys">${[1, 2, 3, 4].map((n) => key(`soft${n}`, `Soft key ${n}`, html`<span aria-hidden="true">\u2594\u2594</span>`, 'soft'))}</div>
       </div>
       <div class="lamps">
         ${state.leds.map((l) => html`<div class="lamp-row"><span class="led led-${l.name}" data-led="${l.name}" data-label="${LAMP_LABELS[l.name] ?? l.name}" role="img" aria-label="${LAMP_LABELS[l.name] ?? l.name} lamp"></span><span class="lamp-label">${LAMP_LABELS[l.name] ?? l.name}</span></div>`)}
@@ -78,14 +78,14 @@ export function panelPage(options: PanelPageOptions): string {
         <div class="volume">${key('volume-down', 'Volume down', '−', 'vol')}<span class="caption">Volume</span>${key('volume-up', 'Volume up', '+', 'vol')}</div>
       </div>
     </div>
-    <p class="status-line"><span id="connection" class="connection" role="status">Connecting…</span> <span id="problem" class="problem" role="alert"></span></p>
+    <p class="status-line"><span id="connection" class="connection" role="status">Connecting\u2026</span> <span id="problem" class="problem" role="alert"></span></p>
   </div>
 </section>
 <aside class="help">
   ${status.directIp ? directIpHelp(status) : accountsSummary(status)}
   <div class="card">
     <h2>Keyboard</h2>
-    <p>Digits, <kbd>*</kbd> and <kbd>#</kbd> dial; <kbd>Enter</kbd> is OK, <kbd>Esc</kbd> cancel, arrows navigate, <kbd>F1</kbd>–<kbd>F4</kbd> the soft keys, <kbd>+</kbd>/<kbd>−</kbd> volume, <kbd>Space</kbd> lifts or hangs up the handset. Hold a key for a long press.</p>
+    <p>Digits, <kbd>*</kbd> and <kbd>#</kbd> dial; <kbd>Enter</kbd> is OK, <kbd>Esc</kbd> cancel, arrows navigate, <kbd>F1</kbd>\u2013<kbd>F4</kbd> the soft keys, <kbd>+</kbd>/<kbd>\u2212</kbd> volume, <kbd>Space</kbd> lifts or hangs up the handset. Hold a key for a long press.</p>
     ${options.loggedIn ? '' : html`<p><a href="/login">Admin login</a></p>`}
   </div>
 </aside>

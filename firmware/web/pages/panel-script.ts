@@ -129,7 +129,7 @@ export const PANEL_SCRIPT = String.raw`
   document.getElementById('hook').addEventListener('click', function () { hook('toggle'); });
   document.getElementById('flash').addEventListener('click', function () { hook('flash'); });
 
-  // Shortcuts: digits * #, Enter = OK, Esc = cancel, arrows = navigation, F1–F4 = soft keys, Space = hook.
+  // Shortcuts: digits * #, Enter = OK, Esc = cancel, arrows = navigation, F1-F4 = soft keys, Space = hook.
   var SHORTCUTS = { Enter: 'ok', Escape: 'cancel', ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right', F1: 'soft1', F2: 'soft2', F3: 'soft3', F4: 'soft4', '+': 'volume-up', '-': 'volume-down' };
   function shortcut(e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
@@ -166,7 +166,7 @@ export const PANEL_SCRIPT = String.raw`
   source.addEventListener('error', function () {
     connection.className = 'connection lost';
     // EventSource retries by itself after a network error, but gives up on an HTTP refusal (an expired login).
-    connection.textContent = source.readyState === EventSource.CLOSED ? 'Disconnected: reload the page' : 'Reconnecting…';
+    connection.textContent = source.readyState === EventSource.CLOSED ? 'Disconnected: reload the page' : 'Reconnecting\u2026';
   });
   source.addEventListener('panel', function (e) { render(JSON.parse(e.data)); });
   source.addEventListener('key', function (e) { showKey(JSON.parse(e.data)); });

@@ -83,10 +83,10 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
     <tr><th>Configuration</th><td>${options.configFile ?? '(none: changes last until restart)'}</td></tr>
     ${(s.parts ?? []).map(
       (p) =>
-        html`<tr><th>Part: ${p.name}</th><td class="part-${p.state}">${p.state}${p.restarts > 0 ? html` (restarted ${p.restarts}×${p.lastError ? html`; last error: ${p.lastError}` : ''})` : ''}</td></tr>`,
+        html`<tr><th>Part: ${p.name}</th><td class="part-${p.state}">${p.state}${p.restarts > 0 ? html` (restarted ${p.restarts}\u00d7${p.lastError ? html`; last error: ${p.lastError}` : ''})` : ''}</td></tr>`,
     )}
   </tbody></table>
-  ${options.canRestart ? html`<p><a href="/admin/system">Restart or reboot…</a></p>` : ''}
+  ${options.canRestart ? html`<p><a href="/admin/system">Restart or reboot\u2026</a></p>` : ''}
 </section>
 <script>${raw(STATUS_SCRIPT)}</script>`,
   });

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPeers } from './support/peers.js';
 import { exited, tempDir, waitFor, type PeerProcess } from './support/processes.js';
@@ -73,6 +74,7 @@ describe.skipIf(skip !== undefined)(`a phone behind NAT (${skip ?? 'netns, nft, 
   let dir: { path: string; remove(): Promise<void> };
   let kamailio: Awaited<ReturnType<typeof startKamailioIn>> | undefined;
   let phone: PeerProcess | undefined;
+  let etcNetnsExisted = true;
 
   beforeAll(async () => {
     dir = await tempDir('addresses-nat');
@@ -90,6 +92,7 @@ describe.skipIf(skip !== undefined)(`a phone behind NAT (${skip ?? 'netns, nft, 
     must('-n', PHONE_NS, 'route', 'add', 'default', 'via', '192.168.77.1');
     // With a default route the phone's DNS queries (for lab.test, which is in no DNS) would time out behind
     // the router; \`ip netns exec\` gives the namespace its own resolv.conf, pointing at nothing, so they fail at once.
+    etcNetnsExisted = existsSync('/etc/netns');
     await mkdir(`/etc/netns/${PHONE_NS}`, { recursive: true });
     await writeFile(`/etc/netns/${PHONE_NS}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
     inNs(ROUTER_NS, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
@@ -104,6 +107,8 @@ describe.skipIf(skip !== undefined)(`a phone behind NAT (${skip ?? 'netns, nft, 
     await kamailio?.peer.stop();
     for (const ns of [PHONE_NS, ROUTER_NS, PBX_NS]) ip('netns', 'del', ns);
     await rm(`/etc/netns/${PHONE_NS}`, { recursive: true, force: true });
+    // /etc/netns itself only if this test made it: rmdir refuses a directory that has other namespaces' files.
+    if (!etcNetnsExisted) await rmdir('/etc/netns').catch(() => undefined);
     await dir?.remove();
   });
 

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import inject from 'light-my-request';
+import { describe, expect, it } from 'vitest';
+import { HttpContext, sendReply, type Reply } from '../../../../firmware/web/http/context.js';
+import { WebError } from '../../../../firmware/web/web-error.js';
+
+/** Serves one handler on a context with `id` as its path parameter; a WebError becomes its status. */
+function serve(handler: (c: HttpContext) => Promise<Reply> | Reply) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const c = new HttpContext(req, { id: '7' }, 16);
+    Promise.resolve()
+      .then(() => handler(c))
+      .catch((err: unknown) => c.text(err instanceof WebError ? err.code : 'boom', err instanceof WebError ? err.status : 500))
+      .then((reply) => sendReply(req, res, reply));
+  };
+}
+
+describe('HttpContext', () => {
+  it('reads the query, the path parameters, headers and the peer', async () => {
+    const res = await inject(serve((c) => c.json({ q: c.query('q'), id: c.param('id'), ua: c.header('User-Agent'), path: c.path, peer: c.clientAddress })), {
+      url: '/x?q=a%20b',
+      headers: { 'user-agent': 'probe' },
+      remoteAddress: '192.0.2.7',
+    });
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.json()).toEqual({ q: 'a b', id: '7', ua: 'probe', path: '/x', peer: '192.0.2.7' });
+  });
+
+  it('parses an urlencoded form and refuses other body types with 415', async () => {
+    const ok = await inject(serve(async (c) => c.json(await c.form())), { method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1&b=x' });
+    expect(ok.json()).toEqual({ a: '1', b: 'x' });
+    const bad = await inject(serve(async (c) => c.json(await c.form())), { method: 'POST', url: '/', headers: { 'content-type': 'text/plain' }, payload: 'a=1' });
+    expect(bad.statusCode).toBe(415);
+  });
+
+  it('refuses a body over its limit with 413', async () => {
+    const res = await inject(serve(async (c) => c.text(await c.bodyText())), { method: 'POST', url: '/', payload: 'x'.repeat(17) });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('carries every Set-Cookie set before the reply into it', async () => {
+    const res = await inject(
+      serve((c) => {
+        c.setHeader('Set-Cookie', 'a=1');
+        c.setHeader('Set-Cookie', 'b=2');
+        return c.redirect('/next', 303);
+      }),
+      { url: '/' },
+    );
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/next');
+    expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+  });
+
+  it('answers HEAD with the headers and no body', async () => {
+    const res = await inject(serve((c) => c.html('<p>hi</p>')), { method: 'HEAD', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=UTF-8');
+    expect(res.payload).toBe('');
+  });
+
+  it('pipes a stream body (a download)', async () => {
+    const res = await inject(serve((c) => c.send(Readable.from([Buffer.from('ab'), Buffer.from('cd')]), 200, { 'content-type': 'application/vnd.tcpdump.pcap' })), { url: '/' });
+    expect(res.headers['content-type']).toBe('application/vnd.tcpdump.pcap');
+    expect(res.payload).toBe('abcd');
+  });
+});

@@ -2,12 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { WebError } from '../web-error.js';
 import { parseUrlEncoded, readBody } from './body.js';
+import { parseMultipart, type MultipartForm } from './multipart.js';
 
-/** What a handler answers: a status, headers and a body, written by `sendReply`. A stream body is piped (downloads, event streams). */
-export interface Reply {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: string | Buffer | Readable | null;
+/**
+ * What a handler answers: a status, headers and a body, written by `sendReply`.
+ * A stream body is piped (downloads, event streams). A class, so a helper that
+ * answers either a value or an early reply (a login redirect) can be told apart.
+ */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[]>,
+    readonly body: string | Buffer | Readable | null,
+  ) {}
 }
 
 /**
@@ -41,12 +48,29 @@ export class HttpContext {
   get clientAddress(): string {
     return this.incoming.socket.remoteAddress ?? 'unknown';
   }
+  /**
+   * The host the client addressed (`host[:port]` from the Host header, RFC 9110
+   * §7.2, normalised as a URL would: no default port), or undefined when absent
+   * or malformed. The CSRF origin check and the loopback-name check read it.
+   */
+  get host(): string | undefined {
+    const header = this.incoming.headers.host;
+    if (!header) return undefined;
+    try {
+      return new URL(`http://${header}`).host;
+    } catch {
+      return undefined;
+    }
+  }
 
   query(name: string): string | undefined {
     return this.url.searchParams.get(name) ?? undefined;
   }
-  param(name: string): string | undefined {
-    return this.params[name];
+  /** A parameter of the route's path; the route names only its own, so a missing one is a bug in the route. */
+  param(name: string): string {
+    const value = this.params[name];
+    if (value === undefined) throw new Error(`the route has no path parameter "${name}"`);
+    return value;
   }
   header(name: string): string | undefined {
     const v = this.incoming.headers[name.toLowerCase()];
@@ -66,6 +90,17 @@ export class HttpContext {
     const type = this.header('content-type') ?? '';
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new WebError(415, 'FORM_REQUIRED', 'send the form as application/x-www-form-urlencoded');
     return parseUrlEncoded(await this.bodyText());
+  }
+
+  /**
+   * A form of either encoding (HTML forms: urlencoded; file uploads: multipart);
+   * any other body type is an empty form, as a browser never sends one.
+   */
+  async parseBody(): Promise<MultipartForm> {
+    const type = this.header('content-type') ?? '';
+    if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return { fields: parseUrlEncoded(await this.bodyText()), files: {} };
+    if (/^multipart\/form-data\s*;/i.test(type)) return parseMultipart(await this.body(), type);
+    return { fields: {}, files: {} };
   }
 
   get<T>(key: string): T | undefined {
@@ -93,15 +128,15 @@ export class HttpContext {
     return this.reply(status, 'text/plain; charset=UTF-8', body);
   }
   redirect(location: string, status = 302): Reply {
-    return { status, headers: { ...this.extraHeaders, location }, body: null };
+    return new Reply(status, { ...this.extraHeaders, location }, null);
   }
   /** A body with headers of the handler's choosing (downloads, streams). */
   send(body: Reply['body'], status = 200, headers: Record<string, string> = {}): Reply {
-    return { status, headers: { ...this.extraHeaders, ...headers }, body };
+    return new Reply(status, { ...this.extraHeaders, ...headers }, body);
   }
 
   private reply(status: number, type: string, body: string): Reply {
-    return { status, headers: { 'content-type': type, ...this.extraHeaders }, body };
+    return new Reply(status, { 'content-type': type, ...this.extraHeaders }, body);
   }
 }
 

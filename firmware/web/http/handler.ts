@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { WebError } from '../web-error.js';
 import { HttpContext, sendReply, type Reply } from './context.js';
 import type { Router } from './router.js';
 
@@ -30,8 +31,10 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     const run = async (): Promise<Reply> => {
       if (match.kind === 'found') return match.handler(c);
       if (match.kind === 'method-not-allowed') {
-        const reply = c.text('Method not allowed', 405);
-        return { ...reply, headers: { ...reply.headers, allow: match.allow.join(', ') } };
+        // Through onError like any refusal, so an API path answers it as JSON and a page as HTML.
+        const allow = match.allow.join(', ');
+        c.setHeader('allow', allow);
+        throw new WebError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${c.path}; use ${allow}`);
       }
       return options.notFound(c);
     };

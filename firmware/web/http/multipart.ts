@@ -6,6 +6,7 @@ export interface UploadedFile {
   data: Buffer;
 }
 
+/** A submitted form's text fields and files (the shape HttpContext.parseBody answers for either encoding). */
 export interface MultipartForm {
   fields: Record<string, string>;
   files: Record<string, UploadedFile>;

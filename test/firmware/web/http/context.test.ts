@@ -6,9 +6,9 @@ import { HttpContext, sendReply, type Reply } from '../../../../firmware/web/htt
 import { WebError } from '../../../../firmware/web/web-error.js';
 
 /** Serves one handler on a context with `id` as its path parameter; a WebError becomes its status. */
-function serve(handler: (c: HttpContext) => Promise<Reply> | Reply) {
+function serve(handler: (c: HttpContext) => Promise<Reply> | Reply, limit = 16) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const c = new HttpContext(req, { id: '7' }, 16);
+    const c = new HttpContext(req, { id: '7' }, limit);
     Promise.resolve()
       .then(() => handler(c))
       .catch((err: unknown) => c.text(err instanceof WebError ? err.code : 'boom', err instanceof WebError ? err.status : 500))
@@ -64,5 +64,29 @@ describe('HttpContext', () => {
     const res = await inject(serve((c) => c.send(Readable.from([Buffer.from('ab'), Buffer.from('cd')]), 200, { 'content-type': 'application/vnd.tcpdump.pcap' })), { url: '/' });
     expect(res.headers['content-type']).toBe('application/vnd.tcpdump.pcap');
     expect(res.payload).toBe('abcd');
+  });
+});
+
+describe('HttpContext.parseBody', () => {
+  it('reads an urlencoded form and a multipart upload the same way, and any other body as an empty form', async () => {
+    const parse = serve(async (c) => {
+      const { fields, files } = await c.parseBody();
+      return c.json({ fields, files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, { name: f.name, text: f.data.toString() }])) });
+    }, 1024);
+    const url = await inject(parse, { method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' });
+    expect(url.json()).toEqual({ fields: { a: '1' }, files: {} });
+    const boundary = 'XyZ';
+    const multipart = [`--${boundary}`, 'content-disposition: form-data; name="format"', '', 'csv', `--${boundary}`, 'content-disposition: form-data; name="file"; filename="c.csv"', 'content-type: text/csv', '', 'n,1', `--${boundary}--`, ''].join('\r\n');
+    const mp = await inject(parse, { method: 'POST', url: '/', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: multipart });
+    expect(mp.json()).toEqual({ fields: { format: 'csv' }, files: { file: { name: 'c.csv', text: 'n,1' } } });
+    const other = await inject(parse, { method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    expect(other.json()).toEqual({ fields: {}, files: {} });
+  });
+
+  it('reads the addressed host as a URL would, without the default port', async () => {
+    const host = serve((c) => c.json({ host: c.host ?? null }));
+    expect((await inject(host, { url: '/', headers: { host: 'localhost:80' } })).json()).toEqual({ host: 'localhost' });
+    expect((await inject(host, { url: '/', headers: { host: 'evil.example:8080' } })).json()).toEqual({ host: 'evil.example:8080' });
+    expect((await inject(host, { url: '/', headers: { host: 'bad host' } })).json()).toEqual({ host: null });
   });
 });

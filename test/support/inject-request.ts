@@ -28,6 +28,14 @@ export async function injectRequest(handle: Handle, url: string, init: RequestIn
     for (const one of Array.isArray(v) ? v : [String(v)]) out.append(k, one);
   }
   const nullBody = res.statusCode === 204 || res.statusCode === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
-  const body = nullBody ? null : (Readable.toWeb(res.stream()) as ReadableStream<Uint8Array>);
+  let body: ReadableStream<Uint8Array> | null = null;
+  if (!nullBody) {
+    const stream = res.stream();
+    // A reader that cancels is a client going away: the server's response closes, as on a socket close.
+    stream.once('close', () => {
+      if (!res.raw.res.writableEnded) res.raw.res.destroy();
+    });
+    body = Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+  }
   return new Response(body, { status: res.statusCode, statusText: res.statusMessage, headers: out });
 }

@@ -155,6 +155,9 @@ export function sendReply(req: IncomingMessage, res: ServerResponse, reply: Repl
     res.end(body);
     return;
   }
+  // A body that fails half-way cannot change the status any more: cut the response short
+  // (the client sees a truncated body) rather than let the 'error' event take the process down.
+  body.on('error', () => res.destroy());
   body.pipe(res);
   // A client that goes away ends the stream (an event stream's heartbeat, a download).
   res.on('close', () => body.destroy());

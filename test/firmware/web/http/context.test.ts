@@ -60,6 +60,25 @@ describe('HttpContext', () => {
     expect(res.payload).toBe('');
   });
 
+  it('cuts the response short when a stream body fails half-way, and the process goes on', async () => {
+    async function* failing() {
+      yield Buffer.from('ab');
+      // Fail once the client is reading, as a download whose source breaks mid-way.
+      await new Promise((r) => setTimeout(r, 20));
+      throw new Error('disk gone');
+    }
+    const res = await inject(serve((c) => c.send(Readable.from(failing()))), { url: '/', payloadAsStream: true });
+    expect(res.statusCode).toBe(200);
+    const got = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      const stream = res.stream();
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', () => resolve(`cut after ${Buffer.concat(chunks).toString()}`));
+      stream.on('end', () => resolve(`ended after ${Buffer.concat(chunks).toString()}`));
+    });
+    expect(got).toBe('cut after ab');
+  });
+
   it('pipes a stream body (a download)', async () => {
     const res = await inject(serve((c) => c.send(Readable.from([Buffer.from('ab'), Buffer.from('cd')]), 200, { 'content-type': 'application/vnd.tcpdump.pcap' })), { url: '/' });
     expect(res.headers['content-type']).toBe('application/vnd.tcpdump.pcap');

@@ -158,6 +158,9 @@ export function sendReply(req: IncomingMessage, res: ServerResponse, reply: Repl
   // A body that fails half-way cannot change the status any more: cut the response short
   // (the client sees a truncated body) rather than let the 'error' event take the process down.
   body.on('error', () => res.destroy());
+  // Headers now, not with the first chunk: an event stream is open (EventSource fires `open`)
+  // before its first event, which may be a heartbeat away.
+  res.flushHeaders();
   body.pipe(res);
   // A client that goes away ends the stream (an event stream's heartbeat, a download).
   res.on('close', () => body.destroy());

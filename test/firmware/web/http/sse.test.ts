@@ -22,6 +22,20 @@ describe('SseStream', () => {
     expect(closed).toBe(1);
   });
 
+  it('answers with its headers before the first event, so the client knows the stream is open', async () => {
+    let stream: SseStream | undefined;
+    const router = new Router<RouteHandler>().on('GET', '/events', (c) => {
+      stream = new SseStream(() => undefined);
+      return c.send(stream.body, 200, SSE_HEADERS);
+    });
+    const handle = createHandler({ router, maxBodyBytes: 1024, headers: {}, notFound: (c) => c.text('nf', 404), onError: (_e, c) => c.text('err', 500) });
+    const res = await injectRequest(handle, '/events');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    stream!.close();
+    expect(await res.text()).toBe('');
+  });
+
   it('runs onClose once when the client goes away, and ignores later writes', () => {
     let closed = 0;
     const sse = new SseStream(() => closed++);

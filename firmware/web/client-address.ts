@@ -1,13 +1,11 @@
-import type { Context } from 'hono';
+import type { HttpContext } from './http/context.js';
 
 /**
- * The peer's address as @hono/node-server passes it (`env.incoming.socket`).
- * Requests made in tests with `app.request(url, init, env)` pass the same shape;
- * without one the address is unknown and never counts as loopback.
+ * The peer's address as the socket reports it; tests inject requests with a
+ * chosen one (light-my-request's remoteAddress). Unknown never counts as loopback.
  */
-export function clientAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+export function clientAddress(c: HttpContext): string {
+  return c.clientAddress;
 }
 
 export function isLoopbackAddress(address: string): boolean {
@@ -19,7 +17,9 @@ export function isLoopbackAddress(address: string): boolean {
  * matter: a web page elsewhere could make the browser send to 127.0.0.1 under
  * its own host name (DNS rebinding); the Host header then names that page's host.
  */
-export function isLocalRequest(c: Context): boolean {
-  const host = new URL(c.req.url).hostname;
-  return isLoopbackAddress(clientAddress(c)) && (host === 'localhost' || host === '[::1]' || isLoopbackAddress(host));
+export function isLocalRequest(c: HttpContext): boolean {
+  const host = c.host;
+  if (host === undefined) return false;
+  const hostname = new URL(`http://${host}`).hostname;
+  return isLoopbackAddress(clientAddress(c)) && (hostname === 'localhost' || hostname === '[::1]' || isLoopbackAddress(hostname));
 }

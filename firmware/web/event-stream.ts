@@ -1,8 +1,8 @@
-import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { SimPanel } from '../../hal/sim/index.js';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { CallQualityReport } from '../phone/phone-ports.js';
+import type { HttpContext, Reply } from './http/context.js';
+import { SSE_HEADERS, SseStream } from './http/sse.js';
 import { panelState } from './panel-view.js';
 import type { SipStatusSource } from './status-view.js';
 
@@ -37,62 +37,59 @@ export class EventStreams {
     return this.open.size;
   }
 
-  respond(c: Context): Response {
+  respond(c: HttpContext): Reply {
     const { panel, sip, clock, heartbeatMs } = this.options;
-    return streamSSE(c, async (stream) => {
-      let pending = false;
-      let heartbeat: TimerHandle | undefined;
-      const send = (event: string, data: unknown) => {
-        if (!stream.closed && !stream.aborted) void stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => undefined);
-      };
-      const sendPanel = () => {
-        pending = false;
-        if (panel) send('panel', panelState(panel));
-      };
-      const offPanel = panel?.onEvent((e) => {
-        if (e.device === 'keypad') send('key', e.event);
-        else if (e.device === 'hook') send('hook', e.event);
-        if (!pending) {
-          pending = true;
-          queueMicrotask(sendPanel);
-        }
-      });
-      const offSip = sip?.onRegistration?.((e) => send('registration', e));
-      const beat = () => {
-        if (!stream.closed && !stream.aborted) void stream.write(': keep-alive\n\n').catch(() => undefined);
-        heartbeat = clock.setTimeout(beat, heartbeatMs);
-      };
-      heartbeat = clock.setTimeout(beat, heartbeatMs);
-      let qualityTimer: TimerHandle | undefined;
-      let hadCalls = false;
-      const { quality, qualityMs = 2000 } = this.options;
-      const poll = () => {
-        void quality!()
-          .then((calls) => {
-            // Quiet while no call is up: the front panel's stream is open all day.
-            if (calls.length > 0 || hadCalls) send('quality', { calls });
-            hadCalls = calls.length > 0;
-          })
-          .catch(() => undefined)
-          .finally(() => {
-            if (!stream.closed && !stream.aborted && qualityTimer !== undefined) qualityTimer = clock.setTimeout(poll, qualityMs);
-          });
-      };
-      if (quality) qualityTimer = clock.setTimeout(poll, qualityMs);
-
-      let end!: () => void;
-      const ended = new Promise<void>((resolve) => (end = resolve));
-      stream.onAbort(end);
-      this.open.add(end);
-      sendPanel();
-      await ended;
+    let pending = false;
+    let heartbeat: TimerHandle | undefined;
+    let qualityTimer: TimerHandle | undefined;
+    // Runs once, when the server ends the stream or the client goes away.
+    const cleanup = () => {
       this.open.delete(end);
       offPanel?.();
       offSip?.();
       clock.clearTimeout(heartbeat);
       clock.clearTimeout(qualityTimer);
       qualityTimer = undefined;
+    };
+    const stream = new SseStream(cleanup);
+    const end = () => stream.close();
+    const send = (event: string, data: unknown) => stream.event(event, JSON.stringify(data));
+    const sendPanel = () => {
+      pending = false;
+      if (panel) send('panel', panelState(panel));
+    };
+    const offPanel = panel?.onEvent((e) => {
+      if (e.device === 'keypad') send('key', e.event);
+      else if (e.device === 'hook') send('hook', e.event);
+      if (!pending) {
+        pending = true;
+        queueMicrotask(sendPanel);
+      }
     });
+    const offSip = sip?.onRegistration?.((e) => send('registration', e));
+    const beat = () => {
+      stream.comment('keep-alive');
+      heartbeat = clock.setTimeout(beat, heartbeatMs);
+    };
+    heartbeat = clock.setTimeout(beat, heartbeatMs);
+    let hadCalls = false;
+    const { quality, qualityMs = 2000 } = this.options;
+    const poll = () => {
+      void quality!()
+        .then((calls) => {
+          // Quiet while no call is up: the front panel's stream is open all day.
+          if (calls.length > 0 || hadCalls) send('quality', { calls });
+          hadCalls = calls.length > 0;
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          if (!stream.closed && qualityTimer !== undefined) qualityTimer = clock.setTimeout(poll, qualityMs);
+        });
+    };
+    if (quality) qualityTimer = clock.setTimeout(poll, qualityMs);
+    this.open.add(end);
+    sendPanel();
+    return c.send(stream.body, 200, SSE_HEADERS);
   }
 
   /** Ends every open stream (server shutdown). */

@@ -1,8 +1,8 @@
 /**
  * The web side of the phone (issue 7 §5–7): the virtual front panel at `/`,
  * the admin pages, and the remote-control REST API under /api (and /api/v1).
- * main.ts starts it with startWebServer; tests build the app with createWebApp
- * and call `app.request()` without a socket.
+ * main.ts starts it with startWebServer; tests build the handler with
+ * createWebApp and inject requests into `handle` without a socket.
  */
 export { startWebServer, type RunningWebServer, type WebServerOptions } from './web-server.js';
 export { createWebApp, type WebApp } from './web-app.js';

@@ -1,8 +1,8 @@
-import type { Context } from 'hono';
 import type * as z from 'zod';
+import type { HttpContext } from './http/context.js';
 import { WebError } from './web-error.js';
 
-/** Bodies larger than this are refused while they stream in (web-app's bodyLimit): no request needs more. */
+/** Bodies larger than this are refused while they stream in (http/body.ts, counted as they arrive): no request needs more. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
@@ -10,10 +10,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * a cross-site HTML form cannot send it, and a cross-site script cannot either
  * without a CORS preflight this server never grants.
  */
-export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
-  const type = c.req.header('content-type') ?? '';
+export async function jsonBody<T>(c: HttpContext, schema: z.ZodType<T>): Promise<T> {
+  const type = c.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) throw new WebError(415, 'JSON_REQUIRED', 'send the request body as JSON (Content-Type: application/json)');
-  const text = await c.req.text();
+  const text = await c.bodyText();
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -29,9 +29,6 @@ export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
 }
 
 /** The fields of a submitted HTML form (admin pages); only its text fields count. */
-export async function formBody(c: Context): Promise<Record<string, string | undefined>> {
-  const body = await c.req.parseBody();
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
-  return out;
+export async function formBody(c: HttpContext): Promise<Record<string, string | undefined>> {
+  return (await c.parseBody()).fields;
 }

@@ -1,10 +1,12 @@
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PANEL_SCRIPT } from './pages/panel-script.js';
 import { STATUS_SCRIPT } from './pages/status-page.js';
 import { ConfigError } from '../config/index.js';
 import { EventStreams } from './event-stream.js';
+import type { HttpContext } from './http/context.js';
+import { createHandler, type RouteHandler } from './http/handler.js';
+import { Router } from './http/router.js';
 import { configRefusal } from './config-access.js';
 import { MAX_BODY_BYTES } from './request-body.js';
 import { apiRoutes } from './routes/api-routes.js';
@@ -14,8 +16,8 @@ import type { WebAppDeps, WebContext } from './web-context.js';
 import { WebError } from './web-error.js';
 
 export interface WebApp {
-  /** The hono app: `app.fetch` for a server, `app.request()` in tests. */
-  app: Hono;
+  /** The node:http request handler: `createServer(handle)` on a device, injected requests in tests. */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
   auth: WebAuth;
   streams: EventStreams;
   /** Ends the open event streams (the server's close() waits for them otherwise). */
@@ -50,37 +52,33 @@ export function createWebApp(deps: WebAppDeps): WebApp {
   const ctx: WebContext = { ...deps, auth, streams, startedMs: deps.clock.now() };
   const log = deps.log;
 
-  const app = new Hono();
-  app.use(async (c, next) => {
-    await next();
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
-  });
-  // Counted as the body streams in (chunked uploads too), so a huge body is never buffered.
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new WebError(413, 'TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`); } }));
+  const router = new Router<RouteHandler>();
+  // The same API answers under /api/v1 and, for the scripts written before versioning, /api.
   const api = apiRoutes(ctx);
-  app.route('/api/v1', api);
-  app.route('/api', api);
-  app.route('/', pageRoutes(ctx));
+  router.mount(['/api/v1', '/api'], (sub) => api.addTo(sub));
+  pageRoutes(ctx).addTo(router);
 
-  app.notFound((c) => {
-    if (isApi(c.req.path)) return c.json(new WebError(404, 'NOT_FOUND', `no such API route: ${c.req.method} ${c.req.path}`).toJSON(), 404);
+  const notFound = (c: HttpContext) => {
+    if (isApi(c.path)) return c.json(new WebError(404, 'NOT_FOUND', `no such API route: ${c.method} ${c.path}`).toJSON(), 404);
     return c.text('Not found', 404);
-  });
+  };
 
-  app.onError((err, c) => {
+  const onError = (err: unknown, c: HttpContext) => {
     const refusal = err instanceof WebError ? err : err instanceof ConfigError ? configRefusal(err) : undefined;
     if (!refusal) {
-      log.error({ err: err.message, path: c.req.path, method: c.req.method }, 'web request failed');
+      log.error({ err: err instanceof Error ? err.message : String(err), path: c.path, method: c.method }, 'web request failed');
       const internal = new WebError(500, 'INTERNAL', 'the phone could not handle this request; see its log');
-      return isApi(c.req.path) ? c.json(internal.toJSON(), 500) : c.html(errorPage(internal), 500);
+      return isApi(c.path) ? c.json(internal.toJSON(), 500) : c.html(errorPage(internal), 500);
     }
-    if (refusal.status === 429) c.header('retry-after', String(refusal.details['retryAfterS'] ?? 30));
-    if (refusal.status === 401 && isApi(c.req.path)) c.header('www-authenticate', 'Basic realm="deskphone", charset="UTF-8"');
-    log.debug({ code: refusal.code, path: c.req.path, method: c.req.method }, 'web request refused');
-    return isApi(c.req.path) ? c.json(refusal.toJSON(), refusal.status) : c.html(errorPage(refusal), refusal.status);
-  });
+    if (refusal.status === 429) c.setHeader('retry-after', String(refusal.details['retryAfterS'] ?? 30));
+    if (refusal.status === 401 && isApi(c.path)) c.setHeader('www-authenticate', 'Basic realm="deskphone", charset="UTF-8"');
+    log.debug({ code: refusal.code, path: c.path, method: c.method }, 'web request refused');
+    return isApi(c.path) ? c.json(refusal.toJSON(), refusal.status) : c.html(errorPage(refusal), refusal.status);
+  };
 
-  return { app, auth, streams, close: () => streams.closeAll() };
+  // Bodies are counted as they stream in (chunked uploads too), so a huge body is never buffered.
+  const handle = createHandler({ router, maxBodyBytes: MAX_BODY_BYTES, headers: SECURITY_HEADERS, notFound, onError });
+  return { handle, auth, streams, close: () => streams.closeAll() };
 }
 
 function isApi(path: string): boolean {

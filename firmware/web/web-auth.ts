@@ -1,8 +1,8 @@
-import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock/index.js';
 import { clientAddress, isLocalRequest } from './client-address.js';
+import type { HttpContext } from './http/context.js';
+import { deleteCookieHeader, getCookie, setCookieHeader } from './http/cookies.js';
 import type { ConfigAccess } from './config-access.js';
 import { LoginThrottle } from './login-throttle.js';
 import { constantTimeEqual, verifyPassword } from '../config/index.js';
@@ -80,10 +80,10 @@ export class WebAuth {
     this.throttle.succeeded(address);
   }
 
-  async authenticate(c: Context, options: { panel: boolean }): Promise<Principal> {
-    const header = c.req.header('authorization');
+  async authenticate(c: HttpContext, options: { panel: boolean }): Promise<Principal> {
+    const header = c.header('authorization');
     if (header !== undefined) return this.fromHeader(c, header);
-    const session = this.sessions.touch(getCookie(c, SESSION_COOKIE));
+    const session = this.sessions.touch(getCookie(c.incoming.headers, SESSION_COOKIE));
     if (session) return { kind: 'session', user: session.user, session };
     if (!this.passwordSet) {
       if (options.panel && isLocalRequest(c)) return { kind: 'local-panel' };
@@ -92,51 +92,51 @@ export class WebAuth {
     throw new WebError(401, 'AUTH_REQUIRED', 'log in at /login, or send HTTP Basic credentials or the API token');
   }
 
-  async login(c: Context, user: string, password: string): Promise<Session> {
+  async login(c: HttpContext, user: string, password: string): Promise<Session> {
     await this.checkCredentials(clientAddress(c), user, password);
-    this.sessions.end(getCookie(c, SESSION_COOKIE));
+    this.sessions.end(getCookie(c.incoming.headers, SESSION_COOKIE));
     const session = this.sessions.create(user);
-    setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    c.setHeader('set-cookie', setCookieHeader(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/' }));
     return session;
   }
 
-  logout(c: Context): void {
-    this.sessions.end(getCookie(c, SESSION_COOKIE));
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  logout(c: HttpContext): void {
+    this.sessions.end(getCookie(c.incoming.headers, SESSION_COOKIE));
+    c.setHeader('set-cookie', deleteCookieHeader(SESSION_COOKIE, { path: '/' }));
   }
 
   /**
    * Refuses a change that a page on another site could have made the browser
    * send. `formToken` is the `_csrf` field of a submitted form.
    */
-  assertSameSite(c: Context, principal: Principal | undefined, formToken?: string): void {
-    if (c.req.header('sec-fetch-site') === 'cross-site') throw crossSite('Sec-Fetch-Site says cross-site');
-    const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== 'null' && new URL(c.req.url).host !== hostOf(origin)) throw crossSite(`Origin ${origin} is not this phone`);
+  assertSameSite(c: HttpContext, principal: Principal | undefined, formToken?: string): void {
+    if (c.header('sec-fetch-site') === 'cross-site') throw crossSite('Sec-Fetch-Site says cross-site');
+    const origin = c.header('origin');
+    if (origin !== undefined && origin !== 'null' && c.host !== hostOf(origin)) throw crossSite(`Origin ${origin} is not this phone`);
     if (origin === 'null') throw crossSite('Origin is null');
     if (principal?.kind === 'session') {
-      const sent = c.req.header('x-csrf-token') ?? formToken ?? '';
+      const sent = c.header('x-csrf-token') ?? formToken ?? '';
       if (!constantTimeEqual(sent, principal.session.csrfToken)) throw new WebError(403, 'CSRF_TOKEN', 'the page is out of date or from elsewhere: reload it and try again');
     }
   }
 
   /** A fresh double-submit token for a login or setup form, set as a SameSite=Strict cookie. */
-  issueFormToken(c: Context): string {
+  issueFormToken(c: HttpContext): string {
     const token = randomBytes(24).toString('base64url');
-    setCookie(c, FORM_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    c.setHeader('set-cookie', setCookieHeader(FORM_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' }));
     return token;
   }
 
   /** The form's token must match its cookie: a cross-site form post carries no SameSite=Strict cookie. */
-  assertFormToken(c: Context, sent: string | undefined): void {
+  assertFormToken(c: HttpContext, sent: string | undefined): void {
     this.assertSameSite(c, undefined);
-    const cookie = getCookie(c, FORM_COOKIE);
+    const cookie = getCookie(c.incoming.headers, FORM_COOKIE);
     if (cookie === undefined || sent === undefined || !constantTimeEqual(cookie, sent)) {
       throw new WebError(403, 'CSRF_TOKEN', 'the form is out of date or from elsewhere: reload it and try again');
     }
   }
 
-  private async fromHeader(c: Context, header: string): Promise<Principal> {
+  private async fromHeader(c: HttpContext, header: string): Promise<Principal> {
     const [scheme, value = ''] = header.split(/\s+/, 2) as [string, string?];
     if (/^bearer$/i.test(scheme)) {
       if (this.options.apiToken !== undefined && this.options.apiToken !== '' && constantTimeEqual(value, this.options.apiToken)) return { kind: 'token' };

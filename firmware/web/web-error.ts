@@ -8,7 +8,7 @@ import { DeskphoneError } from '../errors.js';
  */
 export class WebError extends DeskphoneError {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503,
     code: string,
     message: string,
     readonly details: Record<string, unknown> = {},

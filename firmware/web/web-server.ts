@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { RequestListener, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadedConfig } from '../config/index.js';
 import { ConfigAccess } from './config-access.js';
@@ -33,22 +33,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const host = options.host ?? '127.0.0.1';
   const config = options.config instanceof ConfigAccess ? options.config : new ConfigAccess(options.config);
   const web = createWebApp({ ...options, config });
-  // @hono/node-server reads the global Request/Response/Headers as it loads, which loads Node's
-  // bundled undici and compiles its llhttp WebAssembly: ~12 MB of RSS (test/firmware/phone-memory.bench.ts).
-  // A phone whose web pages nobody opens never pays it: the adapter loads with the first request.
-  let adapter: Promise<RequestListener> | undefined;
-  const onRequest: RequestListener = (req, res) => {
-    adapter ??= import('@hono/node-server').then((m) => m.getRequestListener(web.app.fetch, { hostname: host }));
-    adapter.then(
-      (listener) => listener(req, res),
-      (err: Error) => {
-        options.log.error({ err: err.message }, 'web server adapter did not load');
-        res.writeHead(500).end();
-      },
-    );
-  };
+  // Plain node:http, no fetch Request/Response: those load Node's bundled undici and
+  // WebStreams, ~5–8 MB of RSS for the rest of the process's life (issue 4; firmware/web/README.md).
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(onRequest);
+    const s = createServer(web.handle);
     s.once('listening', () => resolve(s));
     s.once('error', reject);
     s.listen(options.port, host);

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { HttpContext } from '../http/context.js';
+import { Routes } from '../http/routes.js';
 import { isKeyName, KEY_NAMES, type KeyName } from '../../../hal/index.js';
 import { ConfigError } from '../../config/index.js';
 import { DeskphoneError } from '../../errors.js';
@@ -15,15 +16,15 @@ import { parseContactForm } from '../contact-form.js';
 import type { Contact } from '../../phone/contacts/index.js';
 import type { CallAction, WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
-import { guard, type WebEnv } from './guard.js';
+import { guard, principalOf } from './guard.js';
 import { captureRoutes } from './capture-routes.js';
 
 /**
  * The REST API (mounted at /api and /api/v1). Errors are
  * `{ error: { code, message, …context } }` with the HTTP status that fits.
  */
-export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
-  const api = new Hono<WebEnv>();
+export function apiRoutes(ctx: WebContext): Routes {
+  const api = new Routes();
   const admin = guard(ctx, { panel: false });
   const panelGuard = guard(ctx, { panel: true });
 
@@ -73,7 +74,7 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     return c.json({ ok: true, pressed: checked });
   });
 
-  const hook = async (c: Context<WebEnv>) => {
+  const hook = async (c: HttpContext) => {
     const panel = requirePanel();
     const { state } = await jsonBody(c, hookRequestSchema);
     const lifted = panel.hook.state === 'off-hook';
@@ -100,11 +101,11 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
       if (err instanceof ConfigError) throw configRefusal(err, path);
       throw err;
     }
-    ctx.log.info({ key: path.join('.'), by: c.get('principal').kind }, 'config changed from the web');
+    ctx.log.info({ key: path.join('.'), by: principalOf(c).kind }, 'config changed from the web');
     return c.json({ ok: true, file: ctx.config.file ?? null, config: maskSecrets(ctx.config.config) });
   });
 
-  const dial = async (c: Context<WebEnv>) => {
+  const dial = async (c: HttpContext) => {
     const { target } = await jsonBody(c, dialRequestSchema);
     const dialer = ctx.phone?.dial;
     if (!dialer) throw new WebError(503, 'PHONE_NOT_READY', 'dialling is not available: the phone layer is not running');
@@ -115,21 +116,21 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
   api.post('/calls', admin, dial);
   api.get('/calls', admin, (c) => c.json({ calls: ctx.phone?.calls?.() ?? [] }));
 
-  api.post('/calls/:id/:action{answer|hold|resume|transfer|hangup}', admin, async (c) => {
+  api.post('/calls/:id/:action(^(?:answer|hold|resume|transfer|hangup)$)', admin, async (c) => {
     const act = ctx.phone?.callAction;
     if (!act) throw new WebError(503, 'PHONE_NOT_READY', 'call control is not available: the phone layer is not running');
-    const action = c.req.param('action') as CallAction;
+    const action = c.param('action') as CallAction;
     let target: string | undefined;
     if (action === 'transfer') target = (await jsonBody(c, dialRequestSchema)).target;
-    await callPhone(() => act.call(ctx.phone, c.req.param('id'), action, target));
-    return c.json({ ok: true, id: c.req.param('id'), action });
+    await callPhone(() => act.call(ctx.phone, c.param('id'), action, target));
+    return c.json({ ok: true, id: c.param('id'), action });
   });
 
   // Call history and contacts (issue 7 §4, §6).
   api.get('/calllog', admin, (c) => {
     const log = ctx.phone?.callLog;
     if (!log) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
-    const view = c.req.query('view') ?? 'all';
+    const view = c.query('view') ?? 'all';
     if (view !== 'all' && view !== 'missed' && view !== 'received' && view !== 'dialed') {
       throw new WebError(400, 'BAD_VIEW', `view must be all, missed, received or dialed, not "${view}"`);
     }
@@ -141,17 +142,17 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     return book;
   };
   api.get('/contacts', admin, (c) => {
-    const format = c.req.query('format');
+    const format = c.query('format');
     if (format === undefined) return c.json({ contacts: contacts().list() });
     if (format !== 'vcard' && format !== 'csv') throw new WebError(400, 'BAD_FORMAT', `format must be vcard or csv, not "${format}"`);
     const text = contacts().export(format);
-    return c.body(text, 200, {
+    return c.send(text, 200, {
       'content-type': format === 'vcard' ? 'text/vcard; charset=utf-8' : 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="contacts.${format === 'vcard' ? 'vcf' : 'csv'}"`,
     });
   });
   // One contact at a time, for scripts and provisioning tools; the same rules as the contacts page.
-  const contactFromBody = async (c: Context<WebEnv>, others: readonly Contact[]) => {
+  const contactFromBody = async (c: HttpContext, others: readonly Contact[]) => {
     const body = await jsonBody(c, contactBodySchema);
     const form: Record<string, string> = { name: body.name, ...(body.speedDial !== undefined ? { speedDial: String(body.speedDial) } : {}) };
     body.numbers.forEach((n, i) => {
@@ -176,7 +177,7 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     if (!found) throw new WebError(404, 'NO_SUCH_CONTACT', `no contact with id ${id}`);
     return found;
   };
-  api.get('/contacts/:id', admin, (c) => c.json({ contact: contactOr404(c.req.param('id')) }));
+  api.get('/contacts/:id', admin, (c) => c.json({ contact: contactOr404(c.param('id')) }));
   api.post('/contacts', admin, async (c) => {
     const book = editableBook();
     const contact = await contactFromBody(c, book.list());
@@ -188,14 +189,14 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
   });
   api.put('/contacts/:id', admin, async (c) => {
     const book = editableBook();
-    const id = contactOr404(c.req.param('id')).id;
+    const id = contactOr404(c.param('id')).id;
     const contact = await contactFromBody(c, book.list().filter((x) => x.id !== id));
     await callPhone(() => book.update({ ...contact, id }));
     return c.json({ ok: true, contact: { ...contact, id } });
   });
   api.delete('/contacts/:id', admin, async (c) => {
     const book = editableBook();
-    const id = contactOr404(c.req.param('id')).id;
+    const id = contactOr404(c.param('id')).id;
     await book.remove(id);
     return c.json({ ok: true });
   });
@@ -213,14 +214,14 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
     const history = ctx.phone?.callHistory;
     if (!history) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
     await history.clear();
-    ctx.log.info({ by: c.get('principal').kind }, 'call log cleared from the web');
+    ctx.log.info({ by: principalOf(c).kind }, 'call log cleared from the web');
     return c.json({ ok: true });
   });
 
   api.get('/logs', admin, (c) => {
     const recent = ctx.phone?.recentLogs;
     if (!recent) throw new WebError(503, 'PHONE_NOT_READY', 'the recent log lines are not available: the phone layer is not running');
-    const level = c.req.query('level') ?? 'trace';
+    const level = c.query('level') ?? 'trace';
     if (!isFilterLevel(level)) throw new WebError(400, 'BAD_LEVEL', `level must be one of trace, debug, info, warn, error, fatal, not "${level}"`);
     return c.json({ lines: filterLog(recent.call(ctx.phone, 500), level) });
   });
@@ -228,7 +229,7 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
   api.post('/reboot', admin, async (c) => {
     const reboot = ctx.phone?.reboot;
     if (!reboot) throw rebootRefusal(ctx.board);
-    ctx.log.info({ by: c.get('principal').kind }, 'reboot requested from the web');
+    ctx.log.info({ by: principalOf(c).kind }, 'reboot requested from the web');
     try {
       await reboot.call(ctx.phone);
     } catch (err) {
@@ -240,7 +241,7 @@ export function apiRoutes(ctx: WebContext): Hono<WebEnv> {
   api.post('/restart', admin, (c) => {
     const restart = ctx.phone?.restart;
     if (!restart) throw new WebError(503, 'PHONE_NOT_READY', 'restarting is not available: the phone layer is not running');
-    ctx.log.info({ by: c.get('principal').kind }, 'restart requested from the web');
+    ctx.log.info({ by: principalOf(c).kind }, 'restart requested from the web');
     scheduleRestart(ctx, () => restart.call(ctx.phone));
     return c.json({ ok: true }, 202);
   });

@@ -1,8 +1,9 @@
-import { Hono } from 'hono';
+import { Readable } from 'node:stream';
 import { DeskphoneError } from '../../errors.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
-import { guard, type WebEnv } from './guard.js';
+import { Routes } from '../http/routes.js';
+import { guard } from './guard.js';
 
 /** The packet capture as the web sees it (firmware/capture's PacketCapture in main.ts). */
 export interface CaptureSource {
@@ -17,8 +18,8 @@ export interface CaptureSource {
  * carries SIP Authorization headers (digests, not passwords) and the call
  * audio itself, so it is never served without authentication.
  */
-export function captureRoutes(ctx: WebContext): Hono<WebEnv> {
-  const routes = new Hono<WebEnv>();
+export function captureRoutes(ctx: WebContext): Routes {
+  const routes = new Routes();
   routes.get('/capture.pcap', guard(ctx, { panel: false }), async (c) => {
     const source = ctx.capture;
     if (!source) throw new WebError(404, 'NO_CAPTURE', 'this phone was started without packet capture');
@@ -31,7 +32,8 @@ export function captureRoutes(ctx: WebContext): Hono<WebEnv> {
       throw err;
     }
     ctx.log.info({ bytes: bytes.length }, 'packet capture downloaded');
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    // Streamed in slices rather than copied whole: the capture ring can be a few MB.
+    return c.send(Readable.from(slices(bytes)), 200, {
       // RFC 6838 registration for libpcap files; Wireshark and browsers know it.
       'content-type': 'application/vnd.tcpdump.pcap',
       'content-disposition': 'attachment; filename="deskphone-capture.pcap"',
@@ -39,4 +41,11 @@ export function captureRoutes(ctx: WebContext): Hono<WebEnv> {
     });
   });
   return routes;
+}
+
+const SLICE_BYTES = 64 * 1024;
+
+/** Views into the capture (no copies), a socket write's worth each. */
+function* slices(bytes: Uint8Array): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += SLICE_BYTES) yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(SLICE_BYTES, bytes.length - at));
 }

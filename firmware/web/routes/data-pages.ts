@@ -1,4 +1,6 @@
-import { Hono, type Context } from 'hono';
+import { Reply, type HttpContext } from '../http/context.js';
+import type { UploadedFile } from '../http/multipart.js';
+import { Routes } from '../http/routes.js';
 import { DeskphoneError } from '../../errors.js';
 import type { CallLogView, CallRecord } from '../../phone/call-log.js';
 import { normaliseNumber } from '../../phone/contacts/index.js';
@@ -22,7 +24,7 @@ const LOG_LINES = 500;
 
 export interface PageHelpers {
   /** The viewer, or the redirect that gets them a login. */
-  viewer(c: Context, panel: boolean): Promise<Principal | Response>;
+  viewer(c: HttpContext, panel: boolean): Promise<Principal | Reply>;
   csrfOf(p: Principal): string;
 }
 
@@ -31,23 +33,21 @@ export interface PageHelpers {
  * contacts, the recent log lines, restart and reboot. Every change is a form
  * POST that carries the session's CSRF token.
  */
-export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers): Hono {
-  const app = new Hono();
+export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers): Routes {
+  const app = new Routes();
   /** A form post: logged in, same site, CSRF token checked; the form's text fields. */
-  const change = async (c: Context): Promise<{ who: Principal; form: Record<string, string | undefined>; body: Record<string, unknown> } | Response> => {
+  const change = async (c: HttpContext): Promise<{ who: Principal; form: Record<string, string | undefined>; files: Record<string, UploadedFile> } | Reply> => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
-    const body = (await c.req.parseBody()) as Record<string, unknown>;
-    const form: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') form[k] = v;
+    if (who instanceof Reply) return who;
+    const { fields: form, files } = await c.parseBody();
     ctx.auth.assertSameSite(c, who, form['_csrf']);
-    return { who, form, body };
+    return { who, form, files };
   };
 
   // ---- Call log ----------------------------------------------------------
 
   const viewOf = (value: string | undefined): CallLogView => (CALL_LOG_VIEWS.some(([v]) => v === value) ? (value as CallLogView) : 'all');
-  const showLog = (c: Context, who: Principal, view: CallLogView, notice?: { kind: 'ok' | 'alert'; text: string }, status: 200 | 202 | 400 | 409 | 503 = 200) => {
+  const showLog = (c: HttpContext, who: Principal, view: CallLogView, notice?: { kind: 'ok' | 'alert'; text: string }, status: 200 | 202 | 400 | 409 | 503 = 200) => {
     const log = ctx.phone?.callLog;
     if (!log) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
     // Contacts win over the caller's display name (issue 7 §3), matched as the phone matches them.
@@ -62,8 +62,8 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.get('/admin/calllog', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
-    const view = viewOf(c.req.query('view'));
+    if (who instanceof Reply) return who;
+    const view = viewOf(c.query('view'));
     const response = showLog(c, who, view);
     // As on the phone (its history menu): looking at the missed calls puts the missed-call indicator out.
     if (view === 'all' || view === 'missed') await ctx.phone?.callHistory?.markMissedSeen();
@@ -72,7 +72,7 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.post('/admin/calllog/dial', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const record = ctx.phone?.callLog?.('all').find((r) => r.id === got.form['id']);
     if (!record) return showLog(c, got.who, 'all', { kind: 'alert', text: 'That call is no longer in the log.' }, 409);
     const dial = ctx.phone?.dial;
@@ -90,7 +90,7 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.post('/admin/calllog/clear', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const history = ctx.phone?.callHistory;
     if (!history) throw new WebError(503, 'PHONE_NOT_READY', 'the call log is not available: the phone layer is not running');
     if (got.form['confirm'] !== 'yes') return showLog(c, got.who, 'all', { kind: 'alert', text: 'Nothing was deleted: tick the box to confirm.' }, 400);
@@ -113,12 +113,12 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
     if (!b.add || !b.update || !b.remove) throw new WebError(503, 'PHONE_NOT_READY', 'contacts cannot be edited: the phone layer does not offer it');
     return b as Book & Required<Pick<Book, 'add' | 'update' | 'remove'>>;
   };
-  const showContacts = (c: Context, who: Principal, extra: { notice?: { kind: 'ok' | 'alert'; text: string }; importError?: string } = {}, status: 200 | 400 | 413 = 200) => {
+  const showContacts = (c: HttpContext, who: Principal, extra: { notice?: { kind: 'ok' | 'alert'; text: string }; importError?: string } = {}, status: 200 | 400 | 413 = 200) => {
     const b = book();
-    const query = (c.req.query('q') ?? '').trim();
+    const query = (c.query('q') ?? '').trim();
     const matches = query ? searchContacts(b.list(), query) : b.list();
     const pageCount = Math.max(1, Math.ceil(matches.length / CONTACTS_PER_PAGE));
-    const pageNo = Math.min(pageCount, Math.max(1, Math.floor(Number(c.req.query('page') ?? 1)) || 1));
+    const pageNo = Math.min(pageCount, Math.max(1, Math.floor(Number(c.query('page') ?? 1)) || 1));
     const shown = matches.slice((pageNo - 1) * CONTACTS_PER_PAGE, pageNo * CONTACTS_PER_PAGE);
     return c.html(
       contactsPage({ csrfToken: csrfOf(who), contacts: shown, query, page: pageNo, pageCount, matches: matches.length, canEdit: b.add !== undefined && b.update !== undefined && b.remove !== undefined, ...extra }),
@@ -128,31 +128,31 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.get('/admin/contacts', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
-    const saved = c.req.query('saved');
+    if (who instanceof Reply) return who;
+    const saved = c.query('saved');
     return showContacts(c, who, saved ? { notice: { kind: 'ok', text: saved } } : {});
   });
 
   app.get('/admin/contacts/new', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     editable();
     return c.html(contactEditPage({ csrfToken: csrfOf(who) }));
   });
 
   app.get('/admin/contacts/:id', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
-    const contact = book().list().find((x) => x.id === c.req.param('id'));
+    if (who instanceof Reply) return who;
+    const contact = book().list().find((x) => x.id === c.param('id'));
     if (!contact) throw new WebError(404, 'NO_SUCH_CONTACT', 'there is no such contact (it may have been deleted)');
     return c.html(contactEditPage({ csrfToken: csrfOf(who), contact }));
   });
 
-  const saved = (c: Context, text: string) => c.redirect(`/admin/contacts?saved=${encodeURIComponent(text)}`, 303);
+  const saved = (c: HttpContext, text: string) => c.redirect(`/admin/contacts?saved=${encodeURIComponent(text)}`, 303);
 
   app.post('/admin/contacts', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const b = editable();
     const parsed = parseContactForm(got.form, b.list());
     if (!parsed.ok) return c.html(contactEditPage({ csrfToken: csrfOf(got.who), submitted: got.form, errors: parsed.errors }), 400);
@@ -168,13 +168,13 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.post('/admin/contacts/import', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const b = book();
-    const file = got.body['file'];
+    const file = got.files['file'];
     const refuse = (text: string, status: 400 | 413 = 400) => showContacts(c, got.who, { importError: text }, status);
-    if (!(file instanceof File) || file.size === 0) return refuse('Choose a vCard (.vcf) or CSV file to import.');
-    if (file.size > MAX_BODY_BYTES) return refuse(`The file is too large (at most ${MAX_BODY_BYTES / 1024} KB).`, 413);
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (!file || file.data.length === 0) return refuse('Choose a vCard (.vcf) or CSV file to import.');
+    if (file.data.length > MAX_BODY_BYTES) return refuse(`The file is too large (at most ${MAX_BODY_BYTES / 1024} KB).`, 413);
+    const bytes = file.data;
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -196,9 +196,9 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.post('/admin/contacts/:id', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const b = editable();
-    const id = c.req.param('id');
+    const id = c.param('id');
     const current = b.list().find((x) => x.id === id);
     if (!current) throw new WebError(404, 'NO_SUCH_CONTACT', 'there is no such contact (it may have been deleted)');
     const parsed = parseContactForm(
@@ -218,9 +218,9 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.post('/admin/contacts/:id/delete', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const b = editable();
-    const contact = b.list().find((x) => x.id === c.req.param('id'));
+    const contact = b.list().find((x) => x.id === c.param('id'));
     if (!contact) return showContacts(c, got.who, { notice: { kind: 'alert', text: 'That contact was already deleted.' } });
     await b.remove(contact.id);
     ctx.log.info('contact deleted from the web');
@@ -229,15 +229,15 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   // ---- Logs --------------------------------------------------------------
 
-  const levelOf = (c: Context) => {
-    const level = c.req.query('level') ?? 'trace';
+  const levelOf = (c: HttpContext) => {
+    const level = c.query('level') ?? 'trace';
     if (!isFilterLevel(level)) throw new WebError(400, 'BAD_LEVEL', `level must be one of trace, debug, info, warn, error, fatal, not "${level}"`);
     return level;
   };
 
   app.get('/admin/logs', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     const level = levelOf(c);
     const recent = ctx.phone?.recentLogs;
     return c.html(logsPage({ csrfToken: csrfOf(who), level, entries: recent ? filterLog(recent.call(ctx.phone, LOG_LINES), level) : [], available: recent !== undefined }));
@@ -245,28 +245,28 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.get('/admin/logs.txt', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     const level = levelOf(c);
     const recent = ctx.phone?.recentLogs;
     if (!recent) throw new WebError(503, 'PHONE_NOT_READY', 'the recent log lines are not available: the phone layer is not running');
     const text = filterLog(recent.call(ctx.phone, LOG_LINES), level).map(formatLogEntry).join('\n');
-    return c.body(`${text}\n`, 200, { 'content-type': 'text/plain; charset=utf-8', 'content-disposition': 'attachment; filename="deskphone-log.txt"' });
+    return c.send(`${text}\n`, 200, { 'content-type': 'text/plain; charset=utf-8', 'content-disposition': 'attachment; filename="deskphone-log.txt"' });
   });
 
   // ---- Restart and reboot ------------------------------------------------
 
-  const showSystem = (c: Context, who: Principal, errors: { restart?: string; reboot?: string } = {}, status: 200 | 400 | 409 | 500 = 200) =>
+  const showSystem = (c: HttpContext, who: Principal, errors: { restart?: string; reboot?: string } = {}, status: 200 | 400 | 409 | 500 = 200) =>
     c.html(systemPage({ csrfToken: csrfOf(who), canRestart: ctx.phone?.restart !== undefined, canReboot: ctx.phone?.reboot !== undefined, board: ctx.board, errors }), status);
 
   app.get('/admin/system', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     return showSystem(c, who);
   });
 
   app.post('/admin/restart', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const restart = ctx.phone?.restart;
     if (!restart) throw new WebError(503, 'PHONE_NOT_READY', 'restarting is not available: the phone layer is not running');
     if (got.form['confirm'] !== 'yes') return showSystem(c, got.who, { restart: 'Tick the box to confirm: restarting ends every call.' }, 400);
@@ -277,7 +277,7 @@ export function dataPageRoutes(ctx: WebContext, { viewer, csrfOf }: PageHelpers)
 
   app.post('/admin/reboot', async (c) => {
     const got = await change(c);
-    if (got instanceof Response) return got;
+    if (got instanceof Reply) return got;
     const reboot = ctx.phone?.reboot;
     if (!reboot) return showSystem(c, got.who, { reboot: rebootRefusal(ctx.board).message }, 409);
     if (got.form['confirm'] !== 'yes') return showSystem(c, got.who, { reboot: 'Tick the box to confirm: rebooting ends every call.' }, 400);

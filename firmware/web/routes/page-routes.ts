@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Reply, type HttpContext } from '../http/context.js';
+import { Routes } from '../http/routes.js';
 import { ConfigError } from '../../config/index.js';
 import { DeskphoneError } from '../../errors.js';
 import { dialRequestSchema } from '../api-schemas.js';
@@ -29,16 +30,16 @@ const MIN_PASSWORD = 8;
  * needs a login redirects to /login (or /setup while no password is set)
  * instead of answering 401, as a person in a browser expects.
  */
-export function pageRoutes(ctx: WebContext): Hono {
-  const app = new Hono();
+export function pageRoutes(ctx: WebContext): Routes {
+  const app = new Routes();
 
   /** The viewer, or the redirect that gets them a login. */
-  const viewer = async (c: Context, panel: boolean): Promise<Principal | Response> => {
+  const viewer = async (c: HttpContext, panel: boolean): Promise<Principal | Reply> => {
     try {
       return await ctx.auth.authenticate(c, { panel });
     } catch (err) {
       if (err instanceof WebError && err.code === 'ADMIN_PASSWORD_NOT_SET') return c.redirect('/setup', 303);
-      if (err instanceof WebError && err.status === 401) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+      if (err instanceof WebError && err.status === 401) return c.redirect(`/login?next=${encodeURIComponent(c.path)}`, 303);
       throw err;
     }
   };
@@ -48,17 +49,17 @@ export function pageRoutes(ctx: WebContext): Hono {
   app.get('/', async (c) => {
     if (!ctx.panel) return c.redirect('/admin', 303);
     const who = await viewer(c, true);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     const csrf = csrfOf(who);
     return c.html(panelPage({ state: panelState(ctx.panel), status: status(), loggedIn: who.kind !== 'local-panel', ...(csrf ? { csrfToken: csrf } : {}) }));
   });
 
   // Browsers ask for an icon on every page; answering keeps their consoles quiet.
-  app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.get('/favicon.ico', (c) => c.send(null, 204));
 
   app.get('/login', (c) => {
     if (!ctx.auth.passwordSet) return c.redirect('/setup', 303);
-    return c.html(loginPage({ formToken: ctx.auth.issueFormToken(c), next: safeNext(c.req.query('next')) }));
+    return c.html(loginPage({ formToken: ctx.auth.issueFormToken(c), next: safeNext(c.query('next')) }));
   });
 
   app.post('/login', async (c) => {
@@ -78,13 +79,13 @@ export function pageRoutes(ctx: WebContext): Hono {
 
   app.post('/logout', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     ctx.auth.assertSameSite(c, who, (await formBody(c))['_csrf']);
     ctx.auth.logout(c);
     return c.redirect('/login', 303);
   });
 
-  const askCode = (c: Context) => ctx.setupCode !== undefined && ctx.setupCode !== '' && !isLocalRequest(c);
+  const askCode = (c: HttpContext) => ctx.setupCode !== undefined && ctx.setupCode !== '' && !isLocalRequest(c);
 
   app.get('/setup', (c) => {
     if (ctx.auth.passwordSet) return c.redirect('/admin', 303);
@@ -117,19 +118,19 @@ export function pageRoutes(ctx: WebContext): Hono {
 
   app.get('/admin', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     return c.html(statusPage({ status: status(), calls: await callsWithQuality(ctx), csrfToken: csrfOf(who), configFile: ctx.config.file, canRestart: ctx.phone?.restart !== undefined }));
   });
 
   app.get('/admin/settings', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
-    return c.html(settingsPage({ config: ctx.config.config, csrfToken: csrfOf(who), saved: c.req.query('saved') !== undefined, configFile: ctx.config.file }));
+    if (who instanceof Reply) return who;
+    return c.html(settingsPage({ config: ctx.config.config, csrfToken: csrfOf(who), saved: c.query('saved') !== undefined, configFile: ctx.config.file }));
   });
 
   app.post('/admin/settings', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     const form = await formBody(c);
     ctx.auth.assertSameSite(c, who, form['_csrf']);
     const before = ctx.config.config;
@@ -146,13 +147,13 @@ export function pageRoutes(ctx: WebContext): Hono {
 
   app.get('/admin/dial', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     return c.html(dialPage({ csrfToken: csrfOf(who), available: ctx.phone?.dial !== undefined }));
   });
 
   app.post('/admin/dial', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     const form = await formBody(c);
     ctx.auth.assertSameSite(c, who, form['_csrf']);
     const available = ctx.phone?.dial !== undefined;
@@ -171,13 +172,13 @@ export function pageRoutes(ctx: WebContext): Hono {
 
   app.get('/admin/password', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     return c.html(passwordPage({ csrfToken: csrfOf(who) }));
   });
 
   app.post('/admin/password', async (c) => {
     const who = await viewer(c, false);
-    if (who instanceof Response) return who;
+    if (who instanceof Reply) return who;
     const form = await formBody(c);
     ctx.auth.assertSameSite(c, who, form['_csrf']);
     const password = form['password'] ?? '';

@@ -8,6 +8,7 @@ import { ConfigAccess, createWebApp, hashPassword } from '../../../firmware/web/
 import type { CaptureSource } from '../../../firmware/web/routes/capture-routes.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { TEST_COST } from '../web/web-fixture.js';
+import { injectRequest } from '../../support/inject-request.js';
 
 const PASSWORD = 'capture-admin';
 
@@ -23,7 +24,7 @@ async function phoneWeb(capture: CaptureSource | undefined, apiToken?: string) {
   });
   const basic = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
   const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> =>
-    await web.app.request(`http://localhost${path}`, { headers }, { incoming: { socket: { remoteAddress: '192.0.2.7' } } });
+    await injectRequest(web.handle, `http://localhost${path}`, { headers }, '192.0.2.7');
   return { get, basic, close: () => web.close() };
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the admin pages over the phone's data cost to serve (issue 7 §6: "plain,
- * fast, usable on a phone browser"), in process (app.request, no socket), with
+ * fast, usable on a phone browser"), in process (injected requests, no socket), with
  * the log and the book full: the call log at its 200 calls, the contacts at
  * 1000. Beside them the status page, the lightest admin page, as the baseline;
  * and the bytes a phone's browser downloads for each.
@@ -8,6 +8,7 @@
  *   npm run bench -- admin-pages.bench
  */
 import { performance } from 'node:perf_hooks';
+import inject from 'light-my-request';
 import { SimPanel } from '../../../hal/sim/index.js';
 import { parseConfigText } from '../../../firmware/config/index.js';
 import { Logging } from '../../../firmware/log/index.js';
@@ -17,6 +18,7 @@ import { ConfigAccess, createWebApp, hashPassword } from '../../../firmware/web/
 import { FakeClock } from '../../support/fake-clock.js';
 import { percentile, printBench } from '../../support/bench-report.js';
 import { call, phoneData } from './phone-data.js';
+import { injectRequest } from '../../support/inject-request.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const clock = new FakeClock();
@@ -42,7 +44,7 @@ const web = createWebApp({
   panel: new SimPanel({ clock, rows: 4, columns: 20 }),
   phone: { ...data.phone, recentLogs: () => [] },
 });
-const login = await web.app.request('http://localhost/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'bench password' }) }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
+const login = await injectRequest(web.handle, 'http://localhost/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'bench password' }) });
 const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 
 async function measure(path: string): Promise<{ p50: number; p99: number; bytes: number }> {
@@ -50,9 +52,10 @@ async function measure(path: string): Promise<{ p50: number; p99: number; bytes:
   let bytes = 0;
   for (let i = 0; i < REQUESTS + 20; i++) {
     const start = performance.now();
-    const res = await web.app.request(`http://localhost${path}`, { headers: { cookie } }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
-    const body = await res.text();
-    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    // light-my-request itself, not injectRequest's fetch Response on top: the figure is the page, not the harness.
+    const res = await inject(web.handle, { url: path, headers: { cookie }, remoteAddress: '127.0.0.1' });
+    const body = res.payload;
+    if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode}`);
     if (i >= 20) times.push(performance.now() - start); // the first 20 warm the JIT
     bytes = Buffer.byteLength(body);
   }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, errorOf, json, LOCAL, REMOTE, webFixture, type WebFixture } from './web-fixture.js';
+import { injectRequest } from '../../support/inject-request.js';
 
 let f: WebFixture;
 afterEach(async () => f?.close());
@@ -23,7 +24,7 @@ describe('with no admin password set', () => {
 
   it('refuses a local request addressed by another host name (DNS rebinding)', async () => {
     f = await webFixture();
-    const res = await f.web.app.request('http://evil.example:8080/api/panel', {}, LOCAL);
+    const res = await injectRequest(f.web.handle, 'http://evil.example:8080/api/panel', {}, LOCAL.incoming.socket.remoteAddress);
     expect(res.status).toBe(403);
   });
 

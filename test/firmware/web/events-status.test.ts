@@ -7,6 +7,7 @@ import { ConfigAccess, createWebApp } from '../../../firmware/web/index.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { errorOf, json, webFixture, type WebFixture } from './web-fixture.js';
 import { sseReader } from './sse-reader.js';
+import { injectRequest } from '../../support/inject-request.js';
 
 let f: WebFixture;
 afterEach(async () => f?.close());
@@ -181,8 +182,8 @@ describe('GET /api/status on a board without the simulated panel', () => {
       version: '1',
       front: { hookSwitch: { state: 'off-hook' }, display: { contents: () => [`${Glyph.handset} 0:42`, 'Bob'] } },
     });
-    const res = await web.app.request('http://localhost/api/status', { headers: { authorization: `Basic ${Buffer.from('admin:plain-pass').toString('base64')}` } });
+    const res = await injectRequest(web.handle, 'http://localhost/api/status', { headers: { authorization: `Basic ${Buffer.from('admin:plain-pass').toString('base64')}` } });
     expect(await res.json()).toMatchObject({ hook: 'off-hook', lcd: ['☎ 0:42', 'Bob'] });
-    expect((await web.app.request('http://localhost/api/panel', { headers: { authorization: `Basic ${Buffer.from('admin:plain-pass').toString('base64')}` } })).status).toBe(404);
+    expect((await injectRequest(web.handle, 'http://localhost/api/panel', { headers: { authorization: `Basic ${Buffer.from('admin:plain-pass').toString('base64')}` } })).status).toBe(404);
   });
 });

@@ -7,6 +7,7 @@ import { Logging } from '../../../firmware/log/index.js';
 import type { RegistrationStatus } from '../../../firmware/sip/index.js';
 import { ConfigAccess, createWebApp, hashPassword, type PartStatus, type PhoneControl, type WebApp } from '../../../firmware/web/index.js';
 import { FakeClock } from '../../support/fake-clock.js';
+import { injectRequest } from '../../support/inject-request.js';
 
 /** A cheap scrypt cost for tests; the stored hash carries its own cost, so verification is cheap too. */
 export const TEST_COST = { N: 1024, r: 8, p: 1 };
@@ -78,7 +79,7 @@ export async function webFixture(options: FixtureOptions = {}): Promise<WebFixtu
     ...(options.setupCode ? { setupCode: options.setupCode } : {}),
     heartbeatMs: 15_000,
   });
-  const request = async (path: string, init?: RequestInit, peer: Peer = LOCAL) => web.app.request(`http://localhost${path}`, init, peer);
+  const request = async (path: string, init?: RequestInit, peer: Peer = LOCAL) => injectRequest(web.handle, `http://localhost${path}`, init, peer.incoming.socket.remoteAddress);
   const basic = (user = 'admin', password = ADMIN_PASSWORD) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
   return {
     web,

@@ -4,7 +4,7 @@
  *     POSTs a key, the phone (a stand-in echoing digits) writes the glass, and
  *     the `panel` event arrives on the client's event stream. Beside it the
  *     same round trip through a bare node:http server doing the same work: the
- *     floor on this machine, so the ratio is what hono and the auth layer cost.
+ *     floor on this machine, so the ratio is what the web layer (router, context) and the auth layer cost.
  *  2. what an authenticated API call costs: a session cookie, HTTP Basic once
  *     its check is remembered, and HTTP Basic checked with scrypt every time
  *     (what the remembered check saves a script that sends Basic on each call).
@@ -21,6 +21,7 @@ import { Logging } from '../../../firmware/log/index.js';
 import { ConfigAccess, createWebApp, hashPassword, startWebServer, verifyPassword } from '../../../firmware/web/index.js';
 import { panelState } from '../../../firmware/web/panel-view.js';
 import { percentile, printBench } from '../../support/bench-report.js';
+import { injectRequest } from '../../support/inject-request.js';
 
 const PRESSES = Number(process.env.BENCH_PRESSES ?? 300);
 const log = new Logging({ level: 'silent' }).for('web');
@@ -137,26 +138,26 @@ for (const p of [50, 99]) {
     `key press to glass through the web, loopback, p${p} of ${PRESSES} presses one at a time`,
     [
       { name: 'bare node:http', value: percentile(floorTimes, p), unit: 'ms', note: 'same work, no framework' },
-      { name: 'deskphone web', value: percentile(oursTimes, p), unit: 'ms', note: 'hono, access rule, zod' },
+      { name: 'deskphone web', value: percentile(oursTimes, p), unit: 'ms', note: 'find-my-way router, access rule, zod' },
     ],
     'bare node:http',
   );
 }
 
-// 2. Authenticated API calls (in process, app.request: no socket in the figure).
+// 2. Authenticated API calls (in process, injected requests: no socket in the figure).
 const COST = { N: 32768, r: 8, p: 1 };
 const stored = await hashPassword('bench password', COST);
 const config = new ConfigAccess(parseConfigText(`admin:\n  password: "${stored}"\n`));
 const web = createWebApp({ clock, log, config, version: 'bench', panel: echoPanel() });
-const peer = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
-const login = await web.app.request('http://localhost/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":"admin","password":"bench password"}' }, peer);
+const peer = '127.0.0.1';
+const login = await injectRequest(web.handle, 'http://localhost/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":"admin","password":"bench password"}' }, peer);
 const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
 const basic = { authorization: `Basic ${Buffer.from('admin:bench password').toString('base64')}` };
-const sessionRate = await requestsPerSecond(async () => (await web.app.request('http://localhost/api/panel', { headers: { cookie } }, peer)).arrayBuffer());
-const basicRate = await requestsPerSecond(async () => (await web.app.request('http://localhost/api/panel', { headers: basic }, peer)).arrayBuffer());
+const sessionRate = await requestsPerSecond(async () => (await injectRequest(web.handle, 'http://localhost/api/panel', { headers: { cookie } }, peer)).arrayBuffer());
+const basicRate = await requestsPerSecond(async () => (await injectRequest(web.handle, 'http://localhost/api/panel', { headers: basic }, peer)).arrayBuffer());
 const scryptRate = await requestsPerSecond(async () => {
   if (!(await verifyPassword('bench password', stored))) throw new Error('scrypt check failed');
-  await (await web.app.request('http://localhost/api/panel', { headers: { cookie } }, peer)).arrayBuffer();
+  await (await injectRequest(web.handle, 'http://localhost/api/panel', { headers: { cookie } }, peer)).arrayBuffer();
 }, 2000);
 printBench(
   'authenticated GET /api/panel, in process',

@@ -23,6 +23,9 @@ export interface EventStreamOptions {
  * - `panel`: the whole front (PanelState) on connect and after every burst of
  *   changes; a burst of display writes is sent once, when the writes are done;
  * - `key`, `hook`: each key and hook event as the HAL reported it;
+ * - `registrations`: every account's registration state on connect, so a page
+ *   rendered before a change whose `registration` event it could not hear (it
+ *   was reloading) sees that it is stale;
  * - `registration`: an account's registration status changed;
  * - `quality`: every current call's media quality, every `qualityMs` while
  *   calls are up, and one empty list when the last call has gone.
@@ -89,6 +92,7 @@ export class EventStreams {
     if (quality) qualityTimer = clock.setTimeout(poll, qualityMs);
     this.open.add(end);
     sendPanel();
+    if (sip) send('registrations', Object.fromEntries(Object.entries(sip.registrationStatus()).map(([id, r]) => [id, r.state])));
     return c.send(stream.body, 200, SSE_HEADERS);
   }
 

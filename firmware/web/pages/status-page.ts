@@ -50,7 +50,7 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
       ? html`<p>No accounts. <a href="/admin/settings">Add one in Settings.</a></p>`
       : html`<table><thead><tr><th>Account</th><th>Address</th><th>State</th><th>Details</th></tr></thead><tbody>${s.accounts.map(
           (a) =>
-            html`<tr data-account="${a.id}"><td>${a.displayName || a.id}</td><td><code>${a.aor}</code></td><td class="state-${a.state}">${a.state}</td><td>${
+            html`<tr data-account="${a.id}"><td>${a.displayName || a.id}</td><td><code>${a.aor}</code></td><td class="state-${a.state}" data-state="${a.state}">${a.state}</td><td>${
               a.status !== undefined ? `${a.status} ` : ''
             }${a.reason ?? ''}${a.expires !== undefined ? ` (expires in ${a.expires} s)` : ''}</td></tr>`,
         )}</tbody></table>`
@@ -94,12 +94,21 @@ ${s.directIp ? html`<p class="ok" role="status">No account is enabled: the phone
 
 /**
  * The status page's one event stream (/api/events): a registration change
- * reloads the page; the `quality` event rewrites each call's figures in place,
+ * reloads the page, and so does a state on connect (`registrations`) that differs
+ * from the page's: a change made while the page was reloading has no event of
+ * its own for it to hear. The `quality` event rewrites each call's figures in place,
  * and a call that appears or goes away reloads the page, which lists the calls afresh.
  */
 export const STATUS_SCRIPT = `(function () {
   var source = new EventSource('/api/events');
   source.addEventListener('registration', function () { source.close(); location.reload(); });
+  source.addEventListener('registrations', function (event) {
+    var states = JSON.parse(event.data);
+    for (var id in states) {
+      var cell = document.querySelector('tr[data-account="' + CSS.escape(id) + '"] td[data-state]');
+      if (cell && cell.getAttribute('data-state') !== 'disabled' && cell.getAttribute('data-state') !== states[id]) { source.close(); location.reload(); return; }
+    }
+  });
   function fixed(n, d) { return Number(n).toFixed(d); }
   function cells(q) {
     return {

@@ -72,6 +72,7 @@ describe('call quality over server-sent events', () => {
     f = await webFixture({ withPassword: true, phone: phone([ALICE], () => reports) });
     const sse = sseReader(await f.request('/api/events', { headers: f.basic() }));
     expect((await sse.next()).event).toBe('panel');
+    expect((await sse.next()).event).toBe('registrations');
     f.clock.advance(2000);
     expect(await sse.next()).toEqual({ event: 'quality', data: { calls: [report({ packetsReceived: 100 })] } });
     reports = [report({ packetsReceived: 200 })];

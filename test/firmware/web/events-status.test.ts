@@ -22,6 +22,7 @@ describe('GET /api/events', () => {
     const first = await sse.next();
     expect(first.event).toBe('panel');
     expect((first.data as { text: string[] }).text[0]!.trim()).toBe('Idle');
+    expect(await sse.next()).toEqual({ event: 'registrations', data: {} });
 
     // Two writes in one burst reach the browser as one redraw showing both.
     void f.panel.display.writeLine(0, 'Calling');
@@ -32,10 +33,22 @@ describe('GET /api/events', () => {
     await sse.cancel();
   });
 
+  it("tells a page on connect every account's registration state, so a page rendered before a change it could not hear sees it is stale", async () => {
+    f = await webFixture({
+      configText: 'accounts:\n  - user: alice\n    domain: lab.test\n  - user: bob\n    domain: lab.test\n',
+      registrations: { account1: { state: 'registered', status: 200, expires: 300, consecutiveFailures: 0 }, account2: { state: 'registering', consecutiveFailures: 0 } },
+    });
+    const sse = sseReader(await f.request('/api/events'));
+    expect((await sse.next()).event).toBe('panel');
+    expect(await sse.next()).toEqual({ event: 'registrations', data: { account1: 'registered', account2: 'registering' } });
+    await sse.cancel();
+  });
+
   it('forwards key and hook events as the HAL reports them', async () => {
     f = await webFixture();
     const sse = sseReader(await f.request('/api/events'));
-    await sse.next();
+    await sse.next(); // the panel on connect
+    await sse.next(); // the accounts' states on connect
     f.panel.keypad.press('7');
     expect(await sse.next()).toEqual({ event: 'key', data: { type: 'down', key: '7', atMs: 0 } });
     expect(await sse.next()).toEqual({ event: 'key', data: { type: 'up', key: '7', atMs: 0 } });
@@ -49,7 +62,8 @@ describe('GET /api/events', () => {
   it('keeps an idle stream alive with a comment every 15 s of the injected clock', async () => {
     f = await webFixture();
     const sse = sseReader(await f.request('/api/events'));
-    await sse.next();
+    await sse.next(); // the panel on connect
+    await sse.next(); // the accounts' states on connect
     f.clock.advance(15_000);
     expect((await sse.next()).event).toBe('comment');
     await sse.cancel();

@@ -33,9 +33,10 @@ export class HttpContext {
     readonly incoming: IncomingMessage,
     readonly params: Record<string, string>,
     private readonly maxBodyBytes: number,
+    url?: URL,
   ) {
     // The Host header is the client's claim; only the path and query of this URL are used.
-    this.url = new URL(incoming.url ?? '/', 'http://localhost');
+    this.url = url ?? requestUrl(incoming) ?? new URL('http://localhost/');
   }
 
   get method(): string {
@@ -164,4 +165,17 @@ export function sendReply(req: IncomingMessage, res: ServerResponse, reply: Repl
   body.pipe(res);
   // A client that goes away ends the stream (an event stream's heartbeat, a download).
   res.on('close', () => body.destroy());
+}
+
+/**
+ * The request-target as a URL (only its path and query are used), or undefined
+ * when it does not parse: an absolute-form target such as `http://[` (RFC 9112
+ * §3.2.2) gets past Node's HTTP parser but not the URL parser.
+ */
+export function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
 }

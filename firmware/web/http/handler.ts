@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebError } from '../web-error.js';
-import { HttpContext, sendReply, type Reply } from './context.js';
+import { HttpContext, requestUrl, sendReply, type Reply } from './context.js';
 import type { Router } from './router.js';
 
 export type RouteHandler = (c: HttpContext) => Reply | Promise<Reply>;
@@ -24,10 +24,16 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
   const { router } = options;
   return (req, res) => {
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = requestUrl(req);
+    if (!url) {
+      // RFC 9112 §3.2: a request-target that is not a URI is a bad request, not the phone's problem.
+      res.writeHead(400, { ...options.headers, 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Bad request: the request-target is not a URI\n');
+      return;
+    }
+    const path = url.pathname;
     let match = router.find(method, path);
     if (match.kind !== 'found' && method === 'HEAD') match = router.find('GET', path);
-    const c = new HttpContext(req, match.kind === 'found' ? match.params : {}, options.maxBodyBytes);
+    const c = new HttpContext(req, match.kind === 'found' ? match.params : {}, options.maxBodyBytes, url);
     const run = async (): Promise<Reply> => {
       if (match.kind === 'found') return match.handler(c);
       if (match.kind === 'method-not-allowed') {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import inject from 'light-my-request';
 import { describe, expect, it } from 'vitest';
 import { createHandler, type RouteHandler } from '../../../../firmware/web/http/handler.js';
@@ -53,6 +55,27 @@ describe('createHandler', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'no' } });
     expect((await inject(handle, { url: '/broken' })).statusCode).toBe(500);
+  });
+
+  it('answers 400 to a request-target that is no URI (it passes Node\'s HTTP parser) and keeps serving', async () => {
+    const server = createServer(handle);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const raw = (line: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1', () => s.write(`${line}\r\nHost: phone\r\nConnection: close\r\n\r\n`));
+        let got = '';
+        s.on('data', (d) => (got += d.toString()));
+        s.on('end', () => resolve(got.split('\r\n')[0]!));
+        s.on('error', reject);
+      });
+    try {
+      expect(await raw('GET http://[ HTTP/1.1')).toBe('HTTP/1.1 400 Bad Request');
+      expect(await raw('GET http://[::1/x HTTP/1.1')).toBe('HTTP/1.1 400 Bad Request');
+      expect(await raw('GET /hello/again HTTP/1.1')).toBe('HTTP/1.1 200 OK');
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses an oversized body with 413 and keeps serving', async () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SCRYPT_COST } from '../../../firmware/config/index.js';
 import { errorOf, webFixture, type WebFixture } from './web-fixture.js';
 
 let f: WebFixture;
@@ -108,7 +109,8 @@ describe('POST /api/admin/password', () => {
     });
     expect(res.status).toBe(200);
     const text = await readFile(f.file!, 'utf8');
-    expect(text).toMatch(/password: "?scrypt\$32768\$8\$1\$/);
+    const { N, r, p } = DEFAULT_SCRYPT_COST;
+    expect(text).toContain(`password: "scrypt$${N}$${r}$${p}$`);
     expect(text).not.toContain('a much better one');
     expect((await f.request('/api/status', { headers: { cookie } })).status).toBe(401);
     expect((await f.request('/api/status', { headers: f.basic('admin', 'a much better one') })).status).toBe(200);

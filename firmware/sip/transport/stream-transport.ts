@@ -172,7 +172,9 @@ export class StreamTransport implements Transport {
     server.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, this.options.address, () => {
+      // [::] listens for IPv6 only: IPv4 has its own transport on 0.0.0.0, and a dual-stack socket would show
+      // IPv4 peers as ::ffff:a.b.c.d (same rule as UdpTransport; sip/ua/dual-stack.ts).
+      server.listen({ port: this.options.port, host: this.options.address, ipv6Only: net.isIPv6(this.options.address) }, () => {
         server.off('error', reject);
         resolve();
       });

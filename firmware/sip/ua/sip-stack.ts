@@ -16,6 +16,7 @@ import {
   type TransportProtocol,
 } from '../transport/index.js';
 import type { SipAccountConfig, SipStackConfig, TransportName } from './config.js';
+import { openDualStack, type OpenTransport } from './dual-stack.js';
 import { observeNat } from './nat.js';
 import { isUnspecified, type SourceChange, type SourceProbe } from './source-addresses.js';
 import { UserAgentCore, type RequestHandler, type SipLog } from './ua-core.js';
@@ -89,7 +90,10 @@ export class SipStack {
 
   /** Opens the transports (binding their ports) and returns a stack ready to `start()`. */
   static async create(config: SipStackConfig, deps: SipStackDeps): Promise<SipStack> {
-    const address = config.bindAddress ?? '0.0.0.0';
+    // No bind address: one socket per family on the same port (dual-stack.ts says why); a configured one is used alone.
+    const address = config.bindAddress;
+    const listen = (protocol: string, open: OpenTransport, port: number) =>
+      address === undefined ? openDualStack(protocol, open, port, deps.log) : open(address, port).then((t) => [t]);
     const names = config.transports ?? ['udp', 'tcp'];
     const transports: Transport[] = [];
     let stack: SipStack | undefined;
@@ -100,23 +104,15 @@ export class SipStack {
       ...(deps.traffic && { traffic: deps.traffic }),
     };
     try {
-      if (names.includes('udp')) transports.push(await UdpTransport.listen({ address, port: config.ports?.udp ?? 5060 }, events));
-      if (names.includes('tcp')) transports.push(await StreamTransport.tcp({ address, port: config.ports?.tcp ?? 5060 }, events));
+      if (names.includes('udp')) transports.push(...(await listen('udp', (a, port) => UdpTransport.listen({ address: a, port }, events), config.ports?.udp ?? 5060)));
+      if (names.includes('tcp')) transports.push(...(await listen('tcp', (a, port) => StreamTransport.tcp({ address: a, port }, events), config.ports?.tcp ?? 5060)));
       if (names.includes('tls')) {
         const tls = config.tls ?? {};
-        transports.push(
-          await StreamTransport.tls(
-            {
-              address,
-              port: config.ports?.tls ?? 5061,
-              ca: tls.caFile ? await readFile(tls.caFile) : undefined,
-              cert: tls.certFile ? await readFile(tls.certFile) : undefined,
-              key: tls.keyFile ? await readFile(tls.keyFile) : undefined,
-              rejectUnauthorized: tls.verifyServer ?? true,
-            },
-            events,
-          ),
-        );
+        const ca = tls.caFile ? await readFile(tls.caFile) : undefined;
+        const cert = tls.certFile ? await readFile(tls.certFile) : undefined;
+        const key = tls.keyFile ? await readFile(tls.keyFile) : undefined;
+        const open: OpenTransport = (a, port) => StreamTransport.tls({ address: a, port, ca, cert, key, rejectUnauthorized: tls.verifyServer ?? true }, events);
+        transports.push(...(await listen('tls', open, config.ports?.tls ?? 5061)));
       }
     } catch (err) {
       await Promise.all(transports.map((t) => t.close()));

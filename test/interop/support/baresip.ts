@@ -19,6 +19,8 @@ export interface BaresipOptions {
   wav: string;
   answer?: 'auto' | 'manual';
   codecs?: string[];
+  /** SIP and RTP on the IPv6 loopback [::1] (`-6`: IPv6 only); ctrl_tcp stays on 127.0.0.1. */
+  ipv6?: boolean;
 }
 
 export interface BaresipEvent {
@@ -52,13 +54,16 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
   const sipPort = await freePort(2);
   const ctrlPort = await freePort();
   const codecs = options.codecs ?? ['PCMU', 'PCMA'];
+  const host = options.ipv6 ? '::1' : '127.0.0.1';
+  // RFC 3261 §25.1: an IPv6 address in a host:port is written in brackets.
+  const hostRef = options.ipv6 ? '[::1]' : '127.0.0.1';
   await writeFile(
     join(dir, 'config'),
     [
       `poll_method epoll`,
-      `sip_listen 127.0.0.1:${sipPort}`,
+      `sip_listen ${hostRef}:${sipPort}`,
       `sip_trans_def udp`,
-      `net_interface 127.0.0.1`,
+      `net_interface ${host}`,
       `dns_server 127.0.0.1:53`,
       `audio_source aufile,${options.wav}`,
       `audio_player alsa,null`,
@@ -82,7 +87,7 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
       '',
     ].join('\n'),
   );
-  const domain = options.domain ?? (options.registrar ? 'lab.test' : `127.0.0.1:${sipPort}`);
+  const domain = options.domain ?? (options.registrar ? 'lab.test' : `${hostRef}:${sipPort}`);
   const params = [`answermode=${options.answer ?? 'auto'}`];
   if (options.registrar) {
     params.push(`auth_pass=${options.password ?? ''}`, `outbound="sip:${options.registrar};lr"`, 'regint=60');
@@ -92,7 +97,7 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
   await writeFile(join(dir, 'accounts'), `<sip:${options.user}@${domain}>;${params.join(';')}\n`);
   await writeFile(join(dir, 'contacts'), '');
 
-  const peer = startProcess('baresip', 'baresip', ['-f', dir], { cwd: dir });
+  const peer = startProcess('baresip', 'baresip', ['-f', dir, ...(options.ipv6 ? ['-6'] : [])], { cwd: dir });
   const events: BaresipEvent[] = [];
   const waiters: Array<{ type: string; resolve: (e: BaresipEvent) => void }> = [];
   const pending = new Map<string, (r: unknown) => void>();
@@ -159,7 +164,7 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
 
   const b: Baresip = {
     sipPort,
-    uri: `sip:${options.user}@127.0.0.1:${sipPort}`,
+    uri: `sip:${options.user}@${hostRef}:${sipPort}`,
     dir,
     peer,
     command,

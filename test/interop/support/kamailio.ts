@@ -23,10 +23,14 @@ export interface KamailioOptions {
   /** Registrar limits, for 423 tests (RFC 3261 §10.3 step 7). */
   minExpires?: number;
   maxExpires?: number;
+  /** Listen on the IPv6 loopback [::1] instead of 127.0.0.1 (IPv6 interop, RFC 3261 §19.1.1 brackets). */
+  ipv6?: boolean;
 }
 
 export interface Kamailio {
-  readonly host: '127.0.0.1';
+  readonly host: '127.0.0.1' | '::1';
+  /** `host:port` for a URI or an outbound-proxy setting: the IPv6 address in brackets (RFC 3261 §25.1). */
+  readonly hostPort: string;
   readonly domain: string;
   readonly ports: { udp: number; tcp: number; tls?: number };
   /** CA certificate that signed the TLS server certificate (when tls is on). */
@@ -52,6 +56,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const tcp = udp; // Kamailio listens on TCP and UDP on the same port
   const tls = options.tls ? await freePort() : undefined;
   const ctl = join(dir, 'kamailio.ctl');
+  const host = options.ipv6 ? '::1' : '127.0.0.1';
 
   await writeFile(join(dbDir, 'version'), 'table_name(string) table_version(int) \nsubscriber:7\n');
   await writeFile(
@@ -71,15 +76,15 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
         `[client:default]\nverify_certificate = no\nrequire_certificate = no\n`,
     );
   }
-  await writeFile(join(dir, 'kamailio.cfg'), kamailioConfig({ dir, dbDir, domain, udp, tls, ctl, options }));
+  await writeFile(join(dir, 'kamailio.cfg'), kamailioConfig({ dir, dbDir, domain, udp, tls, ctl, options, host }));
 
   let peer: PeerProcess | undefined;
   const startOnce = async () => {
     peer = startProcess('kamailio', 'kamailio', ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '8', '-Y', dir, '-w', dir], { cwd: dir });
     const p = peer;
     try {
-      await waitFor('kamailio to answer OPTIONS', () => optionsPing(udp).then((ok) => (ok ? true : undefined)), { peer: p, timeoutMs: 15_000 });
-      if (tls !== undefined) await waitFor('kamailio TLS port', () => tcpOpen(tls).then((ok) => (ok ? true : undefined)), { peer: p });
+      await waitFor('kamailio to answer OPTIONS', () => optionsPing(udp, host).then((ok) => (ok ? true : undefined)), { peer: p, timeoutMs: 15_000 });
+      if (tls !== undefined) await waitFor('kamailio TLS port', () => tcpOpen(tls, host).then((ok) => (ok ? true : undefined)), { peer: p });
     } catch (err) {
       await p.stop();
       throw err;
@@ -93,7 +98,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   }
 
   const k: Kamailio = {
-    host: '127.0.0.1',
+    host,
+    hostPort: options.ipv6 ? `[::1]:${udp}` : `127.0.0.1:${udp}`,
     domain,
     ports: { udp, tcp, ...(tls !== undefined ? { tls } : {}) },
     ...(caFile !== undefined ? { caFile } : {}),
@@ -144,10 +150,13 @@ interface ConfigInput {
   tls: number | undefined;
   ctl: string;
   options: KamailioOptions;
+  host: string;
 }
 
-function kamailioConfig({ dir, dbDir, domain, udp, tls, ctl, options }: ConfigInput): string {
-  const tlsListen = tls !== undefined ? `listen=tls:127.0.0.1:${tls}\nenable_tls=yes\n` : '';
+function kamailioConfig({ dir, dbDir, domain, udp, tls, ctl, options, host }: ConfigInput): string {
+  // Kamailio writes an IPv6 listen address in brackets, as a SIP URI does (RFC 3261 §25.1).
+  const listenHost = host.includes(':') ? `[${host}]` : host;
+  const tlsListen = tls !== undefined ? `listen=tls:${listenHost}:${tls}\nenable_tls=yes\n` : '';
   const tlsModule = tls !== undefined ? `loadmodule "tls.so"\nmodparam("tls", "config", "${join(dir, 'tls.cfg')}")\n` : '';
   return `#!KAMAILIO
 # Written by test/interop/support/kamailio.ts for one test run.
@@ -158,8 +167,8 @@ children=2
 tcp_children=2
 auto_aliases=no
 alias="${domain}"
-listen=udp:127.0.0.1:${udp}
-listen=tcp:127.0.0.1:${udp}
+listen=udp:${listenHost}:${udp}
+listen=tcp:${listenHost}:${udp}
 ${tlsListen}
 mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 loadmodule "tm.so"
@@ -233,14 +242,16 @@ route[RELAY] {
 }
 
 /** True when Kamailio answers an OPTIONS over UDP (its readiness signal). */
-export async function optionsPing(port: number): Promise<boolean> {
+export async function optionsPing(port: number, host = '127.0.0.1'): Promise<boolean> {
   const { createSocket } = await import('node:dgram');
+  const v6 = host.includes(':');
+  const ref = v6 ? `[${host}]` : host;
   return new Promise((resolve) => {
-    const sock = createSocket('udp4');
+    const sock = createSocket(v6 ? 'udp6' : 'udp4');
     const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
     const msg =
-      `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=${branch};rport\r\n` +
-      `Max-Forwards: 70\r\nTo: <sip:127.0.0.1:${port}>\r\nFrom: <sip:probe@127.0.0.1>;tag=probe\r\n` +
+      `OPTIONS sip:${ref}:${port} SIP/2.0\r\nVia: SIP/2.0/UDP ${ref}:9;branch=${branch};rport\r\n` +
+      `Max-Forwards: 70\r\nTo: <sip:${ref}:${port}>\r\nFrom: <sip:probe@${ref}>;tag=probe\r\n` +
       `Call-ID: ${branch}@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
     const timer = setTimeout(() => finish(false), 300);
     const finish = (ok: boolean) => {
@@ -250,13 +261,13 @@ export async function optionsPing(port: number): Promise<boolean> {
     };
     sock.on('message', (data) => finish(data.toString().startsWith('SIP/2.0 ')));
     sock.on('error', () => finish(false));
-    sock.bind(0, '127.0.0.1', () => sock.send(msg, port, '127.0.0.1'));
+    sock.bind(0, host, () => sock.send(msg, port, host));
   });
 }
 
-function tcpOpen(port: number): Promise<boolean> {
+function tcpOpen(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const c = createConnection({ port, host: '127.0.0.1' });
+    const c = createConnection({ port, host });
     c.once('connect', () => {
       c.destroy();
       resolve(true);

@@ -7,6 +7,7 @@
  * Started by MediaEngine; does nothing when imported outside a worker.
  */
 import { createSocket } from 'node:dgram';
+import { rtpBindAddress } from './bind-address.js';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -255,7 +256,8 @@ export class MediaWorker {
   private async open(p: OpenStreamParams): Promise<{ streamId: number; localPort: number; localRtcpPort: number | undefined; ssrc: number }> {
     const codec = this.codecs.byName(p.codec);
     if (!codec) throw new MediaWorkerError('MEDIA_CODEC', `unknown codec ${p.codec}`);
-    const address = p.localAddress ?? '127.0.0.1';
+    // An unspecified address follows the remote's family: a 0.0.0.0 socket cannot reach an IPv6 peer.
+    const address = rtpBindAddress(p.localAddress ?? '127.0.0.1', p.remote.address);
     const sockets: Socket[] = [];
     try {
       const rtpSocket = await bind(address, p.localPort ?? 0);

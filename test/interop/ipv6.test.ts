@@ -1,0 +1,194 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { missingPeers } from './support/peers.js';
+import { startKamailio, type Kamailio } from './support/kamailio.js';
+import { startBaresip, type Baresip } from './support/baresip.js';
+import { phoneApi, startPhoneProcess, type PhoneProcess } from './support/phone.js';
+import { startProcess, tempDir, waitFor, type PeerProcess } from './support/processes.js';
+import { wavStats, writeToneWav } from './support/audio.js';
+
+// The phone over IPv6 with independently written peers, all on the loopback ::1:
+// Kamailio as registrar and proxy listening on [::1], baresip registered on
+// [::1] as the far phone. What is pinned: the Contact Kamailio stores is an
+// IPv6 reference in brackets (RFC 3261 §19.1.1, §25.1), the SDP offer says
+// `c=IN IP6 ::1` (RFC 4566 §5.7, RFC 6157 §3.2), RTP flows both ways over IPv6
+// and the audio arrives, and BYE ends the call.
+
+/** Why IPv6 cannot be tested here, or undefined when ::1 is up on the loopback. */
+function ipv6Missing(): string | undefined {
+  const loopback = Object.values(networkInterfaces())
+    .flat()
+    .some((a) => a?.family === 'IPv6' && a.address === '::1');
+  return loopback ? undefined : 'needs ::1 on the loopback interface (IPv6 is disabled on this host)';
+}
+
+const skip = missingPeers('kamailio', 'kamcmd', 'baresip', 'sox', 'tshark') ?? ipv6Missing();
+
+/** One binding as `kamcmd ul.dump` shows it, with the CSeq that tells a refresh from the first REGISTER. */
+function bindings(kamailio: Kamailio): Array<{ address: string; cseq: number; socket: string }> {
+  const out = spawnSync('kamcmd', ['-s', `unix:${join(kamailio.dir, 'kamailio.ctl')}`, 'ul.dump'], { encoding: 'utf8' }).stdout ?? '';
+  return [...out.matchAll(/Address: (\S+)[\s\S]*?CSeq: (\d+)[\s\S]*?Socket: (\S+)/g)].map((m) => ({ address: m[1]!, cseq: Number(m[2]), socket: m[3]! }));
+}
+
+const accountConfig = (kamailio: Kamailio, user: string, transport: 'udp' | 'tcp') => `admin:
+  password: desk-admin
+accounts:
+  - displayName: Phone ${user}
+    user: "${user}"
+    password: pw-${user}
+    domain: ${kamailio.domain}
+    outboundProxy: "${kamailio.hostPort}"
+    transport: ${transport}
+    registerExpires: 60
+`;
+
+/** tshark on lo, IPv6 only; resolves once it is capturing (LAB.md: about 0.35 s after start). */
+async function captureIpv6(file: string): Promise<PeerProcess> {
+  const tshark = startProcess('tshark', 'tshark', ['-i', 'lo', '-f', 'ip6', '-w', file]);
+  await waitFor('tshark to capture', () => (/Capturing on/.test(tshark.output()) ? true : undefined), { peer: tshark, timeoutMs: 20_000 });
+  return tshark;
+}
+
+/** tshark stops on SIGINT with its file complete (SIGTERM can lose the last packets dumpcap buffered). */
+async function stopCapture(capture: PeerProcess): Promise<void> {
+  if (capture.child.exitCode === null && capture.child.signalCode === null) {
+    const gone = new Promise((resolve) => capture.child.once('exit', resolve));
+    capture.child.kill('SIGINT');
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+  await capture.stop();
+}
+
+/** Each SIP message in a capture: source, CSeq method, status, SDP c= and o=, and the Expires of a REGISTER. */
+function sipRows(pcap: string, decodeAs: string[]): string[][] {
+  return tshark(['-r', pcap, ...decodeAs, '-Y', 'sip', '-T', 'fields', '-E', 'separator=|', '-e', 'ipv6.src', '-e', 'sip.CSeq.method', '-e', 'sip.Status-Code', '-e', 'sdp.connection_info', '-e', 'sdp.owner', '-e', 'sip.Expires'])
+    .trim()
+    .split('\n')
+    .map((l) => l.split('|'));
+}
+
+function tshark(args: string[]): string {
+  const r = spawnSync('tshark', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tshark ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe.skipIf(skip !== undefined)(`IPv6: registration at Kamailio on [::1] (${skip ?? 'peers installed, ::1 up'})`, () => {
+  let kamailio: Kamailio | undefined;
+  let phone: PhoneProcess | undefined;
+  afterEach(async () => {
+    await phone?.stop();
+    await kamailio?.stop();
+    phone = undefined;
+    kamailio = undefined;
+  });
+
+  it.each(['udp', 'tcp'] as const)('over %s: registers an IPv6 Contact, refreshes it, and removes it on stop', async (transport) => {
+    // Kamailio grants 20 s whatever the phone asks for: the phone refreshes halfway, so a refresh is seen in the test.
+    kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }], ipv6: true, maxExpires: 20 });
+    phone = await startPhoneProcess({ config: accountConfig(kamailio, '201', transport) });
+
+    const first = await waitFor('the phone’s binding at Kamailio', () => bindings(kamailio!)[0], { timeoutMs: 20_000 });
+    // RFC 3261 §19.1.1: the IPv6 host of a SIP URI is a bracketed reference; the REGISTER came in over IPv6.
+    expect(first.address).toMatch(new RegExp(`^sip:201@\\[::1\\]:${phone.sipPorts[transport]}${transport === 'tcp' ? ';transport=tcp' : ''}$`));
+    expect(first.socket).toBe(`${transport}:${kamailio.hostPort}`);
+
+    const refreshed = await waitFor('a refresh of the binding', () => bindings(kamailio!).find((b) => b.cseq > first.cseq), { timeoutMs: 40_000, intervalMs: 500 });
+    expect(refreshed.address).toBe(first.address);
+
+    await phone.stop();
+    phone = undefined;
+    // The binding had 10 s or more left: only the phone's REGISTER with expires=0 (RFC 3261 §10.2.2) removes it this soon.
+    await waitFor('the binding removed', () => (bindings(kamailio!).length === 0 ? true : undefined), { timeoutMs: 5_000 });
+  }, 90_000);
+});
+
+describe.skipIf(skip !== undefined)(`IPv6: a call through Kamailio on [::1] to baresip (${skip ?? 'peers installed, ::1 up'})`, () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let kamailio: Kamailio;
+  let baresip: Baresip;
+  let phone: PhoneProcess | undefined;
+  let capture: PeerProcess | undefined;
+  let phoneHeard: string;
+  let pcap: string;
+
+  beforeAll(async () => {
+    dir = await tempDir('ipv6-call');
+    const mic = join(dir.path, 'phone-1000hz.wav');
+    const far = join(dir.path, 'baresip-440hz.wav');
+    phoneHeard = join(dir.path, 'phone-speaker.wav');
+    pcap = join(dir.path, 'call.pcap');
+    writeToneWav(mic, 1000, 30);
+    writeToneWav(far, 440, 4);
+    kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }, { user: '202', password: 'pw-202' }], ipv6: true });
+    baresip = await startBaresip({ user: '202', password: 'pw-202', registrar: kamailio.hostPort, wav: far, ipv6: true });
+    phone = await startPhoneProcess({ config: accountConfig(kamailio, '201', 'udp'), args: ['--audio-in', mic, '--audio-out', phoneHeard] });
+    await waitFor('both registered over IPv6', () => (bindings(kamailio).filter((b) => b.address.includes('[::1]')).length === 2 ? true : undefined), { timeoutMs: 20_000 });
+    capture = await captureIpv6(pcap);
+  }, 90_000);
+  afterAll(async () => {
+    if (capture) await stopCapture(capture);
+    await phone?.stop();
+    await baresip?.stop();
+    await kamailio?.stop();
+    await dir?.remove();
+  });
+
+  it('the phone dials 202: the offer says c=IN IP6 ::1, audio arrives both ways over IPv6, baresip’s BYE ends it', async () => {
+    const api = phoneApi(phone!);
+    // Kamailio's and baresip's ports are not 5060: tshark is told they carry SIP.
+    const decodeAs = [kamailio.ports.udp, baresip.sipPort].flatMap((p) => ['-d', `udp.port==${p},sip`]);
+    await api.post('/api/v1/calls', { target: '202' });
+    await baresip.waitForEvent('CALL_ESTABLISHED', 20_000);
+    // baresip's WAV is 4 s long: it hangs up when it ends (LAB.md), with a BYE through Kamailio.
+    await baresip.waitForEvent('CALL_CLOSED', 30_000);
+    await waitFor('the phone to have no call', async () => ((await api.calls()).length === 0 ? true : undefined), { timeoutMs: 15_000 });
+    await phone!.stop(); // finalises the phone's speaker recording
+    phone = undefined;
+    // The un-REGISTER of the stopping phone is the last SIP: once it is in the file, so is the call before it.
+    await waitFor('the capture to hold the un-REGISTER', () => (sipRows(pcap, decodeAs).some(([, method, , , , expires]) => method === 'REGISTER' && expires === '0') ? true : undefined), { timeoutMs: 20_000, intervalMs: 500 });
+    await stopCapture(capture!);
+    capture = undefined;
+
+    // What baresip heard is the phone's microphone (1000 Hz), what the phone heard is baresip's (440 Hz).
+    const [recording] = await baresip.recordings();
+    expect(recording, 'baresip recorded the call').toBeDefined();
+    const atBaresip = wavStats(recording!);
+    expect(atBaresip.rms).toBeGreaterThan(0.05);
+    expect(atBaresip.frequency).toBeGreaterThan(900);
+    expect(atBaresip.frequency).toBeLessThan(1100);
+    const atPhone = wavStats(phoneHeard);
+    expect(atPhone.rms).toBeGreaterThan(0.02);
+    expect(atPhone.frequency).toBeGreaterThan(380);
+    expect(atPhone.frequency).toBeLessThan(500);
+
+    // The SIP on the wire, as tshark reads it.
+    const rows = sipRows(pcap, decodeAs);
+    const invites = rows.filter(([, method, status, connection]) => method === 'INVITE' && status === '' && connection !== '');
+    expect(invites.length, `INVITEs with SDP in:\n${rows.map((r) => r.join(' ')).join('\n')}`).toBeGreaterThan(0);
+    for (const [, , , connection, owner] of invites) {
+      // RFC 4566 §5.7 / RFC 6157 §3.2: the phone's own address, of the family the call runs on; never IP4 or 0.0.0.0.
+      expect(connection).toBe('IN IP6 ::1');
+      expect(owner).toMatch(/IN IP6 ::1$/);
+    }
+    const answers = rows.filter(([, method, status, connection]) => method === 'INVITE' && status === '200' && connection !== '');
+    expect(answers.map((a) => a[3])).toContain('IN IP6 ::1');
+    const byes = rows.filter(([, method]) => method === 'BYE');
+    expect(byes.some(([, , status]) => status === '200'), `the BYE was answered 200; SIP seen:\n${rows.map((r) => r.join(' ')).join('\n')}`).toBe(true);
+
+    // RTP both ways over IPv6: tshark finds the streams from the SDP it saw.
+    const table = tshark(['-r', pcap, ...decodeAs, '-q', '-z', 'rtp,streams']);
+    // Rows: start end src-ip src-port dst-ip dst-port ssrc payload packets …
+    const streams = table
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[2] === '::1' && f[4] === '::1' && /g711/i.test(f[7] ?? ''))
+      .map((f) => ({ from: f[3], to: f[5], packets: Number(f[8]) }));
+    const there = streams.find((st) => streams.some((back) => back.from === st.to && back.to === st.from));
+    expect(there, `an RTP stream each way between the same ports; tshark saw:\n${table}`).toBeDefined();
+    // 4 s of 20 ms packets is 200 each way; most of them, not a stray packet, shows the call carried audio.
+    for (const st of streams) expect(st.packets, table).toBeGreaterThan(100);
+  }, 120_000);
+});

@@ -192,3 +192,69 @@ describe.skipIf(skip !== undefined)(`IPv6: a call through Kamailio on [::1] to b
     for (const st of streams) expect(st.packets, table).toBeGreaterThan(100);
   }, 120_000);
 });
+
+describe.skipIf(skip !== undefined)(`IPv6: a direct call between two phones, no registrar (${skip ?? 'peers installed, ::1 up'})`, () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let alice: PhoneProcess | undefined;
+  let bob: PhoneProcess | undefined;
+  let capture: PeerProcess | undefined;
+  afterAll(async () => {
+    if (capture) await stopCapture(capture);
+    await alice?.stop();
+    await bob?.stop();
+    await dir?.remove();
+  });
+
+  it('alice calls sip:phone@[::1]:PORT; bob answers; each hears the other; alice’s BYE ends it on both', async () => {
+    dir = await tempDir('ipv6-direct');
+    const aliceMic = join(dir.path, 'alice-1000hz.wav');
+    const bobMic = join(dir.path, 'bob-440hz.wav');
+    const aliceHeard = join(dir.path, 'alice-speaker.wav');
+    const bobHeard = join(dir.path, 'bob-speaker.wav');
+    const pcap = join(dir.path, 'direct.pcap');
+    writeToneWav(aliceMic, 1000, 30);
+    writeToneWav(bobMic, 440, 30);
+    // No account: direct-IP mode, where calls from anywhere are taken (issue 5 point 12).
+    const config = 'admin:\n  password: desk-admin\n';
+    alice = await startPhoneProcess({ config, args: ['--audio-in', aliceMic, '--audio-out', aliceHeard] });
+    bob = await startPhoneProcess({ config, args: ['--audio-in', bobMic, '--audio-out', bobHeard] });
+    capture = await captureIpv6(pcap);
+    const a = phoneApi(alice);
+    const b = phoneApi(bob);
+
+    // RFC 3261 §19.1.1: the IPv6 host of a SIP URI in brackets, then the port.
+    await a.post('/api/v1/calls', { target: `sip:phone@[::1]:${bob.sipPorts.udp}` });
+    const ringing = await waitFor('bob to ring', async () => (await b.calls()).find((c) => c.state === 'incoming'), { timeoutMs: 15_000 });
+    await b.post(`/api/v1/calls/${ringing.id}/answer`, {});
+    const aliceCall = await waitFor('alice connected', async () => (await a.calls()).find((c) => c.state === 'connected'), { timeoutMs: 15_000 });
+    await new Promise((r) => setTimeout(r, 3000)); // three seconds of conversation
+    await a.post(`/api/v1/calls/${aliceCall.id}/hangup`, {});
+    await waitFor('bob to see the call end', async () => ((await b.calls()).every((c) => c.state !== 'connected') ? true : undefined), { timeoutMs: 15_000 });
+
+    // The SIP went over IPv6 with IPv6 SDP; the BYE was answered.
+    const decodeAs = [alice.sipPorts.udp!, bob.sipPorts.udp!].flatMap((p) => ['-d', `udp.port==${p},sip`]);
+    const rows = await waitFor('the BYE and its 200 in the capture', () => {
+      const seen = sipRows(pcap, decodeAs);
+      return seen.some(([, method, status]) => method === 'BYE' && status === '200') ? seen : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+    const sdp = rows.filter(([, method, , connection]) => method === 'INVITE' && connection !== '');
+    expect(sdp.length, rows.map((r) => r.join(' ')).join('\n')).toBe(2); // the offer and the answer
+    for (const [source, , , connection] of sdp) {
+      expect(source).toBe('::1');
+      expect(connection).toBe('IN IP6 ::1');
+    }
+
+    await alice.stop();
+    await bob.stop();
+    alice = undefined;
+    bob = undefined;
+    const atBob = wavStats(bobHeard);
+    expect(atBob.rms).toBeGreaterThan(0.02);
+    expect(atBob.frequency).toBeGreaterThan(900);
+    expect(atBob.frequency).toBeLessThan(1100);
+    const atAlice = wavStats(aliceHeard);
+    expect(atAlice.rms).toBeGreaterThan(0.02);
+    expect(atAlice.frequency).toBeGreaterThan(380);
+    expect(atAlice.frequency).toBeLessThan(500);
+  }, 120_000);
+});

@@ -258,3 +258,79 @@ describe.skipIf(skip !== undefined)(`IPv6: a direct call between two phones, no 
     expect(atAlice.frequency).toBeLessThan(500);
   }, 120_000);
 });
+
+describe.skipIf(skip !== undefined)(`IPv6: baresip calls the phone registered over TCP at Kamailio on [::1] (${skip ?? 'peers installed, ::1 up'})`, () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let kamailio: Kamailio;
+  let baresip: Baresip;
+  let phone: PhoneProcess | undefined;
+  let capture: PeerProcess | undefined;
+  let phoneHeard: string;
+  let pcap: string;
+
+  beforeAll(async () => {
+    dir = await tempDir('ipv6-tcp-call');
+    const mic = join(dir.path, 'phone-1000hz.wav');
+    const far = join(dir.path, 'baresip-440hz.wav');
+    phoneHeard = join(dir.path, 'phone-speaker.wav');
+    pcap = join(dir.path, 'call.pcap');
+    writeToneWav(mic, 1000, 30);
+    writeToneWav(far, 440, 30); // longer than the call: the phone hangs up, not baresip
+    kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }, { user: '202', password: 'pw-202' }], ipv6: true });
+    baresip = await startBaresip({ user: '202', password: 'pw-202', registrar: kamailio.hostPort, wav: far, ipv6: true });
+    phone = await startPhoneProcess({ config: accountConfig(kamailio, '201', 'tcp'), args: ['--audio-in', mic, '--audio-out', phoneHeard] });
+    await waitFor('both registered over IPv6', () => (bindings(kamailio).filter((b) => b.address.includes('[::1]')).length === 2 ? true : undefined), { timeoutMs: 20_000 });
+    capture = await captureIpv6(pcap);
+  }, 90_000);
+  afterAll(async () => {
+    if (capture) await stopCapture(capture);
+    await phone?.stop();
+    await baresip?.stop();
+    await kamailio?.stop();
+    await dir?.remove();
+  });
+
+  it('the phone rings, answers with c=IN IP6 ::1, hears baresip and is heard; its BYE over TCP (two Record-Routes) ends the call', async () => {
+    const api = phoneApi(phone!);
+    await baresip.dial(`sip:201@${kamailio.domain}`);
+    const ringing = await waitFor('the phone to ring', async () => (await api.calls()).find((c) => c.state === 'incoming'), { timeoutMs: 20_000 });
+    await api.post(`/api/v1/calls/${ringing.id}/answer`, {});
+    await baresip.waitForEvent('CALL_ESTABLISHED', 20_000);
+    await new Promise((r) => setTimeout(r, 3000)); // three seconds of conversation
+    await api.post(`/api/v1/calls/${ringing.id}/hangup`, {});
+    // Kamailio turns the phone's BYE over TCP into one over UDP to baresip along the route set (RFC 3261 §12.2.1.1).
+    await baresip.waitForEvent('CALL_CLOSED', 20_000);
+    await waitFor('the phone to have no call', async () => ((await api.calls()).length === 0 ? true : undefined), { timeoutMs: 15_000 });
+
+    const decodeAs = [kamailio.ports.udp, baresip.sipPort].flatMap((p) => ['-d', `udp.port==${p},sip`, '-d', `tcp.port==${p},sip`]);
+    const rows = await waitFor('the BYE and its 200 in the capture', () => {
+      const seen = sipRows(pcap, decodeAs);
+      return seen.filter(([, method, status]) => method === 'BYE' && status === '200').length >= 2 ? seen : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+    const answers = rows.filter(([, method, status, connection]) => method === 'INVITE' && status === '200' && connection !== '');
+    expect(answers.length, rows.map((r) => r.join(' ')).join('\n')).toBeGreaterThan(0);
+    // RFC 3264 §6 / RFC 6157 §3.2: the answer's address is of the offer's family, the phone's own.
+    for (const [, , , connection] of answers) expect(connection).toBe('IN IP6 ::1');
+    // The INVITE Kamailio relayed to the phone over TCP has two Record-Routes (UDP in, TCP out: r2=on, LAB.md),
+    // both IPv6 references in brackets (RFC 3261 §19.1.1): the route set the phone's BYE followed.
+    const recordRoutes = tshark(['-r', pcap, ...decodeAs, '-Y', 'sip.Method == "INVITE" && tcp', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', 'sip.Record-Route'])
+      .trim()
+      .split('\n')[0]!
+      .split('|');
+    expect(recordRoutes).toHaveLength(2);
+    for (const rr of recordRoutes) expect(rr).toMatch(/^<sip:\[::1\]:\d+;/);
+
+    await phone!.stop(); // finalises the phone's speaker recording
+    phone = undefined;
+    const [recording] = await baresip.recordings();
+    expect(recording, 'baresip recorded the call').toBeDefined();
+    const atBaresip = wavStats(recording!);
+    expect(atBaresip.rms).toBeGreaterThan(0.05);
+    expect(atBaresip.frequency).toBeGreaterThan(900);
+    expect(atBaresip.frequency).toBeLessThan(1100);
+    const atPhone = wavStats(phoneHeard);
+    expect(atPhone.rms).toBeGreaterThan(0.02);
+    expect(atPhone.frequency).toBeGreaterThan(380);
+    expect(atPhone.frequency).toBeLessThan(500);
+  }, 120_000);
+});

@@ -42,7 +42,7 @@ export interface SipTlsConfig {
 }
 
 export interface SipStackConfig {
-  /** Address the transports bind; 0.0.0.0 by default. */
+  /** Address the transports bind. Absent: 0.0.0.0 and [::] on the same ports, one socket per family (dual-stack.ts). */
   bindAddress?: string;
   /**
    * A fixed address for Via, Contact and SDP when bound to 0.0.0.0 (a static NAT's public address). Without

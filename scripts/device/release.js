@@ -66,6 +66,9 @@ export async function bundle(outDir) {
     // pino and others use require() on node: built-ins; ESM output needs a require to give them.
     banner: { js: "import { createRequire as __deskphoneRequire } from 'node:module'; const require = __deskphoneRequire(import.meta.url);" },
     logLevel: 'warning',
+    // Licence comments go to a .LEGAL.txt beside each chunk (shipped with it): one of them (light-my-request's,
+    // which fastify loads) has a non-ASCII name that would make its chunk two bytes a character (assertAsciiChunks).
+    legalComments: 'external',
   });
   assertAsciiChunks(dist);
   return join(dist, 'deskphone.js');

@@ -36,7 +36,18 @@ export interface HttpApp {
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { headers } = options;
-  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, exposeHeadRoutes: true });
+  const app = Fastify({
+    bodyLimit: options.maxBodyBytes,
+    logger: false,
+    exposeHeadRoutes: true,
+    // A path fastify cannot decode (`/%zz`) is refused before routing, outside the hooks: answer it in the phone's own format and headers.
+    frameworkErrors: (err, request, reply) => {
+      const c = contextOf(request);
+      const answer = options.onError(new WebError(400, 'BAD_REQUEST', err.message, {}, { cause: err }), c);
+      for (const [k, v] of Object.entries(headers)) if (answer.headers[k] === undefined) answer.headers[k] = v;
+      sendReply(reply, answer, headers);
+    },
+  });
 
   // JSON is kept as text: the API's jsonBody parses it, so its refusals keep their codes (BAD_JSON, JSON_REQUIRED).
   app.removeContentTypeParser('application/json');

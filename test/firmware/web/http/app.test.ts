@@ -78,6 +78,13 @@ describe('createHttpApp', () => {
     }
   });
 
+  it('refuses a path that does not decode with 400 in the same format, with the security headers', async () => {
+    const res = await inject(handle, { url: '/hello/%zz' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('refuses an oversized body with 413 and keeps serving', async () => {
     const res = await inject(handle, { method: 'POST', url: '/echo', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a='.padEnd(100, 'x') });
     expect(res.statusCode).toBe(413);

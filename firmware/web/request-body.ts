@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import type { HttpContext } from './http/context.js';
 import { WebError } from './web-error.js';
 
-/** Bodies larger than this are refused while they stream in (http/body.ts, counted as they arrive): no request needs more. */
+/** Bodies larger than this are refused while they stream in (fastify's bodyLimit, counted as they arrive): no request needs more. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**

@@ -5,8 +5,7 @@ import { STATUS_SCRIPT } from './pages/status-page.js';
 import { ConfigError } from '../config/index.js';
 import { EventStreams } from './event-stream.js';
 import type { HttpContext } from './http/context.js';
-import { createHandler, type RouteHandler } from './http/handler.js';
-import { Router } from './http/router.js';
+import { createHttpApp, type MountTable } from './http/app.js';
 import { configRefusal } from './config-access.js';
 import { MAX_BODY_BYTES } from './request-body.js';
 import { apiRoutes } from './routes/api-routes.js';
@@ -52,11 +51,12 @@ export function createWebApp(deps: WebAppDeps): WebApp {
   const ctx: WebContext = { ...deps, auth, streams, startedMs: deps.clock.now() };
   const log = deps.log;
 
-  const router = new Router<RouteHandler>();
-  // The same API answers under /api/v1 and, for the scripts written before versioning, /api.
-  const api = apiRoutes(ctx);
-  router.mount(['/api/v1', '/api'], (sub) => api.addTo(sub));
-  pageRoutes(ctx).addTo(router);
+  const routes = (table: MountTable) => {
+    // The same API answers under /api/v1 and, for the scripts written before versioning, /api.
+    const api = apiRoutes(ctx);
+    table.mount(['/api/v1', '/api'], (sub) => api.addTo(sub));
+    pageRoutes(ctx).addTo(table);
+  };
 
   const notFound = (c: HttpContext) => {
     if (isApi(c.path)) return c.json(new WebError(404, 'NOT_FOUND', `no such API route: ${c.method} ${c.path}`).toJSON(), 404);
@@ -76,8 +76,8 @@ export function createWebApp(deps: WebAppDeps): WebApp {
     return isApi(c.path) ? c.json(refusal.toJSON(), refusal.status) : c.html(errorPage(refusal), refusal.status);
   };
 
-  // Bodies are counted as they stream in (chunked uploads too), so a huge body is never buffered.
-  const handle = createHandler({ router, maxBodyBytes: MAX_BODY_BYTES, headers: SECURITY_HEADERS, notFound, onError });
+  // fastify counts bodies as they stream in (chunked uploads too, bodyLimit), so a huge body is never buffered.
+  const { handle } = createHttpApp({ routes, maxBodyBytes: MAX_BODY_BYTES, headers: SECURITY_HEADERS, notFound, onError });
   return { handle, auth, streams, close: () => streams.closeAll() };
 }
 

@@ -34,6 +34,14 @@ const root = resolve(here, '../..');
 /** Packages hal/ loads with import() only on a board that uses them; they stay in node_modules. */
 export const NATIVE_PACKAGES = ['onoff', 'i2c-bus', 'serialport', '@serialport/*', 'alsa-capture', 'epoll'];
 
+/**
+ * Packages fastify require()s only on paths the phone never takes (route schemas: the web layer gives
+ * fastify its own compiler factories; inject(): tests only). Bundled, their ~520 KB of source would sit in
+ * the main chunk's string for the process's life; external, they stay in node_modules (fastify's own
+ * dependencies, so `npm ci --omit=dev` installs them) and would load from there if ever asked for.
+ */
+export const UNLOADED_PACKAGES = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'];
+
 /** Where the installed phone lives on the device (the unit's ExecStart and WorkingDirectory). */
 export const INSTALL_PREFIX = 'opt/deskphone';
 
@@ -62,10 +70,13 @@ export async function bundle(outDir) {
     chunkNames: '[name]-[hash]',
     minify: true,
     sourcemap: 'linked',
-    external: NATIVE_PACKAGES,
+    external: [...NATIVE_PACKAGES, ...UNLOADED_PACKAGES],
     // pino and others use require() on node: built-ins; ESM output needs a require to give them.
     banner: { js: "import { createRequire as __deskphoneRequire } from 'node:module'; const require = __deskphoneRequire(import.meta.url);" },
     logLevel: 'warning',
+    // Licence comments go to a .LEGAL.txt beside each chunk (shipped with it): one of them (light-my-request's,
+    // which fastify loads) has a non-ASCII name that would make its chunk two bytes a character (assertAsciiChunks).
+    legalComments: 'external',
   });
   assertAsciiChunks(dist);
   return join(dist, 'deskphone.js');

@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebError } from '../web-error.js';
-import { parseUrlEncoded, readBody } from './body.js';
 import { parseMultipart, type MultipartForm } from './multipart.js';
 
 /**
@@ -19,28 +19,28 @@ export class Reply {
 
 /**
  * The request as the routes read it and the helpers that build their reply —
- * the small subset of hono's Context the routes use, over node:http's own
- * objects (no fetch Request/Response: they load undici, issue 4).
+ * the small subset of hono's Context the routes use, over fastify's request
+ * (fastify has routed it and read its body under the limit by then).
  */
 export class HttpContext {
   readonly url: URL;
-  /** Headers set before the reply is built (cookies, retry-after); merged into it. */
+  /** Headers set before the reply is built (cookies, retry-after, allow); merged into it. */
   readonly extraHeaders: Record<string, string | string[]> = {};
   private readonly vars = new Map<string, unknown>();
-  private bodyRead: Promise<Buffer> | undefined;
 
-  constructor(
-    readonly incoming: IncomingMessage,
-    readonly params: Record<string, string>,
-    private readonly maxBodyBytes: number,
-    url?: URL,
-  ) {
+  constructor(readonly request: FastifyRequest) {
     // The Host header is the client's claim; only the path and query of this URL are used.
-    this.url = url ?? requestUrl(incoming) ?? new URL('http://localhost/');
+    this.url = requestUrl(request.raw) ?? new URL('http://localhost/');
   }
 
+  get incoming(): IncomingMessage {
+    return this.request.raw;
+  }
+  get params(): Record<string, string> {
+    return (this.request.params ?? {}) as Record<string, string>;
+  }
   get method(): string {
-    return this.incoming.method ?? 'GET';
+    return this.request.method;
   }
   get path(): string {
     return this.url.pathname;
@@ -78,19 +78,26 @@ export class HttpContext {
     return Array.isArray(v) ? v.join(', ') : v;
   }
 
-  /** The raw body, read once (413 past the limit) and shared by later readers. */
-  body(): Promise<Buffer> {
-    this.bodyRead ??= readBody(this.incoming, this.maxBodyBytes);
-    return this.bodyRead;
+  /**
+   * The raw body as fastify read it (413 past bodyLimit before the route runs);
+   * empty when there was none. An urlencoded form is parsed already: read it with form().
+   */
+  async body(): Promise<Buffer> {
+    const body: unknown = this.request.body;
+    if (body === undefined || body === null) return Buffer.alloc(0);
+    if (Buffer.isBuffer(body)) return body;
+    if (typeof body === 'string') return Buffer.from(body, 'utf8');
+    throw new Error('the body was parsed as a form; read it with form()');
   }
   async bodyText(): Promise<string> {
-    return (await this.body()).toString('utf8');
+    const body: unknown = this.request.body;
+    return typeof body === 'string' ? body : (await this.body()).toString('utf8');
   }
-  /** The text fields of an urlencoded form; any other body type is refused with 415. */
+  /** The text fields of an urlencoded form (parsed by @fastify/formbody); any other body type is refused with 415. */
   async form(): Promise<Record<string, string>> {
     const type = this.header('content-type') ?? '';
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new WebError(415, 'FORM_REQUIRED', 'send the form as application/x-www-form-urlencoded');
-    return parseUrlEncoded(await this.bodyText());
+    return this.formFields();
   }
 
   /**
@@ -99,9 +106,14 @@ export class HttpContext {
    */
   async parseBody(): Promise<MultipartForm> {
     const type = this.header('content-type') ?? '';
-    if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return { fields: parseUrlEncoded(await this.bodyText()), files: {} };
+    if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return { fields: this.formFields(), files: {} };
     if (/^multipart\/form-data\s*;/i.test(type)) return parseMultipart(await this.body(), type);
     return { fields: {}, files: {} };
+  }
+
+  private formFields(): Record<string, string> {
+    const body: unknown = this.request.body;
+    return body !== null && typeof body === 'object' && !Buffer.isBuffer(body) ? { ...(body as Record<string, string>) } : {};
   }
 
   get<T>(key: string): T | undefined {
@@ -141,30 +153,55 @@ export class HttpContext {
   }
 }
 
-/** Writes a reply; a HEAD request gets the headers only (RFC 9110 §9.3.2), a stream body is piped. */
-export function sendReply(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
-  res.statusCode = reply.status;
-  for (const [k, v] of Object.entries(reply.headers)) if (!res.hasHeader(k)) res.setHeader(k, v);
-  const body = reply.body;
-  if (body === null || req.method === 'HEAD') {
-    if (body !== null && typeof body !== 'string' && !Buffer.isBuffer(body)) body.destroy();
-    res.end();
-    return;
+/**
+ * Hands a Reply to fastify. A stream body (an event stream, the pcap download)
+ * is written by us on the hijacked response: fastify would hold the headers
+ * until the first chunk, and an event stream must be open (EventSource fires
+ * `open`) before its first event, which may be a heartbeat away. Hijacked
+ * replies skip fastify's onSend hook, so `defaults` (the security headers) are set here.
+ */
+export function sendReply(reply: FastifyReply, answer: Reply, defaults: Record<string, string>): FastifyReply {
+  const body = answer.body;
+  if (body === null || typeof body === 'string' || Buffer.isBuffer(body)) {
+    reply.code(answer.status).headers(answer.headers);
+    if (body === null) return reply.send();
+    // As bytes: fastify appends `; charset=utf-8` to a JSON type sent as a string, and the replies keep the type they chose.
+    return reply.send(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
   }
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    res.setHeader('content-length', Buffer.byteLength(body));
-    res.end(body);
-    return;
+  reply.hijack();
+  const res = reply.raw;
+  res.statusCode = answer.status;
+  for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
+  for (const [k, v] of Object.entries(defaults)) if (!res.hasHeader(k)) res.setHeader(k, v);
+  if (reply.request.method === 'HEAD') {
+    // RFC 9110 §9.3.2: the headers only.
+    body.destroy();
+    res.end();
+    return reply;
   }
   // A body that fails half-way cannot change the status any more: cut the response short
   // (the client sees a truncated body) rather than let the 'error' event take the process down.
   body.on('error', () => res.destroy());
-  // Headers now, not with the first chunk: an event stream is open (EventSource fires `open`)
-  // before its first event, which may be a heartbeat away.
   res.flushHeaders();
   body.pipe(res);
   // A client that goes away ends the stream (an event stream's heartbeat, a download).
   res.on('close', () => body.destroy());
+  return reply;
+}
+
+const contexts = new WeakMap<FastifyRequest, HttpContext>();
+
+/**
+ * The request's one HttpContext: the route, and then the error or not-found
+ * handler, share it, so headers a guard set (a cookie) and its vars carry over.
+ */
+export function contextOf(request: FastifyRequest): HttpContext {
+  let c = contexts.get(request);
+  if (!c) {
+    c = new HttpContext(request);
+    contexts.set(request, c);
+  }
+  return c;
 }
 
 /**

@@ -1,6 +1,15 @@
 import type { HttpContext, Reply } from './context.js';
-import type { RouteHandler } from './handler.js';
-import type { Method, RouteTable } from './router.js';
+
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** The methods a 405's Allow can list (RFC 9110 §15.5.6). */
+export const METHODS: readonly Method[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export type RouteHandler = (c: HttpContext) => Reply | Promise<Reply>;
+
+/** Where a route file registers its routes (the app, or a prefix of it). */
+export interface RouteTable {
+  on(method: Method, path: string, handler: RouteHandler): void;
+}
 
 /** Runs before a route's handler (authentication); it refuses by throwing. */
 export type Guard = (c: HttpContext) => void | Promise<void>;
@@ -8,7 +17,7 @@ export type Guard = (c: HttpContext) => void | Promise<void>;
 /**
  * A route file's table, written as the route files always read:
  * `routes.get('/status', admin, (c) => c.json(...))`, `routes.route('/', other)`.
- * It only collects; `addTo` hands the routes to the Router (under each mount).
+ * It only collects; `addTo` hands the routes to fastify (under each mount).
  */
 export class Routes {
   private readonly entries: { method: Method; path: string; handler: RouteHandler }[] = [];
@@ -46,7 +55,7 @@ export class Routes {
     return this;
   }
 
-  addTo(table: RouteTable<RouteHandler>): void {
+  addTo(table: RouteTable): void {
     for (const e of this.entries) table.on(e.method, e.path, e.handler);
   }
 

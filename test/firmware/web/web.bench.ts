@@ -138,7 +138,7 @@ for (const p of [50, 99]) {
     `key press to glass through the web, loopback, p${p} of ${PRESSES} presses one at a time`,
     [
       { name: 'bare node:http', value: percentile(floorTimes, p), unit: 'ms', note: 'same work, no framework' },
-      { name: 'deskphone web', value: percentile(oursTimes, p), unit: 'ms', note: 'find-my-way router, access rule, zod' },
+      { name: 'deskphone web', value: percentile(oursTimes, p), unit: 'ms', note: 'fastify, access rule, zod' },
     ],
     'bare node:http',
   );

@@ -1,30 +1,29 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import inject from 'light-my-request';
 import { describe, expect, it } from 'vitest';
-import { HttpContext, sendReply, type Reply } from '../../../../firmware/web/http/context.js';
+import type { HttpContext, Reply } from '../../../../firmware/web/http/context.js';
 import { WebError } from '../../../../firmware/web/web-error.js';
+import { serveRoutes } from './http-app-fixture.js';
 
-/** Serves one handler on a context with `id` as its path parameter; a WebError becomes its status. */
+/** Serves one handler for GET and POST on `/` and `/:p/:id`; a WebError answers as its code and status. */
 function serve(handler: (c: HttpContext) => Promise<Reply> | Reply, limit = 16) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const c = new HttpContext(req, { id: '7' }, limit);
-    Promise.resolve()
-      .then(() => handler(c))
-      .catch((err: unknown) => c.text(err instanceof WebError ? err.code : 'boom', err instanceof WebError ? err.status : 500))
-      .then((reply) => sendReply(req, res, reply));
-  };
+  return serveRoutes(
+    (t) => {
+      for (const path of ['/', '/:p/:id']) for (const m of ['GET', 'POST'] as const) t.on(m, path, handler);
+    },
+    { maxBodyBytes: limit, onError: (err, c) => c.text(err instanceof WebError ? err.code : 'boom', err instanceof WebError ? err.status : 500) },
+  );
 }
 
 describe('HttpContext', () => {
   it('reads the query, the path parameters, headers and the peer', async () => {
     const res = await inject(serve((c) => c.json({ q: c.query('q'), id: c.param('id'), ua: c.header('User-Agent'), path: c.path, peer: c.clientAddress })), {
-      url: '/x?q=a%20b',
+      url: '/x/7?q=a%20b',
       headers: { 'user-agent': 'probe' },
       remoteAddress: '192.0.2.7',
     });
     expect(res.headers['content-type']).toBe('application/json');
-    expect(res.json()).toEqual({ q: 'a b', id: '7', ua: 'probe', path: '/x', peer: '192.0.2.7' });
+    expect(res.json()).toEqual({ q: 'a b', id: '7', ua: 'probe', path: '/x/7', peer: '192.0.2.7' });
   });
 
   it('parses an urlencoded form and refuses other body types with 415', async () => {

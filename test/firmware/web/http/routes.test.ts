@@ -1,9 +1,8 @@
 import inject from 'light-my-request';
 import { describe, expect, it } from 'vitest';
-import { createHandler, type RouteHandler } from '../../../../firmware/web/http/handler.js';
-import { Router } from '../../../../firmware/web/http/router.js';
-import { Routes } from '../../../../firmware/web/http/routes.js';
+import { Routes, type RouteHandler } from '../../../../firmware/web/http/routes.js';
 import { WebError } from '../../../../firmware/web/web-error.js';
+import { serveRoutes } from './http-app-fixture.js';
 
 /** A guard that lets in only requests carrying `x-key: open`, and records who it let in. */
 const keyed = (c: Parameters<RouteHandler>[0]) => {
@@ -17,15 +16,7 @@ function app() {
     .get('/open', (c) => c.text('open'))
     .post('/locked', keyed, (c) => c.text(`in: ${c.get<string>('who')}`))
     .route('/shop', inner);
-  const router = new Router<RouteHandler>();
-  router.mount(['/api/v1', '/api'], (sub) => api.addTo(sub));
-  return createHandler({
-    router,
-    maxBodyBytes: 64,
-    headers: {},
-    notFound: (c) => c.text('Not found', 404),
-    onError: (err, c) => (err instanceof WebError ? c.json(err.toJSON(), err.status) : c.text('internal', 500)),
-  });
+  return serveRoutes((t) => t.mount(['/api/v1', '/api'], (sub) => api.addTo(sub)));
 }
 
 describe('Routes', () => {
@@ -36,6 +27,10 @@ describe('Routes', () => {
       expect((await inject(handle, { url: `${base}/shop/item/9` })).payload).toBe('item 9');
     }
     expect((await inject(handle, { url: '/open' })).statusCode).toBe(404);
+  });
+
+  it('decodes path parameters', async () => {
+    expect((await inject(app(), { url: '/api/shop/item/a%20b' })).payload).toBe('item a b');
   });
 
   it('runs the guard before the handler, and a guard that throws stops the route', async () => {

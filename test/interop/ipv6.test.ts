@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { missingPeers } from './support/peers.js';
@@ -44,10 +45,28 @@ accounts:
     registerExpires: 60
 `;
 
-/** tshark on lo, IPv6 only; resolves once it is capturing (LAB.md: about 0.35 s after start). */
+/**
+ * tshark on lo, IPv6 only; resolves once a datagram sent after it started is in
+ * the file. "Capturing on" alone was not enough on a loaded machine: a call
+ * placed right after it lost its first INVITE to the capture (CI, once).
+ */
 async function captureIpv6(file: string): Promise<PeerProcess> {
   const tshark = startProcess('tshark', 'tshark', ['-i', 'lo', '-f', 'ip6', '-w', file]);
   await waitFor('tshark to capture', () => (/Capturing on/.test(tshark.output()) ? true : undefined), { peer: tshark, timeoutMs: 20_000 });
+  const marker = createSocket('udp6');
+  try {
+    await waitFor(
+      'a marker datagram in the capture',
+      () => {
+        marker.send('capture marker', 9, '::1'); // the discard port: nothing answers, the capture sees it
+        const seen = spawnSync('tshark', ['-r', file, '-Y', 'udp.dstport == 9'], { encoding: 'utf8' });
+        return seen.status === 0 && seen.stdout.trim() !== '' ? true : undefined;
+      },
+      { peer: tshark, timeoutMs: 20_000, intervalMs: 250 },
+    );
+  } finally {
+    marker.close();
+  }
   return tshark;
 }
 

@@ -133,67 +133,83 @@ describe.skipIf(skip !== undefined)(`IPv6: registration at Kamailio on [::1] (${
   }, 90_000);
 });
 
-describe.skipIf(skip !== undefined)(`IPv6: a call through Kamailio on [::1] to baresip (${skip ?? 'peers installed, ::1 up'})`, () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let kamailio: Kamailio;
-  let baresip: Baresip;
-  let phone: PhoneProcess | undefined;
-  let capture: PeerProcess | undefined;
-  let phoneHeard: string;
-  let pcap: string;
+/** What a call test through Kamailio on [::1] works with (see callLab). */
+interface CallLab {
+  dir: Awaited<ReturnType<typeof tempDir>>;
+  kamailio: Kamailio;
+  baresip: Baresip;
+  phone: PhoneProcess | undefined;
+  capture: PeerProcess | undefined;
+  /** The phone's speaker, recorded. */
+  phoneHeard: string;
+  pcap: string;
+}
 
+/**
+ * Before the describe's tests: Kamailio on [::1] with 201 (the phone, over
+ * `transport`, its microphone a 1000 Hz tone) and 202 (baresip, playing 440 Hz
+ * for `farSeconds`), both registered over IPv6, and a capture of lo running.
+ * After them, everything stopped and removed.
+ */
+function callLab(name: string, transport: 'udp' | 'tcp', farSeconds: number): CallLab {
+  const lab = {} as CallLab;
   beforeAll(async () => {
-    dir = await tempDir('ipv6-call');
-    const mic = join(dir.path, 'phone-1000hz.wav');
-    const far = join(dir.path, 'baresip-440hz.wav');
-    phoneHeard = join(dir.path, 'phone-speaker.wav');
-    pcap = join(dir.path, 'call.pcap');
+    lab.dir = await tempDir(name);
+    const mic = join(lab.dir.path, 'phone-1000hz.wav');
+    const far = join(lab.dir.path, 'baresip-440hz.wav');
+    lab.phoneHeard = join(lab.dir.path, 'phone-speaker.wav');
+    lab.pcap = join(lab.dir.path, 'call.pcap');
     writeToneWav(mic, 1000, 30);
-    writeToneWav(far, 440, 4);
-    kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }, { user: '202', password: 'pw-202' }], ipv6: true });
-    baresip = await startBaresip({ user: '202', password: 'pw-202', registrar: kamailio.hostPort, wav: far, ipv6: true });
-    phone = await startPhoneProcess({ config: accountConfig(kamailio, '201', 'udp'), args: ['--audio-in', mic, '--audio-out', phoneHeard] });
+    writeToneWav(far, 440, farSeconds);
+    const kamailio = (lab.kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }, { user: '202', password: 'pw-202' }], ipv6: true }));
+    lab.baresip = await startBaresip({ user: '202', password: 'pw-202', registrar: kamailio.hostPort, wav: far, ipv6: true });
+    lab.phone = await startPhoneProcess({ config: accountConfig(kamailio, '201', transport), args: ['--audio-in', mic, '--audio-out', lab.phoneHeard] });
     await waitFor('both registered over IPv6', () => (bindings(kamailio).filter((b) => b.address.includes('[::1]')).length === 2 ? true : undefined), { timeoutMs: 20_000 });
-    capture = await captureIpv6(pcap);
+    lab.capture = await captureIpv6(lab.pcap);
   }, 90_000);
   afterAll(async () => {
-    if (capture) await stopCapture(capture);
-    await phone?.stop();
-    await baresip?.stop();
-    await kamailio?.stop();
-    await dir?.remove();
+    if (lab.capture) await stopCapture(lab.capture);
+    await lab.phone?.stop();
+    await lab.baresip?.stop();
+    await lab.kamailio?.stop();
+    await lab.dir?.remove();
   });
+  return lab;
+}
+
+describe.skipIf(skip !== undefined)(`IPv6: a call through Kamailio on [::1] to baresip (${skip ?? 'peers installed, ::1 up'})`, () => {
+  const lab = callLab('ipv6-call', 'udp', 4);
 
   it('the phone dials 202: the offer says c=IN IP6 ::1, audio arrives both ways over IPv6, baresip’s BYE ends it', async () => {
-    const api = phoneApi(phone!);
+    const api = phoneApi(lab.phone!);
     // Kamailio's and baresip's ports are not 5060: tshark is told they carry SIP.
-    const decodeAs = [kamailio.ports.udp, baresip.sipPort].flatMap((p) => ['-d', `udp.port==${p},sip`]);
+    const decodeAs = [lab.kamailio.ports.udp, lab.baresip.sipPort].flatMap((p) => ['-d', `udp.port==${p},sip`]);
     await api.post('/api/v1/calls', { target: '202' });
-    await baresip.waitForEvent('CALL_ESTABLISHED', 20_000);
+    await lab.baresip.waitForEvent('CALL_ESTABLISHED', 20_000);
     // baresip's WAV is 4 s long: it hangs up when it ends (LAB.md), with a BYE through Kamailio.
-    await baresip.waitForEvent('CALL_CLOSED', 30_000);
+    await lab.baresip.waitForEvent('CALL_CLOSED', 30_000);
     await waitFor('the phone to have no call', async () => ((await api.calls()).length === 0 ? true : undefined), { timeoutMs: 15_000 });
-    await phone!.stop(); // finalises the phone's speaker recording
-    phone = undefined;
+    await lab.phone!.stop(); // finalises the phone's speaker recording
+    lab.phone = undefined;
     // The un-REGISTER of the stopping phone is the last SIP: once it is in the file, so is the call before it.
-    await waitFor('the capture to hold the un-REGISTER', () => (sipRows(pcap, decodeAs).some(([, method, , , , expires]) => method === 'REGISTER' && expires === '0') ? true : undefined), { timeoutMs: 20_000, intervalMs: 500 });
-    await stopCapture(capture!);
-    capture = undefined;
+    await waitFor('the capture to hold the un-REGISTER', () => (sipRows(lab.pcap, decodeAs).some(([, method, , , , expires]) => method === 'REGISTER' && expires === '0') ? true : undefined), { timeoutMs: 20_000, intervalMs: 500 });
+    await stopCapture(lab.capture!);
+    lab.capture = undefined;
 
     // What baresip heard is the phone's microphone (1000 Hz), what the phone heard is baresip's (440 Hz).
-    const [recording] = await baresip.recordings();
+    const [recording] = await lab.baresip.recordings();
     expect(recording, 'baresip recorded the call').toBeDefined();
     const atBaresip = wavStats(recording!);
     expect(atBaresip.rms).toBeGreaterThan(0.05);
     expect(atBaresip.frequency).toBeGreaterThan(900);
     expect(atBaresip.frequency).toBeLessThan(1100);
-    const atPhone = wavStats(phoneHeard);
+    const atPhone = wavStats(lab.phoneHeard);
     expect(atPhone.rms).toBeGreaterThan(0.02);
     expect(atPhone.frequency).toBeGreaterThan(380);
     expect(atPhone.frequency).toBeLessThan(500);
 
     // The SIP on the wire, as tshark reads it.
-    const rows = sipRows(pcap, decodeAs);
+    const rows = sipRows(lab.pcap, decodeAs);
     const invites = rows.filter(([, method, status, connection]) => method === 'INVITE' && status === '' && connection !== '');
     expect(invites.length, `INVITEs with SDP in:\n${rows.map((r) => r.join(' ')).join('\n')}`).toBeGreaterThan(0);
     for (const [, , , connection, owner] of invites) {
@@ -207,7 +223,7 @@ describe.skipIf(skip !== undefined)(`IPv6: a call through Kamailio on [::1] to b
     expect(byes.some(([, , status]) => status === '200'), `the BYE was answered 200; SIP seen:\n${rows.map((r) => r.join(' ')).join('\n')}`).toBe(true);
 
     // RTP both ways over IPv6: tshark finds the streams from the SDP it saw.
-    const table = tshark(['-r', pcap, ...decodeAs, '-q', '-z', 'rtp,streams']);
+    const table = tshark(['-r', lab.pcap, ...decodeAs, '-q', '-z', 'rtp,streams']);
     const streams = rtpStreams(table);
     const there = streams.find((st) => streams.some((back) => back.from === st.to && back.to === st.from));
     expect(there, `an RTP stream each way between the same ports; tshark saw:\n${table}`).toBeDefined();
@@ -283,42 +299,14 @@ describe.skipIf(skip !== undefined)(`IPv6: a direct call between two phones, no 
 });
 
 describe.skipIf(skip !== undefined)(`IPv6: baresip calls the phone registered over TCP at Kamailio on [::1] (${skip ?? 'peers installed, ::1 up'})`, () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let kamailio: Kamailio;
-  let baresip: Baresip;
-  let phone: PhoneProcess | undefined;
-  let capture: PeerProcess | undefined;
-  let phoneHeard: string;
-  let pcap: string;
-
-  beforeAll(async () => {
-    dir = await tempDir('ipv6-tcp-call');
-    const mic = join(dir.path, 'phone-1000hz.wav');
-    const far = join(dir.path, 'baresip-440hz.wav');
-    phoneHeard = join(dir.path, 'phone-speaker.wav');
-    pcap = join(dir.path, 'call.pcap');
-    writeToneWav(mic, 1000, 30);
-    writeToneWav(far, 440, 30); // longer than the call: the phone hangs up, not baresip
-    kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }, { user: '202', password: 'pw-202' }], ipv6: true });
-    baresip = await startBaresip({ user: '202', password: 'pw-202', registrar: kamailio.hostPort, wav: far, ipv6: true });
-    phone = await startPhoneProcess({ config: accountConfig(kamailio, '201', 'tcp'), args: ['--audio-in', mic, '--audio-out', phoneHeard] });
-    await waitFor('both registered over IPv6', () => (bindings(kamailio).filter((b) => b.address.includes('[::1]')).length === 2 ? true : undefined), { timeoutMs: 20_000 });
-    capture = await captureIpv6(pcap);
-  }, 90_000);
-  afterAll(async () => {
-    if (capture) await stopCapture(capture);
-    await phone?.stop();
-    await baresip?.stop();
-    await kamailio?.stop();
-    await dir?.remove();
-  });
+  const lab = callLab('ipv6-tcp-call', 'tcp', 30);
 
   it('the phone rings, answers with c=IN IP6 ::1, holds and resumes, hears baresip and sends it RTP; its BYE over TCP (two Record-Routes) ends the call', async () => {
-    const api = phoneApi(phone!);
-    await baresip.dial(`sip:201@${kamailio.domain}`);
+    const api = phoneApi(lab.phone!);
+    await lab.baresip.dial(`sip:201@${lab.kamailio.domain}`);
     const ringing = await waitFor('the phone to ring', async () => (await api.calls()).find((c) => c.state === 'incoming'), { timeoutMs: 20_000 });
     await api.post(`/api/v1/calls/${ringing.id}/answer`, {});
-    await baresip.waitForEvent('CALL_ESTABLISHED', 20_000);
+    await lab.baresip.waitForEvent('CALL_ESTABLISHED', 20_000);
     // Hold and resume: two re-INVITEs from the phone, whose offers must stay IPv6 too (RFC 3264 §8).
     await api.post(`/api/v1/calls/${ringing.id}/hold`, {});
     await waitFor('the call on hold', async () => ((await api.calls()).some((c) => c.state === 'on-hold') ? true : undefined), { timeoutMs: 15_000 });
@@ -327,12 +315,12 @@ describe.skipIf(skip !== undefined)(`IPv6: baresip calls the phone registered ov
     await new Promise((r) => setTimeout(r, 3000)); // three seconds of conversation
     await api.post(`/api/v1/calls/${ringing.id}/hangup`, {});
     // Kamailio turns the phone's BYE over TCP into one over UDP to baresip along the route set (RFC 3261 §12.2.1.1).
-    await baresip.waitForEvent('CALL_CLOSED', 20_000);
+    await lab.baresip.waitForEvent('CALL_CLOSED', 20_000);
     await waitFor('the phone to have no call', async () => ((await api.calls()).length === 0 ? true : undefined), { timeoutMs: 15_000 });
 
-    const decodeAs = [kamailio.ports.udp, baresip.sipPort].flatMap((p) => ['-d', `udp.port==${p},sip`, '-d', `tcp.port==${p},sip`]);
+    const decodeAs = [lab.kamailio.ports.udp, lab.baresip.sipPort].flatMap((p) => ['-d', `udp.port==${p},sip`, '-d', `tcp.port==${p},sip`]);
     const rows = await waitFor('the BYE and its 200 in the capture', () => {
-      const seen = sipRows(pcap, decodeAs);
+      const seen = sipRows(lab.pcap, decodeAs);
       return seen.filter(([, method, status]) => method === 'BYE' && status === '200').length >= 2 ? seen : undefined;
     }, { timeoutMs: 20_000, intervalMs: 500 });
     // baresip's offer, the phone's answer, then the hold and resume offers and their answers, each seen on both legs.
@@ -342,25 +330,25 @@ describe.skipIf(skip !== undefined)(`IPv6: baresip calls the phone registered ov
     for (const [, , , connection] of withSdp) expect(connection).toBe('IN IP6 ::1');
     // The INVITE Kamailio relayed to the phone over TCP has two Record-Routes (UDP in, TCP out: r2=on, LAB.md),
     // both IPv6 references in brackets (RFC 3261 §19.1.1): the route set the phone's BYE followed.
-    const recordRoutes = tshark(['-r', pcap, ...decodeAs, '-Y', 'sip.Method == "INVITE" && tcp', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', 'sip.Record-Route'])
+    const recordRoutes = tshark(['-r', lab.pcap, ...decodeAs, '-Y', 'sip.Method == "INVITE" && tcp', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', 'sip.Record-Route'])
       .trim()
       .split('\n')[0]!
       .split('|');
     expect(recordRoutes).toHaveLength(2);
     for (const rr of recordRoutes) expect(rr).toMatch(/^<sip:\[::1\]:\d+;/);
 
-    await phone!.stop(); // finalises the phone's speaker recording
-    phone = undefined;
+    await lab.phone!.stop(); // finalises the phone's speaker recording
+    lab.phone = undefined;
     // baresip 1.0.0's sndfile leaves its decode recording empty once a re-INVITE restarts the player (its log
     // shows RTP from the phone received after the resume): what the phone sent after the resume is judged
     // from the capture instead, as RTP from the phone's port to baresip's.
-    const table = tshark(['-r', pcap, '-q', '-z', 'rtp,streams']);
+    const table = tshark(['-r', lab.pcap, '-q', '-z', 'rtp,streams']);
     const streams = rtpStreams(table);
     // 3 s after the resume is 150 packets of 20 ms each way: most of them, between the same two ports.
     const full = streams.filter((st) => st.packets > 100);
     const both = full.find((st) => full.some((back) => back.from === st.to && back.to === st.from));
     expect(both, `an RTP stream each way over IPv6 with 3 s of audio; tshark saw:\n${table}`).toBeDefined();
-    const atPhone = wavStats(phoneHeard);
+    const atPhone = wavStats(lab.phoneHeard);
     expect(atPhone.rms).toBeGreaterThan(0.02);
     expect(atPhone.frequency).toBeGreaterThan(380);
     expect(atPhone.frequency).toBeLessThan(500);

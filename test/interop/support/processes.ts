@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -66,32 +67,52 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove():
 }
 
 /**
- * A port free on 127.0.0.1 for both UDP and TCP (SIP peers listen on both).
- * `span` consecutive ports are checked, for peers that also take port+1 (baresip's TLS).
+ * A port free for both UDP and TCP (SIP peers listen on both) on 127.0.0.1 and
+ * on ::1: the IPv6 tests put Kamailio and baresip on [::1], and the phone
+ * listens on both families on one port, so a port free on IPv4 alone could
+ * still be taken. `span` consecutive ports are checked, for peers that also
+ * take port+1 (baresip's TLS).
  */
 export async function freePort(span = 1): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 40000);
+    // Below the kernel's ephemeral range: every socket bound to port 0 (the phones' SIP and RTP, the
+    // peers' clients) draws from that range, and could take a port between this check and its use.
+    const base = 20000 + Math.floor(Math.random() * (EPHEMERAL_LOW - 20000 - span));
     let ok = true;
-    for (let p = base; p < base + span && ok; p++) ok = (await tcpFree(p)) && (await udpFree(p));
+    for (let p = base; p < base + span && ok; p++) {
+      for (const host of ['127.0.0.1', '::1']) ok = ok && (await tcpFree(p, host)) && (await udpFree(p, host));
+    }
     if (ok) return base;
   }
-  throw new Error('no free port found on 127.0.0.1');
+  throw new Error('no free port found on 127.0.0.1 and ::1');
 }
 
-function tcpFree(port: number): Promise<boolean> {
+/** The first port of Linux's ephemeral range (net.ipv4.ip_local_port_range), 32768 unless changed. */
+const EPHEMERAL_LOW = ((): number => {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 21000 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+})();
+
+/** An address the host does not have (no ::1) cannot collide: only EADDRINUSE and the like count as taken. */
+const absent = (err: NodeJS.ErrnoException) => err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT';
+
+function tcpFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createNetServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    srv.once('error', (err: NodeJS.ErrnoException) => resolve(absent(err)));
+    srv.listen({ port, host, ipv6Only: host.includes(':') }, () => srv.close(() => resolve(true)));
   });
 }
 
-function udpFree(port: number): Promise<boolean> {
+function udpFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const sock = createSocket('udp4');
-    sock.once('error', () => resolve(false));
-    sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+    const sock = host.includes(':') ? createSocket({ type: 'udp6', ipv6Only: true }) : createSocket('udp4');
+    sock.once('error', (err: NodeJS.ErrnoException) => resolve(absent(err)));
+    sock.bind(port, host, () => sock.close(() => resolve(true)));
   });
 }
 

@@ -90,18 +90,7 @@ export function parseHeaderParams(s: string, i: number, end = s.length): Params 
     if (i < end && s.charCodeAt(i) === 61) {
       i = skipWsTo(s, i + 1, end);
       const valueStart = i;
-      if (i < end && s.charCodeAt(i) === 34) {
-        const close = scanQuoted(s, i);
-        if (close < 0 || close > end) throw new SipParseError('unterminated quoted parameter value', i);
-        i = close;
-      } else {
-        // token / host (host adds ":" "[" "]" for IPv6 references)
-        while (i < end) {
-          const c = s.charCodeAt(i);
-          if (!isTokenChar(c) && c !== 58 && c !== 91 && c !== 93) break;
-          i++;
-        }
-      }
+      i = paramValueEnd(s, i, end);
       if (i === valueStart) throw new SipParseError(`empty value for parameter ${name}`, i);
       value = s.slice(valueStart, i);
       i = skipWsTo(s, i, end);
@@ -137,17 +126,7 @@ export function scanHeaderParams(s: string, i: number, end: number, wanted: read
     if (i < end && s.charCodeAt(i) === 61) {
       i = skipWsTo(s, i + 1, end);
       valueStart = i;
-      if (i < end && s.charCodeAt(i) === 34) {
-        const close = scanQuoted(s, i);
-        if (close < 0 || close > end) throw new SipParseError('unterminated quoted parameter value', i);
-        i = close;
-      } else {
-        while (i < end) {
-          const c = s.charCodeAt(i);
-          if (!isTokenChar(c) && c !== 58 && c !== 91 && c !== 93) break;
-          i++;
-        }
-      }
+      i = paramValueEnd(s, i, end);
       if (i === valueStart) throw new SipParseError(`empty value for parameter ${s.slice(nameStart, nameEnd)}`, i);
       valueEnd = i;
       i = skipWsTo(s, i, end);
@@ -170,4 +149,24 @@ function sameName(s: string, a: number, b: number, name: string): boolean {
     if ((c >= 65 && c <= 90 ? c + 32 : c) !== name.charCodeAt(k)) return false;
   }
   return true;
+}
+
+/**
+ * Where a parameter value starting at `i` ends: a quoted-string (its closing
+ * quote included), or token / host, whose ":" "[" "]" allow IPv6 references
+ * (RFC 3261 §25.1 generic-param, gen-value). Shared by parseHeaderParams and
+ * scanHeaderParams so the two keep one grammar.
+ */
+function paramValueEnd(s: string, i: number, end: number): number {
+  if (i < end && s.charCodeAt(i) === 34) {
+    const close = scanQuoted(s, i);
+    if (close < 0 || close > end) throw new SipParseError('unterminated quoted parameter value', i);
+    return close;
+  }
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (!isTokenChar(c) && c !== 58 && c !== 91 && c !== 93) break;
+    i++;
+  }
+  return i;
 }

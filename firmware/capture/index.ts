@@ -13,5 +13,6 @@ export {
 } from './capture-ring.js';
 export { CaptureTime } from './capture-time.js';
 export { DatagramRecorder, type Endpoint, type SipTraffic } from './datagram-recorder.js';
-export { LINKTYPE_RAW, writePcap } from './pcap-writer.js';
+export { writePcap } from './pcap-writer.js';
+export { LINKTYPE_RAW } from '../media/pcap/pcap-file.js';
 export { PacketCapture, ringSizes, type CaptureSettings, type RtpCaptureSource } from './packet-capture.js';

@@ -1,6 +1,8 @@
 import { CaptureError } from './capture-error.js';
 import { IPPROTO_TCP, IPPROTO_UDP, type CapturedPacket } from './capture-ring.js';
 import { v4Mapped, type IpBytes } from './ip-address.js';
+// The reader's constant (media/pcap, which `deskphone media replay` reads these files with).
+import { LINKTYPE_RAW } from '../media/pcap/pcap-file.js';
 
 /*
  * Writes captured packets as a classic libpcap file (draft-ietf-opsawg-pcap
@@ -17,7 +19,6 @@ import { v4Mapped, type IpBytes } from './ip-address.js';
  * the connection's endpoints, with sequence numbers counted per direction,
  * so Wireshark follows the stream; TLS appears decrypted.
  */
-export const LINKTYPE_RAW = 101;
 const PCAP_MAGIC_MICROSECONDS = 0xa1b2c3d4;
 const SNAPLEN = 65_535;
 const IPV4_HEADER = 20;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPeers } from './support/peers.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
-import { phoneApi, startPhoneProcess, type PhoneProcess } from './support/phone.js';
+import { phoneApi, startRegisteredPhone, type PhoneProcess } from './support/phone.js';
 import { runSipp } from './support/sipp.js';
 import { waitFor } from './support/processes.js';
 
@@ -41,10 +41,7 @@ describe.skipIf(skip !== undefined)(`unsolicited MWI from strangers (${skip ?? '
 
   beforeAll(async () => {
     kamailio = await startKamailio({ users: [{ user: '201', password: 'pw-201' }] });
-    phone = await startPhoneProcess({
-      config: `admin:\n  password: desk-admin\naccounts:\n  - user: "201"\n    password: pw-201\n    domain: ${kamailio.domain}\n    outboundProxy: 127.0.0.1:${kamailio.ports.udp}\n`,
-    });
-    await waitFor('registered', async () => ((await kamailio.registrations()).length > 0 ? true : undefined), { timeoutMs: 15_000 });
+    phone = await startRegisteredPhone(kamailio);
   }, 60_000);
   afterAll(async () => {
     await phone?.stop();

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Kamailio } from './kamailio.js';
 import { startProcess, tempDir, waitFor, type PeerProcess } from './processes.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -79,4 +80,17 @@ export function phoneApi(phone: PhoneProcess, password = TEST_ADMIN_PASSWORD) {
     glass: async (): Promise<string> => (await get<{ text: string[] }>('/api/panel')).text.join('\n'),
     calls: async () => (await get<{ calls: Array<{ id: string; state: string; direction: string }> }>('/api/v1/calls')).calls,
   };
+}
+
+/**
+ * The phone as `deskphone start` runs it, its one account 201 (password pw-201)
+ * registering at `kamailio` over UDP; resolves once Kamailio holds the binding.
+ * `extraConfig` is more top-level YAML (e.g. `phone:\n  acceptDirectCalls: true\n`).
+ */
+export async function startRegisteredPhone(kamailio: Kamailio, extraConfig = ''): Promise<PhoneProcess> {
+  const phone = await startPhoneProcess({
+    config: `admin:\n  password: desk-admin\n${extraConfig}accounts:\n  - user: "201"\n    password: pw-201\n    domain: ${kamailio.domain}\n    outboundProxy: 127.0.0.1:${kamailio.ports.udp}\n`,
+  });
+  await waitFor('registered', async () => ((await kamailio.registrations()).length > 0 ? true : undefined), { timeoutMs: 15_000 });
+  return phone;
 }

@@ -165,4 +165,37 @@ m=audio [media_port] RTP/AVP 0
 a=rtpmap:0 PCMU/8000
 `;
 
+/** sipp's INVITE to alice through Kamailio at `pbx`, intercom style (answer-after=0), and the provisional responses it may get. */
+export const pagingInviteToAlice = (pbx: string) => `  <send retrans="500"><![CDATA[
+INVITE sip:alice@lab.test SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Route: <sip:${pbx}:5060;lr>
+Max-Forwards: 70
+From: "Paging" <sip:page@lab.test>;tag=[pid]SIPpTag[call_number]
+To: <sip:alice@lab.test>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:page@[local_ip]:[local_port]>
+Call-Info: <sip:${pbx}>;answer-after=0
+Content-Type: application/sdp
+Content-Length: [len]
+
+${sippSdp(1)}]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>`;
+
+/** sipp's ACK to the 200 it received, along the route set it recorded (rrs="true" on that recv). */
+export const ackAlongRoute = `  <send><![CDATA[
+ACK [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[routes]
+Max-Forwards: 70
+From: "Paging" <sip:page@lab.test>;tag=[pid]SIPpTag[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Content-Length: 0
+
+]]></send>`;
+
 export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPeers } from './support/peers.js';
 import { exited, tempDir, waitFor, type PeerProcess } from './support/processes.js';
-import { escapeRe, inNs, ip, must, netnsUnavailable, sippSdp, startKamailioIn, startPhoneIn, startSippIn, tracedMessages } from './sip-addresses-lab.js';
+import { ackAlongRoute, escapeRe, inNs, ip, must, netnsUnavailable, pagingInviteToAlice, startKamailioIn, startPhoneIn, startSippIn, tracedMessages } from './sip-addresses-lab.js';
 
 // Issue 5 point 11 behind a real NAT: three namespaces — Kamailio at 10.231.1.1, a router masquerading the
 // phone's LAN 192.168.77.0/24 behind its WAN address 10.231.1.254 (nftables), and the phone at 192.168.77.2.
@@ -23,36 +23,9 @@ const skip = missingPeers('ip', 'nft', 'kamailio', 'kamcmd', 'sipp') ?? netnsUna
 /** sipp calls alice through Kamailio, intercom style, and hangs up through the NAT. */
 const callScenario = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="call through a NAT">
-  <send retrans="500"><![CDATA[
-INVITE sip:alice@lab.test SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Route: <sip:${PBX}:5060;lr>
-Max-Forwards: 70
-From: "Paging" <sip:page@lab.test>;tag=[pid]SIPpTag[call_number]
-To: <sip:alice@lab.test>
-Call-ID: [call_id]
-CSeq: 1 INVITE
-Contact: <sip:page@[local_ip]:[local_port]>
-Call-Info: <sip:${PBX}>;answer-after=0
-Content-Type: application/sdp
-Content-Length: [len]
-
-${sippSdp(1)}]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
+${pagingInviteToAlice(PBX)}
   <recv response="200" rrs="true" timeout="15000"/>
-  <send><![CDATA[
-ACK [next_url] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-[routes]
-Max-Forwards: 70
-From: "Paging" <sip:page@lab.test>;tag=[pid]SIPpTag[call_number]
-[last_To:]
-Call-ID: [call_id]
-CSeq: 1 ACK
-Content-Length: 0
-
-]]></send>
+${ackAlongRoute}
   <pause milliseconds="1000"/>
   <send retrans="500"><![CDATA[
 BYE [next_url] SIP/2.0

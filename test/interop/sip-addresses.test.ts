@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPeers } from './support/peers.js';
 import { exited, tempDir, waitFor, type PeerProcess } from './support/processes.js';
-import { escapeRe, inNs, ip, must, netnsUnavailable, sippSdp, startKamailioIn, startPhoneIn, startSippIn, tracedMessages } from './sip-addresses-lab.js';
+import { ackAlongRoute, escapeRe, inNs, ip, must, netnsUnavailable, pagingInviteToAlice, sippSdp, startKamailioIn, startPhoneIn, startSippIn, tracedMessages } from './sip-addresses-lab.js';
 
 // Issue 5 point 11, "addresses that are right", on real networks: the test builds two network namespaces
 // joined by a veth pair — Kamailio at 10.231.1.1 in one, the phone (`deskphone start`) in the other with two
@@ -23,38 +23,11 @@ const skip = missingPeers('ip', 'kamailio', 'kamcmd', 'sipp') ?? netnsUnavailabl
 function callScenario(flag: string): string {
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="address change in a call">
-  <send retrans="500"><![CDATA[
-INVITE sip:alice@lab.test SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Route: <sip:${PBX}:5060;lr>
-Max-Forwards: 70
-From: "Paging" <sip:page@lab.test>;tag=[pid]SIPpTag[call_number]
-To: <sip:alice@lab.test>
-Call-ID: [call_id]
-CSeq: 1 INVITE
-Contact: <sip:page@[local_ip]:[local_port]>
-Call-Info: <sip:${PBX}>;answer-after=0
-Content-Type: application/sdp
-Content-Length: [len]
-
-${sippSdp(1)}]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
+${pagingInviteToAlice(PBX)}
   <recv response="200" rrs="true" timeout="15000">
     <action><ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="alice"/></action>
   </recv>
-  <send><![CDATA[
-ACK [next_url] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-[routes]
-Max-Forwards: 70
-From: "Paging" <sip:page@lab.test>;tag=[pid]SIPpTag[call_number]
-[last_To:]
-Call-ID: [call_id]
-CSeq: 1 ACK
-Content-Length: 0
-
-]]></send>
+${ackAlongRoute}
   <nop><action><exec command="touch ${flag}"/></action></nop>
   <!-- The re-INVITE's Contact is the new remote target (RFC 3261 §12.2): the BYE goes there, through the proxy. -->
   <recv request="INVITE" timeout="60000">

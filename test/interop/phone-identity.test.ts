@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPeers } from './support/peers.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
 import { phoneApi, startRegisteredPhone, type PhoneProcess } from './support/phone.js';
+import { sippSdp } from './support/scenarios.js';
 import { startSipp } from './support/sipp.js';
 import { waitFor } from './support/processes.js';
 
@@ -27,14 +28,7 @@ P-Asserted-Identity: "Alice Smith" <sip:2001@carrier.example>
 Content-Type: application/sdp
 Content-Length: [len]
 
-v=0
-o=- 1 1 IN IP4 [local_ip]
-s=-
-c=IN IP4 [local_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0
-a=rtpmap:0 PCMU/8000
-]]></send>
+${sippSdp()}]]></send>
   <recv response="100" optional="true"/>
   <recv response="180"/>
   <pause milliseconds="3000"/>

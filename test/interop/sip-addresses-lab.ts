@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireInterop } from './support/peers.js';
 import { startProcess, waitFor, type PeerProcess } from './support/processes.js';
+import { sippSdp as sippPcmuSdp } from './support/scenarios.js';
 
 // Shared by the sip-addresses*.test.ts files: network namespaces, Kamailio and the phone inside them.
 
@@ -155,15 +156,8 @@ export function tracedMessages(text: string): Array<{ direction: 'sent' | 'recei
   return out;
 }
 
-/** An SDP body sipp sends from its own address. */
-export const sippSdp = (version: number) => `v=0
-o=sipp 1 ${version} IN IP4 [local_ip]
-s=-
-c=IN IP4 [local_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0
-a=rtpmap:0 PCMU/8000
-`;
+/** An SDP body sipp sends from its own address, version `version` (a re-INVITE's offer counts up, RFC 3264 §8). */
+export const sippSdp = (version: number) => sippPcmuSdp(version, 'sipp');
 
 /** sipp's INVITE to alice through Kamailio at `pbx`, intercom style (answer-after=0), and the provisional responses it may get. */
 export const pagingInviteToAlice = (pbx: string) => `  <send retrans="500"><![CDATA[

@@ -20,14 +20,7 @@ Contact: <sip:page@[local_ip]:[local_port]>
 ${options.callInfo ?? ''}Content-Type: application/sdp
 Content-Length: [len]
 
-v=0
-o=- 1 1 IN IP4 [local_ip]
-s=-
-c=IN IP4 [local_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0
-a=rtpmap:0 PCMU/8000
-]]></send>
+${sippSdp()}]]></send>
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="200" timeout="${options.answerTimeoutMs ?? 2000}"/>
@@ -56,3 +49,13 @@ Content-Length: 0
 ]]></send>
   <recv response="200"/>
 </scenario>`;
+
+/** The PCMU offer sipp sends from its own address and media port ([local_ip], [media_port]); `origin` is o='s user name. */
+export const sippSdp = (version = 1, origin = '-') => `v=0
+o=${origin} 1 ${version} IN IP4 [local_ip]
+s=-
+c=IN IP4 [local_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+`;
